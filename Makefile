@@ -1,0 +1,64 @@
+# The toolkit's one Makefile: `make` builds every tool, `make check` runs
+# every test, `make install` installs binaries and man pages (PREFIX, DESTDIR).
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS)
+PKG_CONFIG ?= pkg-config
+LDAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags ldap 2>/dev/null)
+LDAP_LIBS := $(shell $(PKG_CONFIG) --libs ldap 2>/dev/null || echo -lldap -llber)
+
+TOOLS = ldif2prov
+COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
+	common/secret.o common/strbuf.o common/strmap.o common/provline.o
+UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
+	tests/unit/lineio tests/unit/strmap tests/unit/out
+MAN1 = man/ldif2prov.1
+MAN5 = man/carbonio-mig-streams.5
+MAN7 = man/carbonio-mig.7
+
+all: $(TOOLS)
+
+.c.o:
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(COMMON): $(wildcard common/*.h)
+
+tools/ldif2prov.o: tools/ldif2prov.c common/*.h
+	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ldif2prov.c
+
+ldif2prov: tools/ldif2prov.o $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ldif2prov.o $(COMMON) $(LDAP_LIBS)
+
+$(UNIT): tests/unit/tap.h $(COMMON)
+tests/unit/%: tests/unit/%.c
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(COMMON)
+
+check: all $(UNIT)
+	prove -e '' $(UNIT) tests/*.t
+
+# Benchmarks print figures side by side with their peers; they are not tests.
+tests/bench/ldif-floor: tests/bench/ldif-floor.c
+	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(LDFLAGS) -o $@ $< $(LDAP_LIBS)
+
+bench: all tests/bench/ldif-floor
+	scripts/bench-ldif2prov
+
+demo: all
+	scripts/demo
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+clean:
+	rm -f $(TOOLS) tools/*.o common/*.o $(UNIT) tests/bench/ldif-floor
+
+.PHONY: all check bench demo install clean

@@ -1,0 +1,46 @@
+/* report: one line per unit of work; fields escaped so columns hold. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "out.h"
+#include "report.h"
+
+void
+report_field(FILE *f, const char *s)
+{
+	const char *p = s, *run = s;
+
+	for (; *p; p++) {
+		const char *esc = NULL;
+
+		switch (*p) {
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\\': esc = "\\\\"; break;
+		}
+		if (esc) {
+			out_write(f, run, (size_t)(p - run));
+			out_write(f, esc, 2);
+			run = p + 1;
+		}
+	}
+	out_write(f, run, (size_t)(p - run));
+}
+
+void
+report_line(FILE *f, const char *status, ...)
+{
+	va_list ap;
+	const char *s;
+
+	report_field(f, status);
+	va_start(ap, status);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		out_write(f, "\t", 1);
+		report_field(f, s);
+	}
+	va_end(ap);
+	out_write(f, "\n", 1);
+}

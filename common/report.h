@@ -1,0 +1,15 @@
+/* report: the tab-separated report lines of design.md, "STATUS<TAB>...",
+ * one per unit of work, so that `grep -v '^ok'` shows every problem. */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdio.h>
+
+/* Write STATUS and the fields, NULL-terminated list, as one line. A tab,
+ * newline, CR or backslash inside a field is written as \t \n \r \\ so that
+ * a field never breaks the columns. */
+void report_line(FILE *f, const char *status, ...) __attribute__((sentinel));
+/* Append one field's escaped form to f (no separator). */
+void report_field(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,113 @@
+/* strmap: open addressing with linear probing, FNV-1a hashing, keys copied
+ * into an arena of large blocks so that 100,000 keys cost little more than
+ * their bytes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "strmap.h"
+
+struct arena_blk {
+	struct arena_blk *next;
+	size_t used, cap;
+	char data[];
+};
+
+static uint64_t
+hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (n--) {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+char *
+strmap_strdup(struct strmap *m, const char *s, size_t n)
+{
+	struct arena_blk *b = m->arena;
+	char *p;
+
+	if (!b || b->cap - b->used < n + 1) {
+		size_t cap = n + 1 > 256 * 1024 ? n + 1 : 256 * 1024;
+
+		b = xmalloc(sizeof *b + cap);
+		b->next = m->arena;
+		b->used = 0;
+		b->cap = cap;
+		m->arena = b;
+	}
+	p = b->data + b->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	b->used += n + 1;
+	return p;
+}
+
+static struct strmap_ent *
+slot(struct strmap_ent *tab, size_t cap, const char *key, size_t klen)
+{
+	size_t i = (size_t)hash(key, klen) & (cap - 1);
+
+	for (;; i = (i + 1) & (cap - 1)) {
+		struct strmap_ent *e = &tab[i];
+
+		if (!e->key || (e->klen == klen && memcmp(e->key, key, klen) == 0))
+			return e;
+	}
+}
+
+struct strmap_ent *
+strmap_get(struct strmap *m, const char *key, size_t klen)
+{
+	struct strmap_ent *e;
+
+	if (!m->cap)
+		return NULL;
+	e = slot(m->tab, m->cap, key, klen);
+	return e->key ? e : NULL;
+}
+
+struct strmap_ent *
+strmap_put(struct strmap *m, const char *key, size_t klen, int *isnew)
+{
+	struct strmap_ent *e;
+
+	if ((m->n + 1) * 4 >= m->cap * 3) {
+		size_t cap = m->cap ? m->cap * 2 : 1024, i;
+		struct strmap_ent *tab = xcalloc(cap, sizeof *tab);
+
+		for (i = 0; i < m->cap; i++)
+			if (m->tab[i].key)
+				*slot(tab, cap, m->tab[i].key, m->tab[i].klen) = m->tab[i];
+		free(m->tab);
+		m->tab = tab;
+		m->cap = cap;
+	}
+	e = slot(m->tab, m->cap, key, klen);
+	if (isnew)
+		*isnew = !e->key;
+	if (!e->key) {
+		e->key = strmap_strdup(m, key, klen);
+		e->klen = klen;
+		m->n++;
+	}
+	return e;
+}
+
+void
+strmap_free(struct strmap *m)
+{
+	struct arena_blk *b, *next;
+
+	for (b = m->arena; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(m->tab);
+	memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,81 @@
+# lib.sh: the few helpers the TAP shell tests share. Source it, then call
+# plan N and the checks. Tools are found in the repository's top directory.
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$TOP:$TOP/scripts:$PATH
+DATA=$TOP/tests/data
+T=$(mktemp -d "${TMPDIR:-/tmp}/mig-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export LC_ALL=C
+tap_n=0
+tap_failed=0
+
+plan() { echo "1..$1"; }
+
+_tap() {	# _tap STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+# run CMD...: run it, keeping stdout in $T/out, stderr in $T/err and the
+# exit status in $status.
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	status=$?
+}
+
+# is DESCRIPTION GOT WANT
+is() {
+	if [ "$2" = "$3" ]; then
+		_tap 0 "$1"
+	else
+		_tap 1 "$1"
+		printf '#   got:  %s\n#   want: %s\n' "$2" "$3"
+	fi
+}
+
+# same DESCRIPTION WANTFILE GOTFILE: files equal, else the diff as comments.
+same() {
+	if cmp -s "$2" "$3"; then
+		_tap 0 "$1"
+	else
+		_tap 1 "$1"
+		diff -u "$2" "$3" | sed 's/^/#   /' | head -60
+	fi
+}
+
+# same_text DESCRIPTION GOTFILE <<EOF ... EOF: the file equals the here-doc.
+same_text() {
+	cat >"$T/want"
+	same "$1" "$T/want" "$2"
+}
+
+# has DESCRIPTION FILE PATTERN: a line of FILE matches the fixed string.
+has() {
+	if grep -qF -- "$3" "$2"; then
+		_tap 0 "$1"
+	else
+		_tap 1 "$1"
+		echo "#   no line with: $3"
+		sed 's/^/#   | /' "$2" | head -20
+	fi
+}
+
+# hasnt DESCRIPTION FILE PATTERN
+hasnt() {
+	if grep -qF -- "$3" "$2"; then
+		_tap 1 "$1"
+		grep -F -- "$3" "$2" | sed 's/^/#   | /' | head -5
+	else
+		_tap 0 "$1"
+	fi
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}

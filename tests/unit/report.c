@@ -1,0 +1,34 @@
+/* Unit test of common/report: fields never break the columns. */
+#include <stdlib.h>
+
+#include "../../common/report.h"
+#include "tap.h"
+
+static const struct {
+	const char *status, *a, *b, *want;
+} cases[] = {
+	{ "ok", "12", "ca", "ok\t12\tca\n" },
+	{ "failed", "3", "No such object", "failed\t3\tNo such object\n" },
+	{ "failed", "tab\there", "two\nlines", "failed\ttab\\there\ttwo\\nlines\n" },
+	{ "exists", "c:\\x", "cr\r", "exists\tc:\\\\x\tcr\\r\n" },
+	{ "ok", "", "", "ok\t\t\n" },
+};
+
+int
+main(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *buf = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&buf, &n);
+
+		report_line(f, cases[i].status, cases[i].a, cases[i].b, (char *)NULL);
+		fclose(f);
+		ok(strcmp(buf, cases[i].want) == 0, "report line %zu is \"%s\"", i + 1,
+		    tap_show(buf, n));
+		free(buf);
+	}
+	return tap_done();
+}
