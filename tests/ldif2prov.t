@@ -1,0 +1,136 @@
+#!/bin/sh
+# ldif2prov: the three kinds of export, the options, bad input, failures.
+. "$(dirname "$0")/lib.sh"
+D=$DATA/ldif2prov
+
+for kind in zimbra openldap ad; do
+	run ldif2prov "$D/$kind.ldif"
+	same "$kind export gives the expected stream" "$D/$kind.prov" "$T/out"
+	is "$kind export: exit 0" "$status" 0
+	is "$kind export: nothing on stderr" "$(cat "$T/err")" ""
+done
+
+run ldif2prov - <"$D/zimbra.ldif"
+same "standard input reads as a file does" "$D/zimbra.prov" "$T/out"
+ldif2prov "$D/zimbra.ldif" > "$T/p1"; ldif2prov "$D/zimbra.ldif" > "$T/p2"
+same "two runs give the same stream" "$T/p1" "$T/p2"
+
+# dependency order: each kind of command only after what it needs
+awk '{ print $1 }' "$D/zimbra.prov" | uniq > "$T/verbs"
+same_text "commands come in dependency order" "$T/verbs" <<'X'
+mc
+cc
+cd
+ca
+ccr
+sac
+csig
+cid
+ma
+aaa
+cdl
+adla
+adlm
+X
+is "no comment line (carbonio prov refuses them)" "$(grep -c '^#' "$D/zimbra.prov")" 0
+
+# system accounts: skipped by their attributes, never by their names
+hasnt "spam/ham/virus/galsync accounts are skipped" "$D/zimbra.prov" "k3j2h1"
+hasnt "the Source's admin@ is skipped" "$D/zimbra.prov" "ca admin@"
+hasnt "... with its root@ alias" "$D/zimbra.prov" "root@example.com"
+hasnt "external virtual accounts are skipped" "$D/zimbra.prov" "guest.partner"
+has "graham.x@ is a person, carried" "$D/zimbra.prov" "ca graham.x@example.com"
+has "sysadmin@ is a person, carried" "$D/zimbra.prov" "ca sysadmin@example.com"
+run ldif2prov -s "$D/zimbra.ldif"
+has "-s carries the system accounts" "$T/out" "ca spam.k3j2h1@example.com '' "
+has "-s keeps their system flag" "$T/out" "zimbraIsSystemResource TRUE"
+has "-s carries admin@ and its aliases" "$T/out" "aaa admin@example.com root@example.com"
+run ldif2prov -v "$D/zimbra.ldif"
+has "-v says what is skipped and why" "$T/err" \
+	"zimbra.ldif:330: spam.k3j2h1@example.com: system account (zimbraIsSystemResource); skipped"
+
+# account list
+run ldif2prov -a "$D/zimbra.ldif"
+same_text "-a lists the accounts and resources" "$T/out" <<'X'
+jose.muller@example.com
+graham.x@example.com
+sysadmin@example.com
+anna.schmidt@example.com
+old.user@example.com
+mike@example.com
+tomas.novak@example.com
+li.wei@example.org
+room-berlin@example.com
+X
+run ldif2prov -a -l uid -r example.com=example.io "$D/openldap.ldif"
+has "-a -l uid: the Source login, then the Destination address" "$T/out" \
+	"$(printf 'carla\tcarla.rossi@example.io')"
+hasnt "-a writes no password" "$T/out" "{SSHA}"
+
+# renaming a domain
+run ldif2prov -r example.com=example.io "$D/zimbra.ldif"
+# free text (a signature, a Sieve script) keeps what it says
+is "-r leaves no command naming the old domain" \
+	"$(awk '{ print $1, $2, ($1 ~ /^(aaa|adla|adlm|sac)$/ ? $0 : "") }' "$T/out" | grep -c '@example\.com')" 0
+has "-r renames the domain" "$T/out" "cd example.io "
+has "-r renames accounts" "$T/out" "ca jose.muller@example.io "
+has "-r renames aliases and their targets" "$T/out" "aaa li.wei@example.org liwei@example.io"
+has "-r renames members" "$T/out" "adlm sales@example.io jose.muller@example.io tomas.novak@example.io li.wei@example.org"
+has "-r renames catch-all addresses" "$T/out" "zimbraMailCatchAllForwardingAddress @example.io"
+has "-r renames forwarding addresses" "$T/out" "zimbraMailForwardingAddress mike@partner.example"
+has "-r renames identities' addresses" "$T/out" "zimbraPrefFromAddress sales@example.io"
+
+# selecting domains
+run ldif2prov -d example.org "$D/zimbra.ldif"
+grep -v '^c[cd] \|^mc ' "$T/out" > "$T/sel"
+same_text "-d keeps only that domain's entries (and every COS)" "$T/sel" <<'X'
+ca li.wei@example.org '' cn '李伟' sn '李' givenName '伟' displayName '李伟' zimbraPrefLocale zh_CN zimbraPrefTimeZoneId Asia/Shanghai title 'Programme Coordinator' userPassword {SSHA512}4tMD51qDtAO+eoQYaIw/eGqyI0g8k3saz8q7SM78SLGR8zsVxSSNU1F/e0nQvrMTsxgb0AOjhoZW+Y4KReN5kfkUNaGsdl3+
+aaa li.wei@example.org wei@example.org
+X
+has "-d creates only that domain" "$T/out" "cd example.org"
+hasnt "-d drops the other domains" "$T/out" "cd example.com"
+is "-d: exit 0" "$status" 0
+
+# passwords
+run ldif2prov -P "$D/zimbra.ldif"
+hasnt "-P drops every hash" "$T/out" "userPassword"
+is "-P: every account must change its password" \
+	"$(grep -c "^c[a-z]* [^ ]* '' .*zimbraPasswordMustChange TRUE" "$T/out")" \
+	"$(grep -c '^ca \|^ccr ' "$T/out")"
+has "hashes are kept as they are" "$D/zimbra.prov" "userPassword {CRYPT}\$6\$Qw3rTy9u\$"
+
+# bad input: each problem reported with its position, the rest goes on
+(cd "$D" && run ldif2prov bad.ldif; cp "$T/out" "$T/bad.out"; cp "$T/err" "$T/bad.err"; echo "$status" > "$T/bad.status")
+same "bad input: what can be carried is" "$D/bad.prov" "$T/bad.out"
+same "bad input: each problem is reported with FILE:LINE" "$D/bad.err" "$T/bad.err"
+is "bad input: exit 1" "$(cat "$T/bad.status")" 1
+
+# an address claimed in two files names the first one
+cp "$D/zimbra.ldif" "$T/again.ldif"
+run ldif2prov "$D/zimbra.ldif" "$T/again.ldif"
+has "a second file claiming the same addresses is reported" "$T/err" \
+	"$T/again.ldif:633: jose.muller@example.com: address already belongs to the entry at $D/zimbra.ldif:633; entry skipped"
+is "... exit 1" "$status" 1
+
+# empty input and comments only
+run ldif2prov /dev/null
+is "empty input: no output" "$(cat "$T/out")" ""
+is "empty input: exit 0" "$status" 0
+printf 'version: 1\n\n# nothing but a comment\n' > "$T/c.ldif"
+run ldif2prov "$T/c.ldif"
+is "comments only: no output, exit 0" "$(cat "$T/out" "$T/err")$status" "0"
+
+# failures
+run ldif2prov "$T/missing.ldif"
+is "a missing file: exit 2" "$status" 2
+has "... with its name" "$T/err" "ldif2prov: $T/missing.ldif: No such file or directory"
+ldif2prov "$D/zimbra.ldif" > /dev/full 2> "$T/err"
+is "a full disk: exit 2" "$?" 2
+has "... said so" "$T/err" "ldif2prov: stdout: write error: No space left on device"
+run ldif2prov -x
+is "an unknown option: exit 2" "$status" 2
+has "... with the usage" "$T/err" "usage: ldif2prov"
+run ldif2prov -r nodomain
+is "-r without =: exit 2" "$status" 2
+
+done_testing

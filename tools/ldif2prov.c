@@ -1,0 +1,2175 @@
+/* ldif2prov: LDIF exports of a Zimbra/Carbonio, OpenLDAP or Active Directory
+ * directory to the provisioning stream (`carbonio prov` batch lines).
+ *
+ * One pass over the input decides each entry from its object classes and
+ * writes its finished command lines into a spool file per section (COS,
+ * domains, accounts, aliases, lists, members); references that may point
+ * forward in the file (alias targets, member DNs, COS ids, signature owners)
+ * go into the spools as small records and are resolved at the end against
+ * the indexes (addresses, DNs, ids). Memory grows with those indexes only. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <ldap.h>
+#include <ldif.h>
+
+#include "../common/diag.h"
+#include "../common/out.h"
+#include "../common/provline.h"
+#include "../common/strbuf.h"
+#include "../common/strmap.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: ldif2prov [-aPsv] [-d domain]... [-l attr] "
+	    "[-r old=new]... [file ...]\n");
+	exit(2);
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+static struct {
+	int account_list;	/* -a */
+	int drop_passwords;	/* -P */
+	int with_system;	/* -s */
+	int verbose;		/* -v */
+	const char *login_attr;	/* -l */
+	char **domains;		/* -d */
+	size_t ndomains;
+	char **ren_from, **ren_to;	/* -r */
+	size_t nrenames;
+} opt;
+
+static int nerrors;
+static int input_failed;	/* an input could not be read: exit 2 */
+
+/* ---- positions: every index entry remembers where it came from --------- */
+
+static const char **files;
+static size_t nfiles;
+
+struct pos {
+	unsigned file;
+	unsigned long line;
+};
+
+static const char *
+fname(unsigned f)
+{
+	return f < nfiles ? files[f] : "?";
+}
+
+static void __attribute__((format(printf, 2, 3)))
+err_at(struct pos p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_at(fname(p.file), p.line, fmt, ap);
+	va_end(ap);
+	nerrors++;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+note_at(struct pos p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!opt.verbose)
+		return;
+	va_start(ap, fmt);
+	vwarn_at(fname(p.file), p.line, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the record being read --------------------------------------------- */
+
+/* Every attribute name met is classified once: its flags say which tables
+ * it is in, so that the loops over an entry's values test bits instead of
+ * comparing strings (an export repeats the same few dozen names). */
+enum {
+	F_INTERNAL = 1 << 0,	/* zimbra_internal: never carried */
+	F_ADDRESS = 1 << 1,	/* values are addresses: renamed by -r */
+	F_ZACCOUNT = 1 << 2,	/* zimbra_account_attrs */
+	F_OPERATIONAL = 1 << 3,
+	F_PREF = 1 << 4,	/* zimbraPref* */
+	F_FEATURE = 1 << 5,	/* zimbraFeature* */
+	F_CALRES = 1 << 6,	/* zimbraCalRes* */
+	F_ZIMBRA = 1 << 7,	/* zimbra* */
+	F_CATCHALL = 1 << 8,	/* zimbraMailCatchAll* */
+	F_DLIST = 1 << 9,	/* zimbraDistributionList* */
+	F_REPLYTO = 1 << 10,	/* zimbraPrefReplyTo* */
+};
+
+struct aname {
+	unsigned flags;
+	const char *person_to;	/* the Carbonio name, for person_attrs */
+	unsigned classbit;	/* C_*, when the name is an object class's */
+};
+
+static struct strmap anames;
+
+struct av {
+	const char *type;	/* attribute description, as written */
+	const struct aname *an;	/* its name, classified */
+	int tagged;		/* "cn;lang-de" */
+	const char *val;	/* NUL-terminated, may also hold NULs */
+	size_t len;
+	unsigned long line;
+};
+
+/* Object classes that decide what an entry is. */
+enum {
+	C_ZACCOUNT = 1 << 0, C_ZRECIPIENT = 1 << 1, C_ZLIST = 1 << 2, C_ZRESOURCE = 1 << 3,
+	C_ZCOS = 1 << 4, C_ZDOMAIN = 1 << 5, C_ZSIGNATURE = 1 << 6, C_ZIDENTITY = 1 << 7,
+	C_ZALIAS = 1 << 8, C_ZGROUP = 1 << 9, C_ZDATASOURCE = 1 << 10, C_ZSERVER = 1 << 11,
+	C_COMPUTER = 1 << 12, C_CONTACT = 1 << 13, C_USER = 1 << 14, C_GROUP = 1 << 15,
+	C_GROUPOFNAMES = 1 << 16, C_GROUPOFUNIQUENAMES = 1 << 17, C_POSIXGROUP = 1 << 18,
+	C_PERSON = 1 << 19,	/* person, inetOrgPerson, posixAccount... */
+};
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} classes[] = {
+	{ "zimbraAccount", C_ZACCOUNT }, { "zimbraMailRecipient", C_ZRECIPIENT },
+	{ "zimbraDistributionList", C_ZLIST }, { "zimbraCalendarResource", C_ZRESOURCE },
+	{ "zimbraCOS", C_ZCOS }, { "zimbraDomain", C_ZDOMAIN },
+	{ "zimbraSignature", C_ZSIGNATURE }, { "zimbraIdentity", C_ZIDENTITY },
+	{ "zimbraAlias", C_ZALIAS }, { "zimbraGroup", C_ZGROUP },
+	{ "zimbraDataSource", C_ZDATASOURCE }, { "zimbraServer", C_ZSERVER },
+	{ "computer", C_COMPUTER }, { "contact", C_CONTACT }, { "user", C_USER },
+	{ "group", C_GROUP }, { "groupOfNames", C_GROUPOFNAMES },
+	{ "groupOfUniqueNames", C_GROUPOFUNIQUENAMES }, { "posixGroup", C_POSIXGROUP },
+	{ "person", C_PERSON }, { "organizationalPerson", C_PERSON },
+	{ "inetOrgPerson", C_PERSON }, { "posixAccount", C_PERSON },
+	{ "inetLocalMailRecipient", C_PERSON }, { "mailRecipient", C_PERSON },
+};
+
+struct rec {
+	struct pos pos;		/* of the dn: line */
+	const char *dn;
+	unsigned classes;	/* C_* bits */
+	struct av *av;
+	size_t nav, cap;
+	char **freevals;
+	size_t nfree, freecap;
+};
+
+static const struct aname *aname_of(const char *type);
+
+static const struct aname *an_objectclass;
+
+/* aname_of() for the names the code spells out: remembered by the address
+ * of the (constant) string, so that no lookup hashes them again. */
+static const struct aname *
+an_lit(const char *name)
+{
+	static struct { const char *p; const struct aname *an; } memo[512];
+	size_t h = (size_t)(((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15ULL) >> 55);
+
+	if (memo[h].p != name) {
+		memo[h].p = name;
+		memo[h].an = aname_of(name);
+	}
+	return memo[h].an;
+}
+
+static int
+attr_is(const struct av *a, const char *name)
+{
+	return a->an == an_lit(name);
+}
+
+static const struct av *
+first(const struct rec *r, const char *name)
+{
+	const struct aname *an = an_lit(name);
+	size_t i;
+
+	for (i = 0; i < r->nav; i++)
+		if (r->av[i].an == an && r->av[i].len)
+			return &r->av[i];
+	return NULL;
+}
+
+static const char *
+firstval(const struct rec *r, const char *name)
+{
+	const struct av *a = first(r, name);
+
+	return a ? a->val : NULL;
+}
+
+static int
+has_value(const struct rec *r, const char *name, const char *value)
+{
+	const struct aname *an = an_lit(name);
+	size_t i;
+
+	for (i = 0; i < r->nav; i++)
+		if (r->av[i].an == an && strcasecmp(r->av[i].val, value) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+has_class(const struct rec *r, unsigned bits)
+{
+	return (r->classes & bits) != 0;
+}
+
+static int
+is_true(const struct rec *r, const char *name)
+{
+	const char *v = firstval(r, name);
+
+	return v && strcasecmp(v, "TRUE") == 0;
+}
+
+/* ---- indexes ------------------------------------------------------------ */
+
+enum kind { K_NONE, K_ACCOUNT, K_RESOURCE, K_LIST, K_CONTACT, K_GROUP, K_SKIPPED };
+
+struct ival {
+	enum kind kind;
+	struct pos pos;
+	const char *addr;	/* address (d:, i:, u: keys), COS name (c:), COS id (m:) */
+};
+
+/* Keys: "a:ADDRESS" primary addresses; "d:DN" normalised DNs; "i:ID"
+ * zimbraIds; "u:UID" posix uids; "c:ID" COS ids; "m:DOMAIN" domain default
+ * COS ids; "D:DOMAIN" domains to create; "l:ALIAS" aliases given out. */
+static struct strmap idx;
+
+/* The arena hands out unaligned bytes: index values get slabs of their own. */
+static struct ival *
+ival_new(void)
+{
+	static struct ival *slab;
+	static size_t left;
+
+	if (!left) {
+		left = 4096;
+		slab = xcalloc(left, sizeof *slab);
+	}
+	left--;
+	return slab++;
+}
+
+static struct strbuf idxkey;
+
+static struct ival *
+idx_get(const char *prefix, const char *key)
+{
+	struct strmap_ent *e;
+
+	sb_reset(&idxkey);
+	sb_adds(&idxkey, prefix);
+	sb_adds(&idxkey, key);
+	e = strmap_get(&idx, idxkey.s, idxkey.len);
+	return e ? e->val : NULL;
+}
+
+/* The entry for prefix+key; a new one gets the value link when given (so
+ * that an entry's address, DN and id share one value), else a fresh one. */
+static struct ival *
+idx_link(const char *prefix, const char *key, int *isnew, struct ival *link)
+{
+	struct strmap_ent *e;
+	int fresh;
+
+	sb_reset(&idxkey);
+	sb_adds(&idxkey, prefix);
+	sb_adds(&idxkey, key);
+	e = strmap_put(&idx, idxkey.s, idxkey.len, &fresh);
+	if (fresh)
+		e->val = link ? link : ival_new();
+	else if (link)
+		e->val = link;
+	if (isnew)
+		*isnew = fresh;
+	return e->val;
+}
+
+static struct ival *
+idx_set(const char *prefix, const char *key, int *isnew)
+{
+	return idx_link(prefix, key, isnew, NULL);
+}
+
+static const char *
+keep(const char *s)
+{
+	return strmap_strdup(&idx, s, strlen(s));
+}
+
+/* Domains to create, in order of first appearance. */
+static const char **domains_seen;
+static size_t ndomains_seen, domains_cap;
+
+static void
+want_domain(const char *domain)
+{
+	int isnew;
+	struct ival *v = idx_set("D:", domain, &isnew);
+
+	if (!isnew)
+		return;
+	v->addr = keep(domain);
+	if (ndomains_seen == domains_cap) {
+		domains_cap = domains_cap ? domains_cap * 2 : 64;
+		domains_seen = xrealloc(domains_seen, domains_cap * sizeof *domains_seen);
+	}
+	domains_seen[ndomains_seen++] = v->addr;
+}
+
+/* ---- spools: sections written during the pass, emitted at the end ------- */
+
+/* SP_COS, SP_DOMAIN, SP_ACCOUNT, SP_LIST and SP_LOGIN hold finished text
+ * lines; the others hold records to resolve at the end. */
+enum { SP_COS, SP_DOMAIN, SP_ACCOUNT, SP_COSREF, SP_ALIAS, SP_LIST, SP_CHILD, SP_MEMBER,
+	SP_GROUP, SP_LOGIN, NSPOOL };
+static FILE *spool[NSPOOL];
+
+/* A spool record: a kind byte, a field count, then each field as a 32-bit
+ * length and its bytes. Kinds: 'L' a finished line; 'S' an account's COS
+ * (address, COS id, domain); 'A' an alias (alias, target: "=ADDRESS" or
+ * "#ZIMBRAID", file, line); 'M'/'G' a member of a list / of a group without
+ * address (list address or group DN, member: "=ADDRESS", "dn:DN" or
+ * "uid:UID", file, line); 'C' a child entry's command (owner address, verb,
+ * name, quoted rest, file, line). */
+static void
+spool_put(int sp, char kind, int nf, ...)
+{
+	va_list ap;
+	unsigned char hdr[2] = { (unsigned char)kind, (unsigned char)nf };
+	int i;
+
+	out_write(spool[sp], hdr, 2);
+	va_start(ap, nf);
+	for (i = 0; i < nf; i++) {
+		const char *s = va_arg(ap, const char *);
+		uint32_t n = (uint32_t)strlen(s);
+
+		out_write(spool[sp], &n, sizeof n);
+		out_write(spool[sp], s, n);
+	}
+	va_end(ap);
+}
+
+struct sprec {
+	char kind;
+	int nf;
+	char *f[8];
+	struct strbuf b[8];
+};
+
+static int
+spool_get(FILE *f, struct sprec *r)
+{
+	unsigned char hdr[2];
+	int i;
+
+	if (fread(hdr, 1, 2, f) != 2)
+		return 0;
+	r->kind = (char)hdr[0];
+	r->nf = hdr[1];
+	for (i = 0; i < r->nf && i < 8; i++) {
+		uint32_t n;
+
+		if (fread(&n, sizeof n, 1, f) != 1)
+			die("spool: short read");
+		if (r->b[i].cap < n + 1) {
+			r->b[i].cap = n + 64;
+			r->b[i].s = xrealloc(r->b[i].s, r->b[i].cap);
+		}
+		if (n && fread(r->b[i].s, 1, n, f) != n)
+			die("spool: short read");
+		r->b[i].s[n] = '\0';
+		r->b[i].len = n;
+		r->f[i] = r->b[i].s;
+	}
+	return 1;
+}
+
+static void
+spool_line(int sp, struct strbuf *line)
+{
+	out_write(spool[sp], line->s, line->len);
+	out_write(spool[sp], "\n", 1);
+}
+
+
+static void
+rewind_spool(int sp)
+{
+	if (fflush(spool[sp]) != 0)
+		die("temporary file: write error:");
+	rewind(spool[sp]);
+}
+
+/* Copy a text spool to stdout, in the kernel when it can. */
+static void
+emit_text(int sp)
+{
+	rewind_spool(sp);
+	out_copy(stdout, spool[sp], "temporary file");
+}
+
+static char *
+posstr(struct pos p, char *buf, size_t n, int which)
+{
+	unsigned long v = which == 0 ? p.file : p.line;
+	char *q = buf + n - 1;
+
+	*q = '\0';
+	do
+		*--q = (char)('0' + v % 10);
+	while ((v /= 10) && q > buf);
+	return q;
+}
+
+static struct pos
+strpos(const char *file, const char *line)
+{
+	struct pos p;
+
+	p.file = (unsigned)strtoul(file, NULL, 10);
+	p.line = strtoul(line, NULL, 10);
+	return p;
+}
+
+/* ---- addresses ---------------------------------------------------------- */
+
+static int
+valid_utf8(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+
+	while (p < e) {
+		if (*p < 0x80) {
+			if (*p == 0)
+				return 0;
+			p++;
+		} else if (*p >= 0xc2 && *p <= 0xdf && e - p >= 2 && (p[1] & 0xc0) == 0x80)
+			p += 2;
+		else if (*p >= 0xe0 && *p <= 0xef && e - p >= 3 && (p[1] & 0xc0) == 0x80 &&
+		    (p[2] & 0xc0) == 0x80 && !(*p == 0xe0 && p[1] < 0xa0) &&
+		    !(*p == 0xed && p[1] >= 0xa0))
+			p += 3;
+		else if (*p >= 0xf0 && *p <= 0xf4 && e - p >= 4 && (p[1] & 0xc0) == 0x80 &&
+		    (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 &&
+		    !(*p == 0xf0 && p[1] < 0x90) && !(*p == 0xf4 && p[1] >= 0x90))
+			p += 4;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+/* Lower-case copy of s when it is one mail address (local@domain.tld), else
+ * NULL. Leading and trailing blanks are forgiven. */
+static char *
+addr_norm(const char *s)
+{
+	const char *at, *p, *b, *e;
+	char *r;
+	size_t i;
+
+	for (b = s; *b == ' ' || *b == '\t'; b++)
+		;
+	for (e = b + strlen(b); e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	at = memchr(b, '@', (size_t)(e - b));
+	if (!at || at == b || at + 1 >= e || memchr(at + 1, '@', (size_t)(e - at - 1)))
+		return NULL;
+	for (p = b; p < at; p++)
+		if ((unsigned char)*p <= ' ' || strchr("\"(),:;<>[\\]", *p))
+			return NULL;
+	if (at[1] == '.' || e[-1] == '.' || !memchr(at + 1, '.', (size_t)(e - at - 1)))
+		return NULL;
+	for (p = at + 1; p < e; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '.' || (unsigned char)*p >= 0x80))
+			return NULL;
+	if (strstr(at, ".."))
+		return NULL;
+	r = xstrndup(b, (size_t)(e - b));
+	for (i = 0; r[i]; i++)
+		r[i] = (char)tolower((unsigned char)r[i]);
+	return r;
+}
+
+static const char *
+domain_of(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+
+	return at ? at + 1 : addr;
+}
+
+static int
+domain_selected(const char *addr)
+{
+	size_t i;
+
+	if (!opt.ndomains)
+		return 1;
+	for (i = 0; i < opt.ndomains; i++)
+		if (strcasecmp(domain_of(addr), opt.domains[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The address after the -r renames: "local@old" and "@old" (Zimbra's
+ * catch-all form) become "local@new" and "@new". A malloc'd copy. */
+static char *
+renamed(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+	size_t i;
+
+	if (at)
+		for (i = 0; i < opt.nrenames; i++)
+			if (strcasecmp(at + 1, opt.ren_from[i]) == 0) {
+				struct strbuf b = { 0 };
+
+				sb_add(&b, addr, (size_t)(at + 1 - addr));
+				sb_adds(&b, opt.ren_to[i]);
+				return b.s;
+			}
+	return xstrdup(addr);
+}
+
+static const char *
+renamed_domain(const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < opt.nrenames; i++)
+		if (strcasecmp(domain, opt.ren_from[i]) == 0)
+			return opt.ren_to[i];
+	return domain;
+}
+
+/* The normalised, lower-cased form of a DN used as an index key, or NULL. */
+static char *
+dn_key(const char *dn)
+{
+	char *out = NULL, *r, *p;
+
+	if (ldap_dn_normalize(dn, LDAP_DN_FORMAT_LDAP, &out, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+		return NULL;
+	r = xstrdup(out ? out : "");
+	ldap_memfree(out);
+	for (p = r; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return r;
+}
+
+/* The DN of the entry above dn (its parent), as an index key. */
+static char *
+parent_key(const char *dn)
+{
+	char *k = dn_key(dn), *p, *r;
+
+	if (!k)
+		return NULL;
+	/* normalised DNs escape separators, so the first bare comma ends the RDN */
+	for (p = k; *p && *p != ','; p++)
+		if (*p == '\\' && p[1])
+			p++;
+	r = xstrdup(*p ? p + 1 : "");
+	free(k);
+	return r;
+}
+
+/* "uid=x,ou=people,dc=example,dc=com" -> "example.com": the dc= parts of
+ * a DN, lower-cased, read straight from the DN (RDNs split on unescaped
+ * commas, blanks around them forgiven). NULL when there are none. */
+static char *
+dn_domain(const char *dn)
+{
+	struct strbuf b = { 0 };
+	const char *p = dn;
+	char *q;
+
+	while (*p) {
+		const char *start, *end;
+
+		while (*p == ' ')
+			p++;
+		start = p;
+		while (*p && *p != ',' && *p != '+') {
+			if (*p == '\\' && p[1])
+				p++;
+			p++;
+		}
+		end = p;
+		while (end > start && end[-1] == ' ')
+			end--;
+		if (end - start > 3 && strncasecmp(start, "dc", 2) == 0) {
+			const char *v = start + 2;
+
+			while (*v == ' ')
+				v++;
+			if (*v == '=') {
+				for (v++; *v == ' '; v++)
+					;
+				if (b.len)
+					sb_addc(&b, '.');
+				sb_add(&b, v, (size_t)(end - v));
+			}
+		}
+		if (*p)
+			p++;
+	}
+	if (!b.len) {
+		sb_free(&b);
+		return NULL;
+	}
+	for (q = b.s; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	return b.s;
+}
+
+/* ---- the mapping tables ------------------------------------------------- */
+
+/* What an account, resource or list carries, from any kind of Source. A
+ * Source attribute and the Carbonio attribute it becomes. */
+static const struct amap {
+	const char *from, *to;
+} person_attrs[] = {
+	{ "cn", "cn" }, { "displayName", "displayName" }, { "givenName", "givenName" },
+	{ "sn", "sn" }, { "initials", "initials" }, { "title", "title" },
+	{ "company", "company" }, { "department", "ou" }, { "ou", "ou" },
+	{ "telephoneNumber", "telephoneNumber" }, { "mobile", "mobile" },
+	{ "homePhone", "homePhone" }, { "pager", "pager" },
+	{ "facsimileTelephoneNumber", "facsimileTelephoneNumber" },
+	{ "street", "street" }, { "streetAddress", "street" }, { "l", "l" }, { "st", "st" },
+	{ "postalCode", "postalCode" }, { "co", "co" }, { "postalAddress", "postalAddress" },
+	{ "physicalDeliveryOfficeName", "physicalDeliveryOfficeName" },
+	{ "description", "description" }, { "info", "zimbraNotes" },
+	{ "zimbraNotes", "zimbraNotes" }, { "zimbraPhoneticFirstName", "zimbraPhoneticFirstName" },
+	{ "zimbraPhoneticLastName", "zimbraPhoneticLastName" },
+	{ "zimbraPhoneticCompany", "zimbraPhoneticCompany" },
+	{ NULL, NULL }
+};
+
+/* Zimbra attributes an account carries besides person_attrs and the
+ * zimbraPref*, zimbraFeature* and zimbraCalRes* families. */
+static const char *const zimbra_account_attrs[] = {
+	"zimbraHideInGal", "zimbraMailQuota", "zimbraMailForwardingAddress",
+	"zimbraMailSieveScript", "zimbraMailOutgoingSieveScript", "zimbraPasswordMustChange",
+	"zimbraMailCanonicalAddress", "zimbraSignatureName", "zimbraSignatureId", NULL
+};
+
+/* Never carried: the Source server's internals, references by id that
+ * cannot hold on the Destination, and what ldif2prov writes itself. */
+static const char *const zimbra_internal[] = {
+	"zimbraId", "zimbraMailHost", "zimbraMailTransport", "zimbraCreateTimestamp",
+	"zimbraLastLogonTimestamp", "zimbraPasswordModifiedTime", "zimbraMailDeliveryAddress",
+	"zimbraMailAlias", "zimbraCOSId", "zimbraMailHostPool", "zimbraPrefChildVisibleAccount",
+	"zimbraPrefDefaultSignatureId", "zimbraPrefForwardReplySignatureId",
+	"zimbraAccountStatus", "zimbraMailStatus", "zimbraAuthTokenValidityValue",
+	"zimbraPasswordHistory", "zimbraPasswordLockoutFailureTime", "zimbraPasswordLockoutLockedTime",
+	"zimbraMailboxLocationBeforeMove", "zimbraMailHostBeforeMove", "zimbraDomainDefaultCOSId",
+	"zimbraAliasTargetId", "zimbraZimletUserProperties", "zimbraCsrfTokenValidityValue",
+	"zimbraLastPurgeTime", "zimbraPrefIdentityId", "zimbraDomainName", "zimbraGalAccountId",
+	"zimbraVirtualHostname", "zimbraVirtualIPAddress", "zimbraPublicServiceHostname",
+	"zimbraSSLCertificate", "zimbraSSLPrivateKey", "zimbraIsSystemResource",
+	"zimbraIsSystemAccount", "zimbraIsAdminAccount", "zimbraIsDelegatedAdminAccount",
+	"zimbraACE", "zimbraAccountCalendarUserType", NULL
+};
+
+/* Attributes whose values are addresses: the -r renames apply to them. */
+static const char *const address_attrs[] = {
+	"zimbraMailForwardingAddress", "zimbraPrefMailForwardingAddress", "zimbraPrefFromAddress",
+	"zimbraPrefReplyToAddress", "zimbraMailCanonicalAddress",
+	"zimbraPrefAllowAddressForDelegatedSender", "zimbraMailCatchAllAddress",
+	"zimbraMailCatchAllForwardingAddress", "zimbraMailCatchAllCanonicalAddress",
+	"zimbraPrefMailForwardingAddress", NULL
+};
+
+/* Classify an attribute name, once per distinct name. */
+static const struct aname *
+aname_of(const char *type)
+{
+	char buf[128] = "";
+	size_t n = strcspn(type, ";"), i;
+	struct strmap_ent *e;
+	struct aname *an;
+	int isnew;
+
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	for (i = 0; i < n; i++)
+		buf[i] = (char)tolower((unsigned char)type[i]);
+	e = strmap_put(&anames, buf, n, &isnew);
+	if (!isnew)
+		return e->val;
+	an = e->val = xcalloc(1, sizeof *an);
+#define PREFIX(p) (n >= sizeof p - 1 && memcmp(buf, p, sizeof p - 1) == 0)
+	if (PREFIX("zimbra"))
+		an->flags |= F_ZIMBRA;
+	if (PREFIX("zimbrapref"))
+		an->flags |= F_PREF;
+	if (PREFIX("zimbraprefreplyto"))
+		an->flags |= F_REPLYTO;
+	if (PREFIX("zimbrafeature"))
+		an->flags |= F_FEATURE;
+	if (PREFIX("zimbracalres"))
+		an->flags |= F_CALRES;
+	if (PREFIX("zimbramailcatchall"))
+		an->flags |= F_CATCHALL;
+	if (PREFIX("zimbradistributionlist"))
+		an->flags |= F_DLIST;
+#undef PREFIX
+	return an;
+}
+
+static void
+anames_init(void)
+{
+	static const char *const ops[] = {
+		"structuralObjectClass", "entryUUID", "entryCSN", "creatorsName",
+		"createTimestamp", "modifiersName", "modifyTimestamp", "contextCSN",
+		"hasSubordinates", "subschemaSubentry", "entryDN", "objectClass", NULL
+	};
+	static const struct { const char *const *list; unsigned flag; } sets[] = {
+		{ zimbra_internal, F_INTERNAL }, { address_attrs, F_ADDRESS },
+		{ zimbra_account_attrs, F_ZACCOUNT }, { ops, F_OPERATIONAL },
+	};
+	const struct amap *m;
+	const char *const *p;
+	size_t i;
+
+	for (i = 0; i < sizeof sets / sizeof sets[0]; i++)
+		for (p = sets[i].list; *p; p++)
+			((struct aname *)aname_of(*p))->flags |= sets[i].flag;
+	for (m = person_attrs; m->from; m++)
+		((struct aname *)aname_of(m->from))->person_to = m->to;
+	for (i = 0; i < sizeof classes / sizeof classes[0]; i++)
+		((struct aname *)aname_of(classes[i].name))->classbit |= classes[i].bit;
+	an_objectclass = aname_of("objectClass");
+}
+
+/* Append "name value" to a command line; values of address attributes are
+ * renamed; a value that is not UTF-8 text is reported, not carried. */
+static void
+add_attr(struct strbuf *line, const char *name, const struct av *a, struct pos p)
+{
+	char *v;
+
+	if (!valid_utf8(a->val, a->len)) {
+		struct pos ap = { p.file, a->line };
+
+		err_at(ap, "%s: value is not UTF-8 text; not carried", a->type);
+		return;
+	}
+	prov_words(line, name);
+	if (a->an->flags & F_ADDRESS) {
+		v = renamed(a->val);
+		prov_words(line, v);
+		free(v);
+	} else
+		prov_word(line, a->val, a->len);
+}
+
+/* ---- passwords ---------------------------------------------------------- */
+
+/* Hash schemes Carbonio accepts: {SSHA} and {SSHA512} it checks itself, the
+ * others its slapd checks (pw-sha2 and crypt). */
+static const char *const schemes[] = {
+	"SSHA", "SSHA512", "SHA", "SHA512", "SSHA256", "SHA256", "SSHA384", "SHA384",
+	"SMD5", "MD5", "CRYPT", NULL
+};
+
+/* Append the account's password words: "'' userPassword HASH", or "''" and
+ * must-change when there is none to carry. */
+static void
+add_password(struct strbuf *line, struct strbuf *extra, const struct rec *r, const char *addr)
+{
+	const struct av *pw = first(r, "userPassword");
+	size_t i;
+
+	prov_word(line, "", 0);
+	if (pw && !opt.drop_passwords) {
+		const char *v = pw->val, *close = strchr(v, '}');
+
+		if (v[0] == '{' && close) {
+			for (i = 0; schemes[i]; i++)
+				if (strlen(schemes[i]) == (size_t)(close - v - 1) &&
+				    strncasecmp(v + 1, schemes[i], (size_t)(close - v - 1)) == 0 &&
+				    valid_utf8(v, pw->len)) {
+					prov_words(extra, "userPassword");
+					prov_words(extra, v);
+					return;
+				}
+			{
+				struct pos p = { r->pos.file, pw->line };
+
+				err_at(p, "%s: password hash scheme %.*s is not one Carbonio accepts; "
+				    "account created without password, must change it", addr,
+				    (int)(close - v + 1), v);
+			}
+		} else {
+			struct pos p = { r->pos.file, pw->line };
+
+			err_at(p, "%s: password is not a {SCHEME} hash; not carried in clear; "
+			    "account created without password, must change it", addr);
+		}
+	}
+	prov_words(extra, "zimbraPasswordMustChange");
+	prov_words(extra, "TRUE");
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+/* Register an entry's primary address. 0 when another entry has it. */
+static int
+claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const char *zid)
+{
+	int isnew;
+	struct ival *v = idx_set("a:", addr, &isnew);
+
+	if (!isnew && v->kind != K_SKIPPED && kind != K_SKIPPED) {
+		err_at(p, "%s: address already belongs to the entry at %s:%lu; entry skipped",
+		    addr, fname(v->pos.file), v->pos.line);
+		return 0;
+	}
+	if (!isnew && kind == K_SKIPPED)
+		return 1;
+	v->kind = kind;
+	v->pos = p;
+	if (isnew)
+		v->addr = strmap_get(&idx, idxkey.s, idxkey.len)->key + 2;
+	if (dnkey)
+		idx_link("d:", dnkey, NULL, v);
+	if (zid)
+		idx_link("i:", zid, NULL, v);
+	return 1;
+}
+
+static void
+skip_entry(const struct rec *r, const char *addr, const char *why)
+{
+	char *k = dn_key(r->dn);
+	const char *zid = firstval(r, "zimbraId");
+
+	if (addr)
+		claim(addr, K_SKIPPED, r->pos, k, zid);
+	else if (k) {
+		struct ival *d = idx_set("d:", k, NULL);
+
+		if (d->kind == K_NONE)
+			d->kind = K_SKIPPED;
+	}
+	note_at(r->pos, "%s: %s; skipped", addr ? addr : r->dn, why);
+	free(k);
+}
+
+/* An alias of an entry, checked at the end. */
+static void
+add_alias(const struct rec *r, const struct av *a, const char *target_ref)
+{
+	char *al = addr_norm(a->val), fb[16], lb[16];
+	struct pos p = { r->pos.file, a->line };
+
+	if (!al) {
+		err_at(p, "alias \"%s\" is not a mail address; not carried", a->val);
+		return;
+	}
+	spool_put(SP_ALIAS, 'A', 4, al, target_ref, posstr(p, fb, sizeof fb, 0),
+	    posstr(p, lb, sizeof lb, 1));
+	free(al);
+}
+
+static void
+add_member(int sp, const char *list, const char *ref, struct pos p)
+{
+	char fb[16], lb[16];
+
+	spool_put(sp, sp == SP_GROUP ? 'G' : 'M', 4, list, ref, posstr(p, fb, sizeof fb, 0),
+	    posstr(p, lb, sizeof lb, 1));
+}
+
+/* Is the entry a system account that a migration must not copy
+ * (facts/carbonio.md)? Told by its attributes, never by a name pattern
+ * alone: graham.x@ and sysadmin@ are people. */
+static const char *
+system_account(const struct rec *r, const char *addr)
+{
+	const char *t;
+
+	if (is_true(r, "zimbraIsSystemResource") || is_true(r, "zimbraIsSystemAccount"))
+		return "system account (zimbraIsSystemResource)";
+	if (is_true(r, "zimbraIsExternalVirtualAccount"))
+		return "external virtual account";
+	if (is_true(r, "zimbraIsAdminAccount") && addr) {
+		size_t n = strcspn(addr, "@");
+
+		if ((n == 5 && strncmp(addr, "admin", 5) == 0) ||
+		    (n == 7 && strncmp(addr, "zextras", 7) == 0))
+			return "the Source's own administrator";
+	}
+	if (is_true(r, "isCriticalSystemObject"))
+		return "Active Directory system object";
+	if ((t = firstval(r, "msExchRecipientTypeDetails")) != NULL) {
+		unsigned long long d = strtoull(t, NULL, 10);
+
+		/* arbitration, discovery, monitoring and system mailboxes */
+		if (d == 8192 || d == 16384 || d == 536870912ULL || d == 549755813888ULL ||
+		    d == 8388608ULL)
+			return "Exchange system mailbox";
+	}
+	return NULL;
+}
+
+/* cn=zimbra holds the Source server's configuration and its admins outside
+ * any domain (cn=admins, cn=appaccts): never carried, but for the COS. */
+static int
+is_zimbra_internal(const char *dn)
+{
+	size_t n = strlen(dn);
+
+	while (n && dn[n - 1] == ' ')
+		n--;
+	return n >= 9 && strncasecmp(dn + n - 9, "cn=zimbra", 9) == 0 &&
+	    (n == 9 || dn[n - 10] == ',');
+}
+
+/* The COS section: `cc NAME attr value...`; the COS every Carbonio has
+ * already (default, defaultExternal) is modified instead: `mc`. */
+static void
+do_cos(const struct rec *r)
+{
+	struct strbuf line = { 0 };
+	const char *name = firstval(r, "cn"), *zid = firstval(r, "zimbraId");
+	size_t i;
+
+	if (!name) {
+		err_at(r->pos, "COS without cn; skipped");
+		return;
+	}
+	if (zid) {
+		struct ival *v = idx_set("c:", zid, NULL);
+
+		v->addr = keep(name);
+		v->pos = r->pos;
+	}
+	if (opt.account_list)
+		return;
+	prov_words(&line, strcasecmp(name, "default") == 0 ||
+	    strcasecmp(name, "defaultExternal") == 0 ? "mc" : "cc");
+	prov_words(&line, name);
+	for (i = 0; i < r->nav; i++) {
+		const struct av *a = &r->av[i];
+
+		if ((a->an->flags & (F_OPERATIONAL | F_INTERNAL)) || attr_is(a, "cn") ||
+		    a->tagged || !a->len)
+			continue;
+		add_attr(&line, a->type, a, r->pos);
+	}
+	spool_line(SP_COS, &line);
+	sb_free(&line);
+}
+
+static void
+do_domain(const struct rec *r)
+{
+	struct strbuf line = { 0 };
+	char *name = NULL;
+	const char *zname = firstval(r, "zimbraDomainName"), *defcos;
+	size_t i;
+
+	name = zname ? xstrdup(zname) : dn_domain(r->dn);
+	if (!name) {
+		err_at(r->pos, "domain entry without a name; skipped");
+		return;
+	}
+	for (i = 0; name[i]; i++)
+		name[i] = (char)tolower((unsigned char)name[i]);
+	if ((defcos = firstval(r, "zimbraDomainDefaultCOSId")) != NULL) {
+		struct ival *v = idx_set("m:", name, NULL);
+
+		v->addr = keep(defcos);
+	}
+	if (opt.ndomains) {
+		struct strbuf probe = { 0 };
+
+		sb_printf(&probe, "x@%s", name);
+		if (!domain_selected(probe.s)) {
+			sb_free(&probe);
+			note_at(r->pos, "%s: domain not selected (-d); skipped", name);
+			free(name);
+			return;
+		}
+		sb_free(&probe);
+	}
+	{
+		int isnew;
+		struct ival *v = idx_set("D:", renamed_domain(name), &isnew);
+
+		if (!isnew && v->kind == K_LIST) {
+			err_at(r->pos, "%s: domain appears twice; skipped", name);
+			free(name);
+			return;
+		}
+		v->kind = K_LIST;	/* marks an explicit domain entry */
+		v->addr = keep(renamed_domain(name));
+	}
+	if (!opt.account_list) {
+		prov_words(&line, "cd");
+		prov_words(&line, renamed_domain(name));
+		for (i = 0; i < r->nav; i++) {
+			const struct av *a = &r->av[i];
+			const char *t = a->type;
+
+			if (a->tagged || (a->an->flags & (F_OPERATIONAL | F_INTERNAL)) || !a->len)
+				continue;
+			if (attr_is(a, "zimbraDomainType") && strcasecmp(a->val, "alias") != 0)
+				continue;
+			if (attr_is(a, "zimbraDomainStatus") && strcasecmp(a->val, "active") == 0)
+				continue;
+			if (attr_is(a, "description") || attr_is(a, "zimbraNotes") ||
+			    attr_is(a, "zimbraDomainType") || attr_is(a, "zimbraDomainStatus") ||
+			    (a->an->flags & (F_CATCHALL | F_PREF | F_FEATURE)) ||
+			    attr_is(a, "zimbraMailDomainQuota") ||
+			    attr_is(a, "zimbraDomainMaxAccounts") || attr_is(a, "zimbraGalMode") ||
+			    attr_is(a, "zimbraGalMaxResults"))
+				add_attr(&line, t, a, r->pos);
+		}
+		spool_line(SP_DOMAIN, &line);
+	}
+	sb_free(&line);
+	free(name);
+}
+
+/* The entry's primary address, by kind of Source. A malloc'd string or NULL. */
+static char *
+primary_address(const struct rec *r, int zimbra)
+{
+	size_t i;
+	char *a;
+
+	if (zimbra) {
+		const char *v = firstval(r, "zimbraMailDeliveryAddress");
+
+		if (v)
+			return addr_norm(v);
+		/* a list, or an account without delivery address: the mail value
+		 * that is not one of its aliases */
+		for (i = 0; i < r->nav; i++)
+			if (attr_is(&r->av[i], "mail") &&
+			    !has_value(r, "zimbraMailAlias", r->av[i].val) &&
+			    (a = addr_norm(r->av[i].val)) != NULL)
+				return a;
+		if ((v = firstval(r, "mail")) != NULL)
+			return addr_norm(v);
+		if ((v = firstval(r, "uid")) != NULL) {
+			char *d = dn_domain(r->dn);
+			struct strbuf b = { 0 };
+
+			if (!d)
+				return NULL;
+			sb_printf(&b, "%s@%s", v, d);
+			free(d);
+			a = addr_norm(b.s);
+			sb_free(&b);
+			return a;
+		}
+		return NULL;
+	}
+	/* Active Directory: the primary SMTP proxy address rules mail routing */
+	for (i = 0; i < r->nav; i++)
+		if (attr_is(&r->av[i], "proxyAddresses") &&
+		    strncmp(r->av[i].val, "SMTP:", 5) == 0 && (a = addr_norm(r->av[i].val + 5)))
+			return a;
+	if (firstval(r, "mail"))
+		return addr_norm(firstval(r, "mail"));
+	if (has_class(r, C_USER) && firstval(r, "userPrincipalName"))
+		return addr_norm(firstval(r, "userPrincipalName"));
+	return NULL;
+}
+
+/* Every other address the entry receives mail at: its aliases. */
+static void
+collect_aliases(const struct rec *r, int zimbra, const char *primary, const char *target_ref)
+{
+	size_t i;
+
+	for (i = 0; i < r->nav; i++) {
+		const struct av *a = &r->av[i];
+		struct av tmp;
+		char *n;
+
+		if (zimbra) {
+			if (!attr_is(a, "zimbraMailAlias"))
+				continue;
+		} else if (attr_is(a, "proxyAddresses")) {
+			if (strncasecmp(a->val, "smtp:", 5) != 0)
+				continue;	/* X500:, SIP:, X400: are not mail */
+			tmp = *a;
+			tmp.val += 5;
+			tmp.len -= 5;
+			a = &tmp;
+		} else if (!attr_is(a, "mail") && !attr_is(a, "mailAlternateAddress") &&
+		    !attr_is(a, "mailLocalAddress"))
+			continue;
+		n = addr_norm(a->val);
+		if (n && strcmp(n, primary) == 0) {
+			free(n);
+			continue;
+		}
+		free(n);
+		add_alias(r, a, target_ref);
+	}
+}
+
+/* Accounts and calendar resources: `ca`/`ccr`, then their COS. */
+static void
+do_account(const struct rec *r, int zimbra, int resource)
+{
+	static struct strbuf line, extra;	/* reused: one record at a time */
+	char *addr = primary_address(r, zimbra), *dst, *k;
+	const char *why, *zid = firstval(r, "zimbraId"), *status = NULL;
+	size_t i;
+
+	sb_reset(&line);
+	sb_reset(&extra);
+	if (!addr) {
+		err_at(r->pos, "%s: no usable mail address; entry skipped", r->dn);
+		return;
+	}
+	if ((why = system_account(r, addr)) != NULL && !opt.with_system) {
+		skip_entry(r, addr, why);
+		free(addr);
+		return;
+	}
+	if (!domain_selected(addr)) {
+		skip_entry(r, addr, "domain not selected (-d)");
+		free(addr);
+		return;
+	}
+	/* a Zimbra account is found by address and zimbraId; only other
+	 * Sources' groups name members by DN */
+	k = zimbra ? NULL : dn_key(r->dn);
+	if (!claim(addr, resource ? K_RESOURCE : K_ACCOUNT, r->pos, k, zid)) {
+		free(k);
+		free(addr);
+		return;
+	}
+	free(k);
+	if (!zimbra && firstval(r, "uid"))
+		idx_link("u:", firstval(r, "uid"), NULL, idx_get("a:", addr));
+	dst = renamed(addr);
+	want_domain(domain_of(dst));
+
+	if (opt.account_list) {
+		const char *login = opt.login_attr ? firstval(r, opt.login_attr) : addr;
+
+		if (!login) {
+			err_at(r->pos, "%s: no %s attribute for the Source login; not listed", addr,
+			    opt.login_attr);
+		} else {
+			sb_adds(&line, login);
+			if (strcmp(login, dst) != 0) {
+				sb_addc(&line, '\t');
+				sb_adds(&line, dst);
+			}
+			spool_line(SP_LOGIN, &line);
+		}
+		goto out;
+	}
+
+	prov_words(&line, resource ? "ccr" : "ca");
+	prov_words(&line, dst);
+	add_password(&line, &extra, r, addr);
+	for (i = 0; i < r->nav; i++) {
+		const struct av *a = &r->av[i];
+		unsigned f = a->an->flags;
+
+		if (!a->len || a->tagged)
+			continue;
+		if (a->an->person_to) {
+			add_attr(&line, a->an->person_to, a, r->pos);
+			continue;
+		}
+		/* AD and OpenLDAP "o" is the company when none is given */
+		if (!zimbra && attr_is(a, "o") && !first(r, "company")) {
+			add_attr(&line, "company", a, r->pos);
+			continue;
+		}
+		if (!zimbra || (f & F_INTERNAL))
+			continue;
+		if ((f & (F_ZACCOUNT | F_PREF | F_FEATURE)) || (resource && (f & F_CALRES)))
+			add_attr(&line, a->type, a, r->pos);
+	}
+	if (resource && !first(r, "zimbraCalResType")) {
+		const char *d = firstval(r, "msExchRecipientTypeDetails");
+
+		prov_words(&line, "zimbraCalResType");
+		prov_words(&line, d && strcmp(d, "32") == 0 ? "Equipment" : "Location");
+	}
+	if (resource && !first(r, "displayName")) {
+		prov_words(&line, "displayName");
+		prov_words(&line, firstval(r, "cn") ? firstval(r, "cn") : addr);
+	}
+	if (zimbra && opt.with_system) {
+		if (is_true(r, "zimbraIsSystemResource"))
+			prov_words(&line, "zimbraIsSystemResource"), prov_words(&line, "TRUE");
+		if (is_true(r, "zimbraIsSystemAccount"))
+			prov_words(&line, "zimbraIsSystemAccount"), prov_words(&line, "TRUE");
+	}
+	if (!zimbra && is_true(r, "msExchHideFromAddressLists"))
+		prov_words(&line, "zimbraHideInGal"), prov_words(&line, "TRUE");
+
+	/* status: Zimbra's own; AD's disabled flag; OpenLDAP's ppolicy lock. A
+	 * disabled AD user (often a shared mailbox) keeps receiving mail:
+	 * locked, not closed. maintenance and lockout are passing states. */
+	if (zimbra && (status = firstval(r, "zimbraAccountStatus")) != NULL) {
+		if (!strcasecmp(status, "active") || !strcasecmp(status, "maintenance") ||
+		    !strcasecmp(status, "lockout"))
+			status = NULL;
+	} else if (firstval(r, "userAccountControl")) {
+		if (strtoul(firstval(r, "userAccountControl"), NULL, 10) & 2)
+			status = "locked";
+	} else if (first(r, "pwdAccountLockedTime"))
+		status = "locked";
+	if (status)
+		prov_words(&line, "zimbraAccountStatus"), prov_words(&line, status);
+	if (extra.len) {
+		sb_addc(&line, ' ');
+		sb_add(&line, extra.s, extra.len);
+	}
+	spool_line(SP_ACCOUNT, &line);
+	if (zimbra) {
+		const char *cos = firstval(r, "zimbraCOSId");
+
+		spool_put(SP_COSREF, 'S', 3, dst, cos ? cos : "", domain_of(addr));
+		if (firstval(r, "zimbraPrefDefaultSignatureId") ||
+		    firstval(r, "zimbraPrefForwardReplySignatureId")) {
+			struct strbuf ma = { 0 };
+
+			prov_words(&ma, "ma");
+			prov_words(&ma, dst);
+			for (i = 0; i < r->nav; i++)
+				if (attr_is(&r->av[i], "zimbraPrefDefaultSignatureId") ||
+				    attr_is(&r->av[i], "zimbraPrefForwardReplySignatureId"))
+					add_attr(&ma, r->av[i].type, &r->av[i], r->pos);
+			spool_put(SP_CHILD, 'L', 1, ma.s);
+			sb_free(&ma);
+		}
+	}
+	{
+		struct strbuf ref = { 0 };
+
+		sb_addc(&ref, '='), sb_adds(&ref, addr);
+		collect_aliases(r, zimbra, addr, ref.s);
+		sb_free(&ref);
+	}
+out:
+	free(dst);
+	free(addr);
+}
+
+/* Lists: Zimbra distribution lists, AD groups, groupOfNames,
+ * groupOfUniqueNames, posixGroup. A group without an address is no mailing
+ * list, but its members count when another list names it. */
+static void
+do_list(const struct rec *r, int zimbra)
+{
+	struct strbuf line = { 0 };
+	char *addr = primary_address(r, zimbra), *dst = NULL, *k = dn_key(r->dn);
+	const char *zid = firstval(r, "zimbraId");
+	size_t i;
+	int sp = SP_MEMBER;
+
+	if (!addr) {
+		if (zimbra) {
+			err_at(r->pos, "%s: no usable mail address; entry skipped", r->dn);
+			goto out;
+		}
+		if (k) {
+			struct ival *d = idx_set("d:", k, NULL);
+
+			d->kind = K_GROUP;
+			d->pos = r->pos;
+			d->addr = keep(k);
+		}
+		note_at(r->pos, "%s: group without mail address: not a list", r->dn);
+		sp = SP_GROUP;
+	} else if (!domain_selected(addr)) {
+		skip_entry(r, addr, "domain not selected (-d)");
+		goto out;
+	} else if (!claim(addr, K_LIST, r->pos, k, zid))
+		goto out;
+	if (addr) {
+		dst = renamed(addr);
+		want_domain(domain_of(dst));
+		if (!opt.account_list) {
+			prov_words(&line, "cdl");
+			prov_words(&line, dst);
+			for (i = 0; i < r->nav; i++) {
+				const struct av *a = &r->av[i];
+				const char *t = a->type;
+
+				if (!a->len || a->tagged)
+					continue;
+				if (attr_is(a, "displayName") || attr_is(a, "description") ||
+				    attr_is(a, "zimbraNotes") || attr_is(a, "zimbraHideInGal") ||
+				    (a->an->flags & (F_DLIST | F_REPLYTO)))
+					add_attr(&line, t, a, r->pos);
+				else if (attr_is(a, "info"))
+					add_attr(&line, "zimbraNotes", a, r->pos);
+				else if (zimbra && attr_is(a, "zimbraMailStatus") &&
+				    strcasecmp(a->val, "enabled") != 0)
+					add_attr(&line, t, a, r->pos);
+			}
+			if (!first(r, "displayName") && !zimbra && firstval(r, "cn")) {
+				prov_words(&line, "displayName");
+				prov_words(&line, firstval(r, "cn"));
+			}
+			if (!zimbra && is_true(r, "msExchHideFromAddressLists"))
+				prov_words(&line, "zimbraHideInGal"), prov_words(&line, "TRUE");
+			spool_line(SP_LIST, &line);
+		}
+		{
+			struct strbuf ref = { 0 };
+
+			sb_addc(&ref, '='), sb_adds(&ref, addr);
+			collect_aliases(r, zimbra, addr, ref.s);
+			sb_free(&ref);
+		}
+	}
+	/* members, in the order the entry gives them */
+	for (i = 0; i < r->nav; i++) {
+		const struct av *a = &r->av[i];
+		struct pos p = { r->pos.file, a->line };
+		const char *owner = addr ? addr : k;
+		struct strbuf ref = { 0 };
+
+		if (!a->len || !owner)
+			continue;
+		if (zimbra ? attr_is(a, "zimbraMailForwardingAddress") : 0) {
+			char *m = addr_norm(a->val);
+
+			if (!m) {
+				err_at(p, "%s: member \"%s\" is not a mail address; not carried",
+				    addr, a->val);
+				continue;
+			}
+			sb_addc(&ref, '='), sb_adds(&ref, m);
+			free(m);
+		} else if (!zimbra && (attr_is(a, "member") || attr_is(a, "uniqueMember"))) {
+			char *v = xstrdup(a->val), *hash = strrchr(v, '#'), *mk;
+
+			/* uniqueMember may end in an optional UID: dn#'0101'B */
+			if (hash && attr_is(a, "uniqueMember") && hash[1] == '\'')
+				*hash = '\0';
+			mk = dn_key(v);
+			free(v);
+			if (!mk) {
+				err_at(p, "member \"%s\" is not a DN; not carried", a->val);
+				continue;
+			}
+			sb_adds(&ref, "dn:"), sb_adds(&ref, mk);
+			free(mk);
+		} else if (!zimbra && attr_is(a, "memberUid"))
+			sb_adds(&ref, "uid:"), sb_adds(&ref, a->val);
+		else
+			continue;
+		add_member(sp, owner, ref.s, p);
+		sb_free(&ref);
+	}
+out:
+	free(k);
+	free(addr);
+	free(dst);
+	sb_free(&line);
+}
+
+/* Zimbra alias entries: uid=ALIAS,ou=people,dc=... pointing at the target's
+ * zimbraId. Usually the target's zimbraMailAlias says the same. */
+static void
+do_alias_entry(const struct rec *r)
+{
+	const char *target = firstval(r, "zimbraAliasTargetId");
+	const char *uid = firstval(r, "uid");
+	char *d = dn_domain(r->dn);
+	struct strbuf ref = { 0 }, al = { 0 };
+	struct av a;
+
+	if (!target || !uid || !d) {
+		err_at(r->pos, "%s: alias entry without uid, domain or target; skipped", r->dn);
+		free(d);
+		return;
+	}
+	sb_printf(&al, "%s@%s", uid, d);
+	sb_printf(&ref, "#%s", target);
+	a.type = "uid";
+	a.val = al.s;
+	a.len = al.len;
+	a.line = r->pos.line;
+	{
+		char *n = addr_norm(al.s);
+
+		if (n && !domain_selected(n))
+			note_at(r->pos, "%s: domain not selected (-d); skipped", n);
+		else
+			add_alias(r, &a, ref.s);
+		free(n);
+	}
+	free(d);
+	sb_free(&ref);
+	sb_free(&al);
+}
+
+/* The address of the Zimbra account above a child entry:
+ * zimbraSignatureName=X,uid=LOCAL,ou=people,dc=DOMAIN -> LOCAL@DOMAIN
+ * (Zimbra keeps an account's DN in step with its address). */
+static char *
+zimbra_dn_address(const char *k)
+{
+	char *d, *a = NULL;
+
+	if (k && strncmp(k, "uid=", 4) == 0 && (d = dn_domain(k)) != NULL) {
+		struct strbuf b = { 0 };
+
+		sb_add(&b, k + 4, strcspn(k + 4, ","));
+		sb_printf(&b, "@%s", d);
+		a = addr_norm(b.s);
+		sb_free(&b);
+		free(d);
+	}
+	return a;
+}
+
+static char *
+owner_address(const char *dn)
+{
+	char *k = parent_key(dn), *a = zimbra_dn_address(k);
+
+	free(k);
+	return a;
+}
+
+/* Signatures and identities: child entries of a Zimbra account. */
+static void
+do_child(const struct rec *r, const char *verb, const char *name_attr)
+{
+	struct strbuf rest = { 0 };
+	const char *name = firstval(r, name_attr);
+	char *owner = owner_address(r->dn), fb[16], lb[16];
+	size_t i;
+
+	if (!name || !owner) {
+		err_at(r->pos, "%s: without %s; skipped", r->dn, name_attr);
+		free(owner);
+		return;
+	}
+	for (i = 0; i < r->nav; i++) {
+		const struct av *a = &r->av[i];
+
+		/* an identity's id is the Destination's to give; a signature's
+		 * is kept, since the account and its identities point at it */
+		if (!a->len || a->tagged || (a->an->flags & F_OPERATIONAL) ||
+		    attr_is(a, name_attr) || !(a->an->flags & F_ZIMBRA) ||
+		    attr_is(a, "zimbraPrefIdentityId"))
+			continue;
+		add_attr(&rest, a->type, a, r->pos);
+	}
+	spool_put(SP_CHILD, 'C', 6, owner, verb, name, rest.s ? rest.s : "",
+	    posstr(r->pos, fb, sizeof fb, 0), posstr(r->pos, lb, sizeof lb, 1));
+	free(owner);
+	sb_free(&rest);
+}
+
+static void
+do_contact(const struct rec *r)
+{
+	const char *m = firstval(r, "mail");
+	char *a = m ? addr_norm(m) : NULL, *k = dn_key(r->dn);
+
+	/* an AD contact is no account, but lists may name it as a member */
+	if (a && k) {
+		struct ival *d = idx_set("d:", k, NULL);
+
+		d->kind = K_CONTACT;
+		d->addr = keep(a);
+	}
+	free(a);
+	free(k);
+}
+
+static void
+do_entry(const struct rec *r)
+{
+	int zimbra = has_class(r, C_ZACCOUNT) || has_class(r, C_ZRECIPIENT) ||
+	    has_class(r, C_ZLIST) || has_class(r, C_ZRESOURCE);
+
+	if (has_class(r, C_ZCOS)) {
+		do_cos(r);
+		return;
+	}
+	if (is_zimbra_internal(r->dn)) {
+		if (has_class(r, C_ZACCOUNT))
+			note_at(r->pos, "%s: Source server account outside any domain; skipped", r->dn);
+		return;
+	}
+	if (has_class(r, C_ZDOMAIN)) {
+		do_domain(r);
+		return;
+	}
+	if (has_class(r, C_ZSIGNATURE)) {
+		do_child(r, "csig", "zimbraSignatureName");
+		return;
+	}
+	if (has_class(r, C_ZIDENTITY)) {
+		do_child(r, "cid", "zimbraPrefIdentityName");
+		return;
+	}
+	if (has_class(r, C_ZALIAS)) {
+		do_alias_entry(r);
+		return;
+	}
+	if (has_class(r, C_ZGROUP)) {
+		err_at(r->pos, "%s: dynamic group not carried (its members are a query)", r->dn);
+		return;
+	}
+	if (has_class(r, C_ZLIST)) {
+		do_list(r, 1);
+		return;
+	}
+	if (has_class(r, C_ZRESOURCE)) {
+		do_account(r, 1, 1);
+		return;
+	}
+	if (has_class(r, C_ZACCOUNT)) {
+		do_account(r, 1, 0);
+		return;
+	}
+	if (has_class(r, C_ZDATASOURCE) || has_class(r, C_ZSERVER) ||
+	    zimbra)
+		return;
+	if (has_class(r, C_COMPUTER))
+		return;
+	if (has_class(r, C_CONTACT)) {
+		do_contact(r);
+		return;
+	}
+	if (has_class(r, C_USER)) {	/* Active Directory */
+		const char *t = firstval(r, "msExchRecipientTypeDetails");
+
+		if (!primary_address(r, 0) && !first(r, "mail")) {
+			note_at(r->pos, "%s: user without mail address: not a mail user", r->dn);
+			skip_entry(r, NULL, "no mailbox");
+			return;
+		}
+		do_account(r, 0, t && (!strcmp(t, "16") || !strcmp(t, "32")));
+		return;
+	}
+	if (has_class(r, C_GROUP) || has_class(r, C_GROUPOFNAMES) ||
+	    has_class(r, C_GROUPOFUNIQUENAMES) || has_class(r, C_POSIXGROUP)) {
+		do_list(r, 0);
+		return;
+	}
+	if (has_class(r, C_PERSON)) {
+		if (!first(r, "mail")) {
+			skip_entry(r, NULL, "person without mail address: not a mail user");
+			return;
+		}
+		do_account(r, 0, 0);
+		return;
+	}
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static void
+rec_reset(struct rec *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfree; i++)
+		ber_memfree(r->freevals[i]);
+	r->nfree = 0;
+	r->nav = 0;
+	r->dn = NULL;
+	r->classes = 0;
+}
+
+/* A direct-mapped cache in front of aname_of(), keyed by the length and
+ * three characters of the name as written and checked with strcmp: an export
+ * spells the same few dozen names the same way, so most lookups end here
+ * without lower-casing and hashing. */
+static const struct aname *
+aname_cached(const char *type)
+{
+	static struct { char name[48]; const struct aname *an; } cache[1024];
+	size_t n = strlen(type), h;
+
+	if (n == 0 || n >= sizeof cache[0].name)
+		return aname_of(type);
+	h = (n * 131 + (unsigned char)type[0] * 31 + (unsigned char)type[n / 2] * 7 +
+	    (unsigned char)type[n - 1]) & 1023;
+	if (cache[h].an && strcmp(cache[h].name, type) == 0)
+		return cache[h].an;
+	memcpy(cache[h].name, type, n + 1);
+	return cache[h].an = aname_of(type);
+}
+
+static void
+rec_add(struct rec *r, const char *type, const char *val, size_t len, unsigned long line)
+{
+	if (r->nav == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->av = xrealloc(r->av, r->cap * sizeof *r->av);
+	}
+	r->av[r->nav].type = type;
+	r->av[r->nav].an = aname_cached(type);
+	r->av[r->nav].tagged = strchr(type, ';') != NULL;
+	r->av[r->nav].val = val;
+	r->av[r->nav].len = len;
+	r->av[r->nav].line = line;
+	if (r->av[r->nav].an == an_objectclass)
+		r->classes |= aname_cached(val)->classbit;
+	r->nav++;
+}
+
+/* One LDIF record from libldap's reader: unfold and decode each line with
+ * ldif_getline/ldif_parse_line2, keeping the physical line of every value so
+ * that a diagnostic names it. Returns 1 when r holds an entry to convert. */
+static int
+parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsigned file)
+{
+	static size_t *starts, cap;
+	size_t nstarts = 0, cur = 0, off;
+	unsigned long first_line;
+	char *next = buf, *line;
+	unsigned long phys;
+	int seen_dn = 0;
+
+	rec_reset(r);
+	r->pos.file = file;
+	/* where each physical line starts, before ldif_getline and
+	 * ldif_parse_line2 unfold and squeeze the buffer in place */
+	{
+		const char *q = buf, *end = buf + strlen(buf);
+
+		for (;;) {
+			if (nstarts == cap) {
+				cap = cap ? cap * 2 : 256;
+				starts = xrealloc(starts, cap * sizeof *starts);
+			}
+			starts[nstarts++] = (size_t)(q - buf);
+			if (!(q = memchr(q, '\n', (size_t)(end - q))))
+				break;
+			q++;
+		}
+	}
+	/* last_line is the blank line that ended the record, or at the end of
+	 * the input its own last line; nstarts - 1 is its count of newlines */
+	first_line = last_line + 1 - (nstarts - 1) - (at_eof ? 0 : 1);
+	r->pos.line = first_line;
+	while ((line = ldif_getline(&next)) != NULL) {
+		struct berval type, val;
+		int freeval = 0;
+		struct pos lp;
+
+		off = (size_t)(line - buf);
+		while (cur + 1 < nstarts && starts[cur + 1] <= off)
+			cur++;
+		phys = first_line + cur;
+		lp.file = file;
+		lp.line = phys;
+		if (ldif_parse_line2(line, &type, &val, &freeval) < 0) {
+			err_at(lp, "malformed line (no \"attribute: value\"); record skipped");
+			return 0;
+		}
+		if (freeval) {
+			if (r->nfree == r->freecap) {
+				r->freecap = r->freecap ? r->freecap * 2 : 16;
+				r->freevals = xrealloc(r->freevals, r->freecap * sizeof *r->freevals);
+			}
+			r->freevals[r->nfree++] = val.bv_val;
+		}
+		if (!val.bv_val)
+			val.bv_val = "", val.bv_len = 0;
+		if (!seen_dn) {
+			if (strcasecmp(type.bv_val, "version") == 0)
+				continue;
+			if (strcasecmp(type.bv_val, "dn") != 0) {
+				err_at(lp, "record does not start with \"dn:\"; skipped");
+				return 0;
+			}
+			seen_dn = 1;
+			r->dn = val.bv_val;
+			r->pos.line = phys;
+			continue;
+		}
+		if ((type.bv_val[0] | 0x20) == 'c' && strcasecmp(type.bv_val, "control") == 0)
+			continue;
+		if ((type.bv_val[0] | 0x20) == 'c' && strcasecmp(type.bv_val, "changetype") == 0) {
+			if (strcasecmp(val.bv_val, "add") != 0) {
+				err_at(r->pos, "%s: changetype %s record not carried "
+				    "(only entries and add records are)", r->dn, val.bv_val);
+				return 0;
+			}
+			continue;
+		}
+		rec_add(r, type.bv_val, val.bv_val, val.bv_len, phys);
+	}
+	if (!seen_dn)
+		return 0;	/* a "version: 1" record, or only comments */
+	return 1;
+}
+
+static void
+read_file(const char *path, unsigned file)
+{
+	LDIFFP stdin_lfp = { stdin, NULL }, *lfp;
+	unsigned long lineno = 0;
+	char *buf = NULL;
+	int buflen = 0, rc;
+	struct rec r = { 0 };
+
+	if (!path || strcmp(path, "-") == 0)
+		lfp = &stdin_lfp;
+	else if ((lfp = ldif_open(path, "r")) == NULL) {
+		warnmsg("%s:", path);
+		input_failed = 1;
+		return;
+	}
+	while ((rc = ldif_read_record(lfp, &lineno, &buf, &buflen)) > 0) {
+		if (parse_record(&r, buf, lineno, feof(lfp->fp), file))
+			do_entry(&r);
+	}
+	if (rc < 0 || ferror(lfp->fp)) {
+		warnmsg("%s: read error", files[file]);
+		input_failed = 1;
+	}
+	rec_reset(&r);
+	free(r.av);
+	free(r.freevals);
+	ber_memfree(buf);
+	if (lfp != &stdin_lfp)
+		ldif_close(lfp);
+}
+
+/* ---- the end: resolve references, write the stream in order ------------- */
+
+static FILE *
+tmp(void)
+{
+	FILE *f = tmpfile();
+
+	if (!f)
+		die("temporary file:");
+	return f;
+}
+
+static void
+emit_lines(FILE *f, char kind, struct sprec *rec)
+{
+	rewind(f);
+	while (spool_get(f, rec))
+		if (rec->kind == kind && kind == 'L') {
+			out_puts(stdout, rec->f[0]);
+			out_puts(stdout, "\n");
+		}
+}
+
+/* Aliases: each alias given once, never an entry's own address. */
+static void
+resolve_aliases(FILE *acct_aliases, FILE *list_aliases, struct sprec *rec)
+{
+	rewind_spool(SP_ALIAS);
+	while (spool_get(spool[SP_ALIAS], rec)) {
+		const char *al = rec->f[0], *ref = rec->f[1];
+		struct pos p = strpos(rec->f[2], rec->f[3]);
+		struct ival *t, *own, *l;
+		struct strbuf line = { 0 };
+		char *dal, *dt;
+		int isnew;
+
+		t = idx_get(ref[0] == '=' ? "a:" : "i:", ref + 1);
+		if (!t || t->kind == K_NONE) {
+			err_at(p, "alias %s: its target (zimbraId %s) is not in the export; "
+			    "not carried", al, ref + 1);
+			continue;
+		}
+		if (t->kind == K_SKIPPED) {
+			note_at(p, "alias %s: its target %s is skipped", al, t->addr);
+			continue;
+		}
+		if (!domain_selected(al)) {
+			note_at(p, "alias %s: domain not selected (-d); skipped", al);
+			continue;
+		}
+		own = idx_get("a:", al);
+		if (own && own->kind != K_NONE) {
+			if (own->addr != t->addr)
+				err_at(p, "alias %s of %s is the address of the entry at %s:%lu; "
+				    "alias not carried", al, t->addr, fname(own->pos.file),
+				    own->pos.line);
+			continue;
+		}
+		l = idx_set("l:", al, &isnew);
+		if (!isnew) {
+			if (l->addr != t->addr)
+				err_at(p, "alias %s of %s is already an alias of %s (%s:%lu); "
+				    "not carried", al, t->addr, l->addr, fname(l->pos.file),
+				    l->pos.line);
+			continue;
+		}
+		l->addr = t->addr;
+		l->pos = p;
+		dal = renamed(al);
+		dt = renamed(t->addr);
+		want_domain(domain_of(dal));
+		prov_words(&line, t->kind == K_LIST ? "adla" : "aaa");
+		prov_words(&line, dt);
+		prov_words(&line, dal);
+		free(dal);
+		free(dt);
+		out_write(t->kind == K_LIST ? list_aliases : acct_aliases, line.s, line.len);
+		out_write(t->kind == K_LIST ? list_aliases : acct_aliases, "\n", 1);
+		sb_free(&line);
+	}
+}
+
+/* Accounts, then their COS by name: `sac ACCOUNT COSNAME`, which both
+ * `carbonio prov` and prov-apply resolve on the Destination. */
+static void
+emit_accounts(struct sprec *rec)
+{
+	emit_text(SP_ACCOUNT);
+	rewind_spool(SP_COSREF);
+	while (spool_get(spool[SP_COSREF], rec)) {
+		const char *cosid, *name = NULL;
+		struct ival *c;
+		struct strbuf line = { 0 };
+
+		cosid = rec->f[1];
+		if (!*cosid) {
+			/* none of its own: its domain's default, when not "default" */
+			struct ival *m = idx_get("m:", rec->f[2]);
+
+			if (!m || !(c = idx_get("c:", m->addr)) ||
+			    strcasecmp(c->addr, "default") == 0)
+				continue;
+			name = c->addr;
+		} else if ((c = idx_get("c:", cosid)) != NULL)
+			name = c->addr;
+		else {
+			warnmsg("%s: its COS (zimbraId %s) is not in the export; "
+			    "it gets its domain's default COS", rec->f[0], cosid);
+			nerrors++;
+			continue;
+		}
+		prov_words(&line, "sac");
+		prov_words(&line, rec->f[0]);
+		prov_words(&line, name);
+		out_write(stdout, line.s, line.len);
+		out_write(stdout, "\n", 1);
+		sb_free(&line);
+	}
+}
+
+/* Signatures and identities once every account exists, then the accounts'
+ * pointers to them. */
+static void
+emit_children(struct sprec *rec)
+{
+	rewind_spool(SP_CHILD);
+	while (spool_get(spool[SP_CHILD], rec)) {
+		struct ival *o;
+		struct strbuf line = { 0 };
+		char *dst;
+
+		if (rec->kind != 'C')
+			continue;
+		o = idx_get("a:", rec->f[0]);
+		if (!o || (o->kind != K_ACCOUNT && o->kind != K_RESOURCE)) {
+			if (!o || o->kind != K_SKIPPED)
+				err_at(strpos(rec->f[4], rec->f[5]), "%s %s: its account (%s) is "
+				    "not in the export; not carried", rec->f[1], rec->f[2], rec->f[0]);
+			continue;
+		}
+		dst = renamed(o->addr);
+		prov_words(&line, rec->f[1]);
+		prov_words(&line, dst);
+		prov_words(&line, rec->f[2]);
+		if (*rec->f[3]) {
+			sb_addc(&line, ' ');
+			sb_adds(&line, rec->f[3]);
+		}
+		out_write(stdout, line.s, line.len);
+		out_write(stdout, "\n", 1);
+		free(dst);
+		sb_free(&line);
+	}
+	emit_lines(spool[SP_CHILD], 'L', rec);
+}
+
+/* Members of groups without an address, by group DN, for expansion. */
+struct members {
+	char **ref;
+	struct pos *pos;
+	size_t n, cap;
+};
+
+static struct strmap groups;
+
+static void
+load_groups(struct sprec *rec)
+{
+	rewind_spool(SP_GROUP);
+	while (spool_get(spool[SP_GROUP], rec)) {
+		struct strmap_ent *e = strmap_put(&groups, rec->f[0], strlen(rec->f[0]), NULL);
+		struct members *m = e->val;
+
+		if (!m)
+			m = e->val = xcalloc(1, sizeof *m);
+		if (m->n == m->cap) {
+			m->cap = m->cap ? m->cap * 2 : 8;
+			m->ref = xrealloc(m->ref, m->cap * sizeof *m->ref);
+			m->pos = xrealloc(m->pos, m->cap * sizeof *m->pos);
+		}
+		m->ref[m->n] = xstrdup(rec->f[1]);
+		m->pos[m->n++] = strpos(rec->f[2], rec->f[3]);
+	}
+}
+
+struct adlm {
+	const char *list;	/* renamed list address */
+	struct strbuf line;
+	int n;
+	struct strmap seen;
+};
+
+enum { MEMBERS_PER_LINE = 100 };
+
+static void
+adlm_flush(struct adlm *a)
+{
+	if (a->n) {
+		out_write(stdout, a->line.s, a->line.len);
+		out_write(stdout, "\n", 1);
+	}
+	sb_reset(&a->line);
+	a->n = 0;
+}
+
+static void
+adlm_add(struct adlm *a, const char *member)
+{
+	char *m = renamed(member);
+	int isnew;
+
+	strmap_put(&a->seen, m, strlen(m), &isnew);
+	if (isnew && strcmp(m, a->list) != 0) {
+		if (!a->n) {
+			prov_words(&a->line, "adlm");
+			prov_words(&a->line, a->list);
+		}
+		prov_words(&a->line, m);
+		if (++a->n == MEMBERS_PER_LINE)
+			adlm_flush(a);
+	}
+	free(m);
+}
+
+/* Resolve a member reference to addresses (a group without address gives
+ * its own members, recursively) and add them to the list. */
+static void
+resolve_member(struct adlm *a, const char *ref, struct pos p, int depth)
+{
+	struct ival *v;
+
+	if (ref[0] == '=') {
+		adlm_add(a, ref + 1);
+		return;
+	}
+	v = strncmp(ref, "uid:", 4) == 0 ? idx_get("u:", ref + 4) : idx_get("d:", ref + 3);
+	if (!v && ref[0] == 'd') {
+		/* a Zimbra account, indexed by address only */
+		char *za = zimbra_dn_address(ref + 3);
+
+		v = za ? idx_get("a:", za) : NULL;
+		free(za);
+	}
+	if (!v || v->kind == K_NONE) {
+		err_at(p, "%s: member %s \"%s\" resolves to no entry of the export; "
+		    "not carried", a->list, ref[0] == 'u' ? "uid" : "DN", strchr(ref, ':') + 1);
+		return;
+	}
+	switch (v->kind) {
+	case K_SKIPPED:
+		note_at(p, "%s: member \"%s\" is skipped", a->list, strchr(ref, ':') + 1);
+		return;
+	case K_GROUP: {
+		struct strmap_ent *e = strmap_get(&groups, ref + 3, strlen(ref + 3));
+		struct members *m = e ? e->val : NULL;
+		size_t i;
+
+		if (depth > 32) {
+			err_at(p, "%s: member groups loop, or nest more than 32 deep, at \"%s\"; "
+			    "not expanded further", a->list, ref + 3);
+			return;
+		}
+		for (i = 0; m && i < m->n; i++)
+			resolve_member(a, m->ref[i], m->pos[i], depth + 1);
+		return;
+	}
+	default:
+		adlm_add(a, v->addr);
+	}
+}
+
+static void
+emit_members(struct sprec *rec)
+{
+	struct adlm a = { 0 };
+	char *cur = NULL;
+
+	load_groups(rec);
+	rewind_spool(SP_MEMBER);
+	while (spool_get(spool[SP_MEMBER], rec)) {
+		if (!cur || strcmp(cur, rec->f[0]) != 0) {
+			adlm_flush(&a);
+			free(cur);
+			free((char *)a.list);
+			strmap_free(&a.seen);
+			cur = xstrdup(rec->f[0]);
+			a.list = renamed(cur);
+		}
+		resolve_member(&a, rec->f[1], strpos(rec->f[2], rec->f[3]), 0);
+	}
+	adlm_flush(&a);
+	free(cur);
+	free((char *)a.list);
+	strmap_free(&a.seen);
+	sb_free(&a.line);
+}
+
+static void
+emit(void)
+{
+	struct sprec rec = { 0 };
+	FILE *acct_aliases = tmp(), *list_aliases = tmp();
+	size_t i;
+	int k;
+
+	if (opt.account_list) {
+		emit_text(SP_LOGIN);
+		goto out;
+	}
+	/* aliases first: they may add domains */
+	resolve_aliases(acct_aliases, list_aliases, &rec);
+	emit_text(SP_COS);
+	emit_text(SP_DOMAIN);
+	for (i = 0; i < ndomains_seen; i++) {
+		struct ival *d = idx_get("D:", domains_seen[i]);
+
+		if (d->kind != K_LIST) {
+			struct strbuf line = { 0 };
+
+			prov_words(&line, "cd");
+			prov_words(&line, domains_seen[i]);
+			out_write(stdout, line.s, line.len);
+			out_write(stdout, "\n", 1);
+			sb_free(&line);
+		}
+	}
+	emit_accounts(&rec);
+	emit_children(&rec);
+	rewind(acct_aliases);
+	out_copy(stdout, acct_aliases, "temporary file");
+	emit_text(SP_LIST);
+	rewind(list_aliases);
+	out_copy(stdout, list_aliases, "temporary file");
+	emit_members(&rec);
+out:
+	for (k = 0; k < 8; k++)
+		sb_free(&rec.b[k]);
+	fclose(acct_aliases);
+	fclose(list_aliases);
+}
+
+int
+main(int argc, char **argv)
+{
+	int c, i;
+	size_t k;
+
+	diag_init(argv[0]);
+	out_init();
+	anames_init();
+	while ((c = getopt(argc, argv, "ad:l:Pr:sv")) != -1) {
+		switch (c) {
+		case 'a':
+			opt.account_list = 1;
+			break;
+		case 'd':
+			opt.domains = xrealloc(opt.domains, (opt.ndomains + 1) * sizeof *opt.domains);
+			opt.domains[opt.ndomains++] = optarg;
+			break;
+		case 'l':
+			opt.login_attr = optarg;
+			break;
+		case 'P':
+			opt.drop_passwords = 1;
+			break;
+		case 'r': {
+			char *eq = strchr(optarg, '='), *p;
+
+			if (!eq || eq == optarg || !eq[1]) {
+				warnmsg("-r %s: expected OLD=NEW", optarg);
+				usage();
+			}
+			for (p = optarg; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			*eq = '\0';
+			k = opt.nrenames++;
+			opt.ren_from = xrealloc(opt.ren_from, opt.nrenames * sizeof *opt.ren_from);
+			opt.ren_to = xrealloc(opt.ren_to, opt.nrenames * sizeof *opt.ren_to);
+			opt.ren_from[k] = optarg;
+			opt.ren_to[k] = eq + 1;
+			break;
+		}
+		case 's':
+			opt.with_system = 1;
+			break;
+		case 'v':
+			opt.verbose = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	for (k = 0; k < NSPOOL; k++)
+		spool[k] = tmp();
+	nfiles = argc ? (size_t)argc : 1;
+	files = xcalloc(nfiles, sizeof *files);
+	for (i = 0; i < (int)nfiles; i++)
+		files[i] = argc && strcmp(argv[i], "-") != 0 ? argv[i] : "<stdin>";
+	for (i = 0; i < (int)nfiles; i++)
+		read_file(argc ? argv[i] : NULL, (unsigned)i);
+	emit();
+	out_close_stdout();
+	return input_failed ? 2 : nerrors ? 1 : 0;
+}
