@@ -1570,9 +1570,11 @@ do_entry(const struct rec *r)
 	if (has_class(r, C_USER)) {	/* Active Directory */
 		const char *t = firstval(r, "msExchRecipientTypeDetails");
 
-		if (!primary_address(r, 0) && !first(r, "mail")) {
-			note_at(r->pos, "%s: user without mail address: not a mail user", r->dn);
-			skip_entry(r, NULL, "no mailbox");
+		char *pa = primary_address(r, 0);
+
+		free(pa);
+		if (!pa && !first(r, "mail")) {
+			skip_entry(r, NULL, "user without mail address: not a mail user");
 			return;
 		}
 		do_account(r, 0, t && (!strcmp(t, "16") || !strcmp(t, "32")));
