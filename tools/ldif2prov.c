@@ -1780,12 +1780,13 @@ tmp(void)
 	return f;
 }
 
+/* The finished lines ('L' records) of a record spool, in order. */
 static void
-emit_lines(FILE *f, char kind, struct sprec *rec)
+emit_lines(FILE *f, struct sprec *rec)
 {
 	rewind(f);
 	while (spool_get(f, rec))
-		if (rec->kind == kind && kind == 'L') {
+		if (rec->kind == 'L') {
 			out_puts(stdout, rec->f[0]);
 			out_puts(stdout, "\n");
 		}
@@ -1921,7 +1922,7 @@ emit_children(struct sprec *rec)
 		free(dst);
 		sb_free(&line);
 	}
-	emit_lines(spool[SP_CHILD], 'L', rec);
+	emit_lines(spool[SP_CHILD], rec);
 }
 
 /* Members of groups without an address, by group DN, for expansion. */
