@@ -10,13 +10,15 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS)
 PKG_CONFIG ?= pkg-config
 LDAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags ldap 2>/dev/null)
 LDAP_LIBS := $(shell $(PKG_CONFIG) --libs ldap 2>/dev/null || echo -lldap -llber)
+TLS_CFLAGS := $(shell $(PKG_CONFIG) --cflags gnutls 2>/dev/null)
+TLS_LIBS := $(shell $(PKG_CONFIG) --libs gnutls 2>/dev/null || echo -lgnutls)
 
-TOOLS = ldif2prov
+TOOLS = ldif2prov prov-apply
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/secret.o common/strbuf.o common/strmap.o common/provline.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out
-MAN1 = man/ldif2prov.1
+MAN1 = man/ldif2prov.1 man/prov-apply.1
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
 
@@ -32,6 +34,12 @@ tools/ldif2prov.o: tools/ldif2prov.c common/*.h
 
 ldif2prov: tools/ldif2prov.o $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ldif2prov.o $(COMMON) $(LDAP_LIBS)
+
+tools/prov-apply.o: tools/prov-apply.c common/*.h
+	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ tools/prov-apply.c
+
+prov-apply: tools/prov-apply.o $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/prov-apply.o $(COMMON) $(LDAP_LIBS) $(TLS_LIBS)
 
 $(UNIT): tests/unit/tap.h $(COMMON)
 tests/unit/%: tests/unit/%.c

@@ -4,7 +4,11 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$TOP:$TOP/scripts:$PATH
 DATA=$TOP/tests/data
 T=$(mktemp -d "${TMPDIR:-/tmp}/mig-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+_at_exit=
+trap 'eval "$_at_exit"; rm -rf "$T"' EXIT
+trap 'exit 2' HUP INT TERM
+# at_exit COMMAND: run it when the test ends, however it ends (servers stop).
+at_exit() { _at_exit="$1; $_at_exit"; }
 export LC_ALL=C
 tap_n=0
 tap_failed=0
