@@ -21,6 +21,7 @@ pidfile $1/slapd.pid
 argsfile $1/slapd.args
 modulepath /usr/lib/ldap
 moduleload back_mdb
+moduleload pw-sha2
 TLSCACertificateFile $1/tls/ca.pem
 TLSCertificateFile $1/tls/server.pem
 TLSCertificateKeyFile $1/tls/server.key

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,8 @@ static char *reject_tmp;
 static const char *reject_path;
 static int any_failed;
 static const char *inname;
+
+static long crash_after = -1;		/* PROV_APPLY_CRASH_AFTER: tests only */
 
 static const char *const status_real[] = { "", "ok", "exists", "updated", "failed" };
 
@@ -528,6 +531,14 @@ ldap_errno(void)
 	return rc;
 }
 
+/* The crash tests stop the run dead right after the Nth operation sent. */
+static void
+sent(void)
+{
+	if (crash_after >= 0 && --crash_after < 0)
+		raise(SIGKILL);
+}
+
 static void
 keep_result(struct cmd *c, LDAPMessage *res)
 {
@@ -561,6 +572,7 @@ op_search(struct cmd *c, const char *base, int scope, const char *filter,
 	    2, &c->msgid);
 	if (rc != LDAP_SUCCESS)
 		conn_lost(rc);
+	sent();
 }
 
 static int
@@ -656,6 +668,7 @@ op_add(struct cmd *c, const char *dn, struct attrs *as)
 	mods_free(m);
 	if (rc != LDAP_SUCCESS)
 		conn_lost(rc);
+	sent();
 }
 
 /* Modify with the attribute list's own operations (op -1) or one op. */
@@ -674,6 +687,7 @@ op_modify(struct cmd *c, const char *dn, struct attrs *as, int op)
 	mods_free(m);
 	if (rc != LDAP_SUCCESS)
 		conn_lost(rc);
+	sent();
 }
 
 /* ---- reading entries ---- */
@@ -1838,7 +1852,7 @@ report(struct cmd *c)
 		st = c->result == RES_OK ? (c->vi->creates ? "create" : "change") :
 		    c->result == RES_UPDATED ? "change" : st;
 	snprintf(line, sizeof line, "%lu", c->line);
-	report_line(stdout, st, line, c->vi ? c->vi->name : "-",
+	report_line(stdout, st, line, c->vi ? c->vi->name : c->av.argc ? c->av.argv[0] : "-",
 	    c->av.argc > 1 ? c->av.argv[1] : "-", c->detail.s ? c->detail.s : "",
 	    NULL);
 	if (c->result == RES_FAILED) {
@@ -2168,6 +2182,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (getenv("PROV_APPLY_CRASH_AFTER"))
+		crash_after = atol(getenv("PROV_APPLY_CRASH_AFTER"));
 	if (!uri)
 		usage();
 	if (!dry_run && rejectp)
