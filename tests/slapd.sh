@@ -91,13 +91,13 @@ slapd_start() {	# DIR
 slapd_stop() {	# DIR
 	[ -f "$1/slapd.pid" ] || return 0
 	pid=$(cat "$1/slapd.pid")
-	kill "$pid" 2>/dev/null
+	kill "$pid" 2>/dev/null || true
 	n=0
 	while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do
 		sleep 0.1
 		n=$((n + 1))
 	done
-	kill -9 "$pid" 2>/dev/null
+	kill -9 "$pid" 2>/dev/null || true
 	rm -f "$1/slapd.pid"
 }
 

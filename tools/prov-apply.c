@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,7 @@ struct cmd {
 	LDAPMessage *ent;	/* its first entry, or NULL */
 	int virt;		/* dry run: the target is one created earlier */
 	int has_mail, has_alias;	/* aaa: the target has the alias already */
+	int fresh;		/* the target was made by this run: nothing to compare */
 	int nanc, anc;		/* domain ancestors to create, the next one */
 	char *key[4];
 	int keyw[4];
@@ -126,6 +128,7 @@ static int mail_hosts;			/* mailbox servers found */
 static struct strmap cosmap;		/* lower-case COS name -> zimbraId */
 static struct strmap keymap;		/* object key -> readers (aux), writer (val) */
 static struct strmap virtmap;		/* dry run: DNs and addresses "created" */
+static struct strmap made;		/* address -> DN, aux -> zimbraId: made by this run */
 static struct strmap schema;		/* dry run: attribute names the server knows */
 static LDAPMessage *default_cos;	/* cn=default's entry chain, for cc */
 static struct cmd *ring;		/* the window, in input order */
@@ -743,6 +746,21 @@ resolve(struct cmd *c, const char *addr, const char *oc, char **attrs)
 	struct strmap_ent *v;
 	char *esc;
 
+	char *k = lowdup(addr);
+	v = strmap_get(&made, k, strlen(k));
+	free(k);
+	if (v && c->fresh) {
+		/* made by this very run: its DN and zimbraId are known, and
+		 * the caller asked for the step that needs no comparison */
+		keep_result(c, NULL);
+		free(c->dn);
+		c->dn = xstrdup(v->val);
+		free(c->tid);
+		c->tid = xstrdup((const char *)v->aux);
+		step(c, LDAP_SUCCESS, NULL, NULL);
+		return;
+	}
+	c->fresh = 0;
 	if (dry_run && (v = strmap_get(&virtmap, addr, strlen(addr))) != NULL) {
 		keep_result(c, NULL);
 		c->virt = 1;
@@ -770,7 +788,7 @@ resolve(struct cmd *c, const char *addr, const char *oc, char **attrs)
 static int
 resolved(struct cmd *c, int rc, const char *what, const char *addr)
 {
-	if (c->virt)
+	if (c->virt || c->fresh)
 		return 1;
 	if (rc != LDAP_SUCCESS) {
 		fail_ldap(c, rc, "search", NULL);
@@ -1054,6 +1072,22 @@ enum {
 	S_TARGET, S_ALIAS_ADDED, S_ALIAS_EXISTING, S_TARGET_DONE, S_PARENT
 };
 
+/* A step that trusted this run's own knowledge of an entry found it wrong
+ * (a value there already, or gone): start again the careful way. */
+static void step(struct cmd *c, int rc, const char *err, const char *matched);
+
+static int
+retry_fresh(struct cmd *c, int rc)
+{
+	if (!c->fresh || (rc != LDAP_TYPE_OR_VALUE_EXISTS && rc != LDAP_NO_SUCH_ATTRIBUTE))
+		return 0;
+	c->fresh = 0;
+	c->state = S_START;
+	sb_reset(&c->detail);
+	step(c, LDAP_SUCCESS, NULL, NULL);
+	return 1;
+}
+
 static void
 add_then(struct cmd *c, const char *dn, struct attrs *e, int next)
 {
@@ -1207,10 +1241,12 @@ step_modify(struct cmd *c, int rc, const char *err)
 			} else
 				op_search(c, c->dn, LDAP_SCOPE_BASE,
 				    "(objectClass=zimbraDomain)", names);
-		} else
+		} else {
+			c->fresh = 1;
 			resolve(c, name, c->vi->v == V_MDL ? "zimbraDistributionList" :
 			    c->vi->v == V_MCR ? "zimbraCalendarResource" : "zimbraAccount",
 			    names);
+		}
 		free(names);
 		return;
 	case S_TARGET:
@@ -1236,6 +1272,8 @@ step_modify(struct cmd *c, int rc, const char *err)
 		attrs_free(&m);
 		return;
 	case S_MODIFIED:
+		if (retry_fresh(c, rc))
+			return;
 		if (rc != LDAP_SUCCESS)
 			fail_ldap(c, rc, "modify", err);
 		else
@@ -1407,6 +1445,7 @@ step_create(struct cmd *c, int rc, const char *err, const char *matched)
 		if (v == V_CSIG || v == V_CID) {
 			names = names_of(&c->la, "zimbraId", NULL);
 			c->state = S_PARENT;
+			c->fresh = 1;
 			resolve(c, name, "zimbraAccount", names);
 			free(names);
 			return;
@@ -1422,6 +1461,8 @@ step_create(struct cmd *c, int rc, const char *err, const char *matched)
 				return;
 			}
 		}
+		free(c->tid);
+		c->tid = xstrdup(attrs_find(&e, "zimbraId", '=')->vals[0]->bv_val);
 		add_then(c, c->dn, &e, S_ADDED);
 		attrs_free(&e);
 		return;
@@ -1456,6 +1497,14 @@ step_create(struct cmd *c, int rc, const char *err, const char *matched)
 		return;
 	}
 	case S_ADDED:
+		if (rc == LDAP_SUCCESS && !dry_run && v != V_CSIG && v != V_CID) {
+			int isnew;
+			char *k = lowdup(name);
+			struct strmap_ent *me = strmap_put(&made, k, strlen(k), &isnew);
+			me->val = strmap_strdup(&made, c->dn, strlen(c->dn));
+			me->aux = (uintptr_t)strmap_strdup(&made, c->tid, strlen(c->tid));
+			free(k);
+		}
 		if (rc == LDAP_SUCCESS) {
 			if (dry_run && v != V_CSIG && v != V_CID) {
 				int isnew;
@@ -1526,6 +1575,7 @@ step_alias(struct cmd *c, int rc, const char *err)
 	switch (c->state) {
 	case S_START:
 		c->state = S_TARGET;
+		c->fresh = 1;
 		resolve(c, target, list ? "zimbraDistributionList" : "zimbraAccount", names);
 		return;
 	case S_TARGET: {
@@ -1593,6 +1643,8 @@ step_alias(struct cmd *c, int rc, const char *err)
 		break;
 	}
 	case S_TARGET_DONE:
+		if (retry_fresh(c, rc))
+			return;
 		if (rc != LDAP_SUCCESS)
 			fail_ldap(c, rc, "modify", err);
 		else
@@ -1625,6 +1677,7 @@ step_members(struct cmd *c, int rc, const char *err)
 	switch (c->state) {
 	case S_START:
 		c->state = S_TARGET;
+		c->fresh = 1;
 		resolve(c, list, "zimbraDistributionList", names);
 		return;
 	case S_TARGET: {
@@ -1653,6 +1706,8 @@ step_members(struct cmd *c, int rc, const char *err)
 		return;
 	}
 	case S_MODIFIED:
+		if (retry_fresh(c, rc))
+			return;
 		if (rc != LDAP_SUCCESS)
 			fail_ldap(c, rc, "modify", err);
 		else
