@@ -2127,6 +2127,14 @@ connect_dir(const char *uri, const char *binddn, const char *pwfile,
 	}
 }
 
+/* A run that stops early leaves no half-written reject file behind. */
+static void
+reject_cleanup(void)
+{
+	if (reject_tmp && reject)
+		unlink(reject_tmp);
+}
+
 static void
 reject_open(const char *path)
 {
@@ -2142,6 +2150,7 @@ reject_open(const char *path)
 	if ((reject = fdopen(fd, "w")) == NULL)
 		die("%s:", reject_tmp);
 	reject_path = path;
+	atexit(reject_cleanup);
 }
 
 static void
@@ -2151,9 +2160,11 @@ reject_close(void)
 		return;
 	if (fflush(reject) || fsync(fileno(reject)) || fclose(reject))
 		die("%s:", reject_tmp);
+	reject = NULL;
 	if (rename(reject_tmp, reject_path))
 		die("%s:", reject_path);
 	free(reject_tmp);
+	reject_tmp = NULL;
 }
 
 /* ---- the main loop ---- */
