@@ -12,13 +12,17 @@ LDAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags ldap 2>/dev/null)
 LDAP_LIBS := $(shell $(PKG_CONFIG) --libs ldap 2>/dev/null || echo -lldap -llber)
 TLS_CFLAGS := $(shell $(PKG_CONFIG) --cflags gnutls 2>/dev/null)
 TLS_LIBS := $(shell $(PKG_CONFIG) --libs gnutls 2>/dev/null || echo -lgnutls)
+ETPAN_CFLAGS := $(shell $(PKG_CONFIG) --cflags libetpan 2>/dev/null)
+ETPAN_LIBS := $(shell $(PKG_CONFIG) --libs libetpan 2>/dev/null | sed 's/-specs=[^ ]*//' || echo -letpan)
 
-TOOLS = ldif2prov prov-apply
+TOOLS = ldif2prov prov-apply imap-copy
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
-	common/secret.o common/strbuf.o common/strmap.o common/provline.o
+	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
+	common/foldermap.o
+IMAP = common/imapconn.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
-	tests/unit/lineio tests/unit/strmap tests/unit/out
-MAN1 = man/ldif2prov.1 man/prov-apply.1
+	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap
+MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
 
@@ -40,6 +44,15 @@ tools/prov-apply.o: tools/prov-apply.c common/*.h
 
 prov-apply: tools/prov-apply.o $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/prov-apply.o $(COMMON) $(LDAP_LIBS) $(TLS_LIBS)
+
+common/imapconn.o: common/imapconn.c common/imapconn.h
+	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ common/imapconn.c
+
+tools/imap-copy.o: tools/imap-copy.c common/*.h
+	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ tools/imap-copy.c
+
+imap-copy: tools/imap-copy.o $(IMAP) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/imap-copy.o $(IMAP) $(COMMON) $(ETPAN_LIBS) $(TLS_LIBS)
 
 $(UNIT): tests/unit/tap.h $(COMMON)
 tests/unit/%: tests/unit/%.c

@@ -1,0 +1,420 @@
+/* imapconn: IMAP sessions over TLS verified by GnuTLS, given to libetpan as
+ * a stream driver of our own. */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <libetpan/libetpan.h>
+
+#include "imapconn.h"
+
+int
+imap_parse_url(const char *url, struct imap_endpoint *ep, const char **why)
+{
+	const char *p, *hend;
+	size_t hl;
+
+	memset(ep, 0, sizeof *ep);
+	ep->timeout = 120;
+	if (strncasecmp(url, "imaps://", 8) == 0) {
+		ep->implicit_tls = 1;
+		ep->port = 993;
+		p = url + 8;
+	} else if (strncasecmp(url, "imap://", 7) == 0) {
+		ep->port = 143;
+		p = url + 7;
+	} else {
+		*why = "not an imap:// or imaps:// URL";
+		return -1;
+	}
+	if (*p == '[') {
+		hend = strchr(p, ']');
+		if (!hend) {
+			*why = "unterminated [IPv6] address";
+			return -1;
+		}
+		hl = (size_t)(hend - p - 1);
+		p++;
+		hend++;
+	} else {
+		hend = p + strcspn(p, ":/");
+		hl = (size_t)(hend - p);
+	}
+	if (hl == 0 || hl >= sizeof ep->host) {
+		*why = "no host name";
+		return -1;
+	}
+	memcpy(ep->host, p, hl);
+	ep->host[hl] = '\0';
+	if (*hend == ':') {
+		char *end;
+		long port = strtol(hend + 1, &end, 10);
+		if (port < 1 || port > 65535 || (*end && *end != '/')) {
+			*why = "bad port";
+			return -1;
+		}
+		ep->port = (uint16_t)port;
+		hend = end;
+	}
+	if (*hend && strcmp(hend, "/") != 0) {
+		*why = "a path after the host is not understood";
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the TLS stream driver ---- */
+
+struct tls_low {
+	gnutls_session_t session;
+	gnutls_certificate_credentials_t cred;
+	int fd;
+	int timeout;		/* seconds */
+};
+
+/* libetpan makes its sockets non-blocking: wait until GnuTLS may go on.
+ * Returns 0, or -1 when the timeout passed. */
+static int
+tls_wait(struct tls_low *t)
+{
+	struct pollfd p = { t->fd, gnutls_record_get_direction(t->session) ?
+	    POLLOUT : POLLIN, 0 };
+	int r;
+
+	do
+		r = poll(&p, 1, t->timeout * 1000);
+	while (r < 0 && errno == EINTR);
+	return r > 0 ? 0 : -1;
+}
+
+static ssize_t
+tls_read(mailstream_low *l, void *buf, size_t n)
+{
+	struct tls_low *t = l->data;
+	ssize_t r;
+
+	for (;;) {
+		r = gnutls_record_recv(t->session, buf, n);
+		if (r == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (r == GNUTLS_E_AGAIN && tls_wait(t) == 0)
+			continue;
+		return r < 0 ? -1 : r;
+	}
+}
+
+static ssize_t
+tls_write(mailstream_low *l, const void *buf, size_t n)
+{
+	struct tls_low *t = l->data;
+	ssize_t r;
+
+	for (;;) {
+		r = gnutls_record_send(t->session, buf, n);
+		if (r == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (r == GNUTLS_E_AGAIN && tls_wait(t) == 0)
+			continue;
+		return r < 0 ? -1 : r;
+	}
+}
+
+static int
+tls_close(mailstream_low *l)
+{
+	struct tls_low *t = l->data;
+
+	if (t->fd >= 0) {
+		close(t->fd);
+		t->fd = -1;
+	}
+	return 0;
+}
+
+static int
+tls_get_fd(mailstream_low *l)
+{
+	return ((struct tls_low *)l->data)->fd;
+}
+
+static void
+tls_free(mailstream_low *l)
+{
+	struct tls_low *t = l->data;
+
+	if (t->fd >= 0)
+		close(t->fd);
+	gnutls_deinit(t->session);
+	gnutls_certificate_free_credentials(t->cred);
+	free(t);
+	free(l);
+}
+
+static void
+tls_cancel(mailstream_low *l)
+{
+	(void)l;
+}
+
+static struct mailstream_cancel *
+tls_get_cancel(mailstream_low *l)
+{
+	(void)l;
+	return NULL;
+}
+
+static carray *
+tls_chain(mailstream_low *l)
+{
+	(void)l;
+	return NULL;
+}
+
+static mailstream_low_driver tls_driver = {
+	tls_read, tls_write, tls_close, tls_get_fd, tls_free, tls_cancel,
+	tls_get_cancel, tls_chain, NULL, NULL, NULL
+};
+
+static int
+is_ip(const char *h)
+{
+	unsigned char b[16];
+
+	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
+}
+
+/* TLS on fd; returns the stream driver, or NULL with the reason. */
+static mailstream_low *
+tls_start(int fd, const struct imap_endpoint *ep, char *err, size_t errlen)
+{
+	struct tls_low *t = calloc(1, sizeof *t);
+	int r;
+
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->fd = fd;
+	t->timeout = ep->timeout;
+	if (gnutls_certificate_allocate_credentials(&t->cred) < 0)
+		goto fail_init;
+	if (ep->cafile)
+		r = gnutls_certificate_set_x509_trust_file(t->cred, ep->cafile,
+		    GNUTLS_X509_FMT_PEM);
+	else
+		r = gnutls_certificate_set_x509_system_trust(t->cred);
+	if (r <= 0 && !ep->insecure) {
+		snprintf(err, errlen, "%s: no CA certificate could be read%s%s",
+		    ep->cafile ? ep->cafile : "the system's CA store",
+		    r < 0 ? ": " : "", r < 0 ? gnutls_strerror(r) : "");
+		gnutls_certificate_free_credentials(t->cred);
+		free(t);
+		return NULL;
+	}
+	if (gnutls_init(&t->session, GNUTLS_CLIENT) < 0)
+		goto fail_cred;
+	gnutls_set_default_priority(t->session);
+	gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, t->cred);
+	if (!is_ip(ep->host))
+		gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, ep->host,
+		    strlen(ep->host));
+	if (!ep->insecure)
+		gnutls_session_set_verify_cert(t->session, ep->host, 0);
+	gnutls_transport_set_int(t->session, fd);
+	gnutls_handshake_set_timeout(t->session, (unsigned)ep->timeout * 1000);
+	do {
+		r = gnutls_handshake(t->session);
+		if (r == GNUTLS_E_AGAIN && tls_wait(t) < 0)
+			break;
+	} while (r < 0 && !gnutls_error_is_fatal(r));
+	if (r < 0) {
+		if (r == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
+			gnutls_datum_t out = { NULL, 0 };
+			unsigned st = gnutls_session_get_verify_cert_status(t->session);
+			gnutls_certificate_verification_status_print(st,
+			    GNUTLS_CRT_X509, &out, 0);
+			snprintf(err, errlen, "the server's certificate does not verify: %s",
+			    out.data ? (char *)out.data : "?");
+			gnutls_free(out.data);
+		} else
+			snprintf(err, errlen, "TLS handshake: %s", gnutls_strerror(r));
+		gnutls_deinit(t->session);
+		gnutls_certificate_free_credentials(t->cred);
+		free(t);
+		return NULL;
+	}
+	return mailstream_low_new(t, &tls_driver);
+fail_cred:
+	gnutls_certificate_free_credentials(t->cred);
+fail_init:
+	free(t);
+	snprintf(err, errlen, "cannot set up TLS");
+	return NULL;
+}
+
+static int
+tcp_connect(const struct imap_endpoint *ep, char *err, size_t errlen)
+{
+	struct addrinfo hints = { 0 }, *ai, *a;
+	char port[8];
+	int fd = -1, r, e = 0;
+	struct timeval tv = { ep->timeout, 0 };
+
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof port, "%u", ep->port);
+	if ((r = getaddrinfo(ep->host, port, &hints, &ai)) != 0) {
+		snprintf(err, errlen, "%s: %s", ep->host, gai_strerror(r));
+		return -1;
+	}
+	for (a = ai; a; a = a->ai_next) {
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0)
+			break;
+		e = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s port %u: %s", ep->host, ep->port,
+		    strerror(e ? e : ECONNREFUSED));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	return fd;
+}
+
+mailimap *
+imap_open(const struct imap_endpoint *ep, char *err, size_t errlen)
+{
+	mailimap *s = mailimap_new(0, NULL);
+	mailstream_low *low;
+	mailstream *st;
+	int fd, r;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	mailimap_set_timeout(s, ep->timeout);
+	if ((fd = tcp_connect(ep, err, errlen)) < 0)
+		goto fail;
+	low = ep->implicit_tls ? tls_start(fd, ep, err, errlen) :
+	    mailstream_low_socket_open(fd);
+	if (!low) {
+		close(fd);
+		goto fail;
+	}
+	if ((st = mailstream_new(low, 65536)) == NULL) {
+		mailstream_low_close(low);
+		mailstream_low_free(low);
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	r = mailimap_connect(s, st);
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		snprintf(err, errlen, "no IMAP greeting (error %d)", r);
+		goto fail;
+	}
+	if (!ep->implicit_tls) {
+		mailstream_low *plain, *tls;
+		if (mailimap_starttls(s) != MAILIMAP_NO_ERROR) {
+			snprintf(err, errlen, "STARTTLS refused%s%s",
+			    s->imap_response ? ": " : "",
+			    s->imap_response ? s->imap_response : "");
+			goto fail;
+		}
+		plain = mailstream_get_low(s->imap_stream);
+		fd = mailstream_low_get_fd(plain);
+		if ((tls = tls_start(fd, ep, err, errlen)) == NULL)
+			goto fail;
+		mailstream_low_free(plain);	/* frees, does not close fd */
+		mailstream_set_low(s->imap_stream, tls);
+		/* what was said before TLS does not count */
+		struct mailimap_capability_data *cap = NULL;
+		if (mailimap_capability(s, &cap) != MAILIMAP_NO_ERROR) {
+			snprintf(err, errlen, "no CAPABILITY answer after STARTTLS");
+			goto fail;
+		}
+		mailimap_capability_data_free(cap);
+	} else if (!s->imap_connection_info || !s->imap_connection_info->imap_capability) {
+		struct mailimap_capability_data *cap = NULL;
+		if (mailimap_capability(s, &cap) == MAILIMAP_NO_ERROR && cap)
+			mailimap_capability_data_free(cap);
+	}
+	return s;
+fail:
+	mailimap_free(s);
+	return NULL;
+}
+
+int
+imap_login(mailimap *s, const char *user, const char *admin,
+    const char *password, char *err, size_t errlen)
+{
+	int r;
+
+	if (admin)
+		r = mailimap_authenticate(s, "PLAIN", NULL, NULL, NULL, user, admin,
+		    password, NULL);
+	else
+		r = mailimap_login(s, user, password);
+	if (r != MAILIMAP_NO_ERROR) {
+		snprintf(err, errlen, "login as %s%s%s refused: %s", user,
+		    admin ? " by " : "", admin ? admin : "",
+		    s->imap_response ? s->imap_response : "no answer");
+		return -1;
+	}
+	/* the capabilities may change once logged in */
+	struct mailimap_capability_data *cap = NULL;
+	if (mailimap_capability(s, &cap) == MAILIMAP_NO_ERROR && cap)
+		mailimap_capability_data_free(cap);
+	return 0;
+}
+
+const char *
+imap_last_text(mailimap *s)
+{
+	return s && s->imap_response ? s->imap_response : "";
+}
+
+int
+imap_has_cap(mailimap *s, const char *cap)
+{
+	struct mailimap_capability_data *cd;
+	clistiter *it;
+
+	if (!s->imap_connection_info ||
+	    !(cd = s->imap_connection_info->imap_capability))
+		return 0;
+	for (it = clist_begin(cd->cap_list); it; it = clist_next(it)) {
+		struct mailimap_capability *c = clist_content(it);
+		if (c->cap_type == MAILIMAP_CAPABILITY_NAME &&
+		    strcasecmp(c->cap_data.cap_name, cap) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+imap_close(mailimap *s)
+{
+	if (!s)
+		return;
+	if (s->imap_stream)
+		mailimap_logout(s);
+	mailimap_free(s);
+}

@@ -1,0 +1,43 @@
+/* imapconn: an IMAP session to a server named by URL (imap:// with
+ * STARTTLS, imaps://), over TLS that this module does itself with GnuTLS so
+ * that the server's certificate chain and name are verified (Debian's
+ * libetpan does not verify), then logged in as a user or, by SASL PLAIN with
+ * an authorization identity, as an administrator acting for the user. */
+#ifndef IMAPCONN_H
+#define IMAPCONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libetpan/libetpan.h>
+
+struct imap_endpoint {
+	char host[256];
+	uint16_t port;
+	int implicit_tls;	/* imaps:// */
+	const char *cafile;	/* NULL: the system's CA certificates */
+	int insecure;		/* do not verify the certificate */
+	int timeout;		/* seconds a read or write may wait */
+};
+
+/* Parse imap://host[:port] or imaps://host[:port] ([v6] hosts too).
+ * Returns 0, or -1 with the reason in *why. */
+int imap_parse_url(const char *url, struct imap_endpoint *ep, const char **why);
+
+/* Connect, secure and greet. Returns the session, or NULL with the reason
+ * in err (a certificate that does not verify says why). */
+mailimap *imap_open(const struct imap_endpoint *ep, char *err, size_t errlen);
+
+/* Log in as user: with admin non-NULL, SASL PLAIN with authzid = user and
+ * authcid = admin; else LOGIN. Returns 0, or -1 with the server's words. */
+int imap_login(mailimap *s, const char *user, const char *admin,
+    const char *password, char *err, size_t errlen);
+
+/* The server's last response text, for reports ("" when none). */
+const char *imap_last_text(mailimap *s);
+
+/* 1 when the server announced the capability. */
+int imap_has_cap(mailimap *s, const char *cap);
+
+void imap_close(mailimap *s);
+
+#endif
