@@ -11,6 +11,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -294,6 +296,9 @@ tcp_connect(const struct imap_endpoint *ep, char *err, size_t errlen)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	/* commands and literals are small writes waiting on an answer */
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	return fd;
 }
 

@@ -33,9 +33,10 @@
 #define SRC_ENV "IMAP_COPY_SOURCE_PASSWORD"
 #define DST_ENV "IMAP_COPY_DEST_PASSWORD"
 #define LIST_CHUNK 1000		/* messages listed per FETCH */
-#define COPY_MSGS 16		/* messages fetched per FETCH ... */
+#define COPY_MSGS 32		/* messages fetched per FETCH ... */
 #define COPY_BYTES (4 << 20)	/* ... and at most this many bytes */
 #define RETRIES 5
+#define SPLIT_MIN 100		/* missing messages per extra connection */
 
 static void
 usage(void)
@@ -44,7 +45,7 @@ usage(void)
 	    "usage: imap-copy [-nv] -S url -D url [-C cafile] [--insecure]\n"
 	    "                 [-a admin] [-y passfile] [-p passwords]\n"
 	    "                 [-A admin] [-Y passfile] [-P passwords]\n"
-	    "                 [-j jobs] [-L maxsize] [-i pattern]... [-x pattern]...\n"
+	    "                 [-j jobs] [-J conns] [-L maxsize] [-i pattern]... [-x pattern]...\n"
 	    "                 [-M src=dst]... [-l accountlist] [account[=destaccount] ...]\n");
 	exit(2);
 }
@@ -65,7 +66,7 @@ struct side {
 
 static struct side src = { .what = "source" }, dst = { .what = "destination" };
 static struct foldermap fmap;
-static int dry_run, verbose, jobs = 1;
+static int dry_run, verbose, jobs = 1, conns = 4;
 static unsigned long max_size;
 static int progress_tty;
 
@@ -338,7 +339,7 @@ header_key(const char *h, size_t n)
 }
 
 static struct mailimap_fetch_type *
-list_fetch_type(void)
+list_fetch_type(int flags)
 {
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	clist *hdrs = clist_new();
@@ -349,16 +350,22 @@ list_fetch_type(void)
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
+	if (flags)
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(
 	    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
 	return ft;
 }
 
-/* Every message of the selected folder, chunk by chunk. */
+struct kwnote;
+static void note_flags(struct mailimap_msg_att_dynamic *dyn, struct kwnote *kn);
+
+/* Every message of the selected folder, chunk by chunk; with kn, what its
+ * keywords will become is noted. */
 static int
-list_messages(struct side *sd, uint32_t exists, struct msgs *ms)
+list_messages(struct side *sd, uint32_t exists, struct msgs *ms, struct kwnote *kn)
 {
-	struct mailimap_fetch_type *ft = list_fetch_type();
+	struct mailimap_fetch_type *ft = list_fetch_type(kn != NULL);
 	int r = MAILIMAP_NO_ERROR;
 
 	ms->n = 0;
@@ -375,6 +382,8 @@ list_messages(struct side *sd, uint32_t exists, struct msgs *ms)
 			struct msg m = { 0 };
 			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
 				struct mailimap_msg_att_item *item = clist_content(a);
+				if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC && kn)
+					note_flags(item->att_data.att_dyn, kn);
 				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
 					continue;
 				struct mailimap_msg_att_static *st = item->att_data.att_static;
@@ -534,7 +543,8 @@ append_flags(struct mailimap_msg_att_dynamic *dyn, struct kwnote *kn)
 				if (strcasecmp(k, dropped_kw[i]) == 0)
 					drop = 1;
 			if (drop) {
-				note_once(&kn->dropped, k);
+				if (kn)
+					note_once(&kn->dropped, k);
 				break;
 			}
 			char *c = xstrdup(k);
@@ -543,10 +553,12 @@ append_flags(struct mailimap_msg_att_dynamic *dyn, struct kwnote *kn)
 				for (char *p = c; *p; p++)
 					if (*p == ':')
 						*p = '_';
-				struct strbuf t = { 0 };
-				sb_printf(&t, "%s->%s", k, c);
-				note_once(&kn->renamed, t.s);
-				sb_free(&t);
+				if (kn) {
+					struct strbuf t = { 0 };
+					sb_printf(&t, "%s->%s", k, c);
+					note_once(&kn->renamed, t.s);
+					sb_free(&t);
+				}
 			}
 			mailimap_flag_list_add(fl, mailimap_flag_new_flag_keyword(c));
 			break;
@@ -556,6 +568,12 @@ append_flags(struct mailimap_msg_att_dynamic *dyn, struct kwnote *kn)
 		}
 	}
 	return fl;
+}
+
+static void
+note_flags(struct mailimap_msg_att_dynamic *dyn, struct kwnote *kn)
+{
+	mailimap_flag_list_free(append_flags(dyn, kn));
 }
 
 /* ---- copying one folder ---- */
@@ -574,11 +592,111 @@ progress(const char *folder, unsigned long done, unsigned long total)
 	me->total = total;
 }
 
+/* A message fetched, to append. */
+struct item {
+	uint32_t uid;
+	struct mailimap_msg_att_dynamic *dyn;
+	struct mailimap_date_time *date;
+	const char *body;
+	size_t len;
+};
+
+static int multiappend;		/* the Destination takes MULTIAPPEND and LITERAL+ */
+
+static void
+copied(struct fstats *st, size_t len)
+{
+	st->copied++;
+	st->bytes += len;
+	if (me)
+		__atomic_fetch_add(&me->bytes, len, __ATOMIC_RELAXED);
+}
+
+/* IMAP's "(flags) "date"" for an APPEND. */
+static void
+append_args(struct strbuf *b, struct mailimap_msg_att_dynamic *dyn,
+    const struct mailimap_date_time *d)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct mailimap_flag_list *fl = append_flags(dyn, NULL);
+	int first = 1;
+
+	sb_adds(b, " (");
+	for (clistiter *it = clist_begin(fl->fl_list); it; it = clist_next(it)) {
+		struct mailimap_flag *f = clist_content(it);
+		const char *name = f->fl_type == MAILIMAP_FLAG_ANSWERED ? "\\Answered" :
+		    f->fl_type == MAILIMAP_FLAG_FLAGGED ? "\\Flagged" :
+		    f->fl_type == MAILIMAP_FLAG_DELETED ? "\\Deleted" :
+		    f->fl_type == MAILIMAP_FLAG_SEEN ? "\\Seen" :
+		    f->fl_type == MAILIMAP_FLAG_DRAFT ? "\\Draft" :
+		    f->fl_type == MAILIMAP_FLAG_KEYWORD ? f->fl_data.fl_keyword : NULL;
+		if (!name)
+			continue;
+		if (!first)
+			sb_addc(b, ' ');
+		sb_adds(b, name);
+		first = 0;
+	}
+	sb_addc(b, ')');
+	mailimap_flag_list_free(fl);
+	if (d && d->dt_month >= 1 && d->dt_month <= 12) {
+		int z = d->dt_zone;
+		sb_printf(b, " \"%2d-%s-%04d %02d:%02d:%02d %c%04d\"", d->dt_day,
+		    mon[d->dt_month - 1], d->dt_year, d->dt_hour, d->dt_min, d->dt_sec,
+		    z < 0 ? '-' : '+', abs(z));
+	}
+}
+
+/* MULTIAPPEND (RFC 3502) with non-synchronising literals (RFC 7888): the
+ * batch in one command, one round trip, and one commit on the server.
+ * Returns 0, -1 when the server refused it (nothing was stored), -2 when
+ * the connection broke. */
+static int
+append_many(const char *mailbox, struct item *v, size_t n)
+{
+	struct strbuf b = { 0 };
+	mailstream *st = dst.s->imap_stream;
+	struct mailimap_response *resp = NULL;
+	int r;
+
+	if (mailimap_send_current_tag(dst.s) != MAILIMAP_NO_ERROR)
+		return -2;
+	sb_adds(&b, "APPEND \"");
+	for (const char *p = mailbox; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sb_addc(&b, '\\');
+		sb_addc(&b, *p);
+	}
+	sb_addc(&b, '"');
+	for (size_t i = 0; i < n; i++) {
+		append_args(&b, v[i].dyn, v[i].date);
+		sb_printf(&b, " {%zu+}\r\n", v[i].len);
+		if (mailstream_write(st, b.s, b.len) < 0 ||
+		    mailstream_write(st, v[i].body, v[i].len) < 0) {
+			sb_free(&b);
+			return -2;
+		}
+		sb_reset(&b);
+	}
+	r = mailstream_write(st, "\r\n", 2) < 0 || mailstream_flush(st) < 0;
+	sb_free(&b);
+	if (r || !mailimap_read_line(dst.s))
+		return -2;
+	if (mailimap_parse_response(dst.s, &resp) != MAILIMAP_NO_ERROR)
+		return -2;
+	r = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
+	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
+	    MAILIMAP_RESP_COND_STATE_OK ? 0 : -1;
+	mailimap_response_free(resp);
+	return r;
+}
+
 /* Copy the messages not yet there. Returns 0, or a libetpan error that
  * broke a connection (the caller reconnects and starts the folder again). */
 static int
 copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
-    struct fstats *st, struct kwnote *kn)
+    struct fstats *st)
 {
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	size_t i = 0;
@@ -621,66 +739,158 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 		mailimap_set_free(set);
 		if (r != MAILIMAP_NO_ERROR)
 			break;
+		struct item batch[COPY_MSGS];
+		size_t nb = 0;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
 			struct mailimap_msg_att *ma = clist_content(it);
-			struct mailimap_msg_att_dynamic *dyn = NULL;
-			struct mailimap_date_time *date = NULL;
-			const char *body = NULL;
-			size_t blen = 0;
-			uint32_t uid = 0;
+			struct item *b = &batch[nb];
+			memset(b, 0, sizeof *b);
 			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
 				struct mailimap_msg_att_item *item = clist_content(a);
 				if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
-					dyn = item->att_data.att_dyn;
+					b->dyn = item->att_data.att_dyn;
 					continue;
 				}
 				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
 					continue;
 				struct mailimap_msg_att_static *sa = item->att_data.att_static;
 				if (sa->att_type == MAILIMAP_MSG_ATT_UID)
-					uid = sa->att_data.att_uid;
+					b->uid = sa->att_data.att_uid;
 				else if (sa->att_type == MAILIMAP_MSG_ATT_INTERNALDATE)
-					date = sa->att_data.att_internal_date;
+					b->date = sa->att_data.att_internal_date;
 				else if (sa->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
-					body = sa->att_data.att_body_section->sec_body_part;
-					blen = sa->att_data.att_body_section->sec_length;
+					b->body = sa->att_data.att_body_section->sec_body_part;
+					b->len = sa->att_data.att_body_section->sec_length;
 				}
 			}
-			if (!uid)
+			if (!b->uid)
 				continue;	/* an unsolicited FLAGS update */
-			snprintf(uidbuf, sizeof uidbuf, "%u", uid);
-			if (!body) {
+			if (!b->body) {
+				snprintf(uidbuf, sizeof uidbuf, "%u", b->uid);
 				report("failed", account, sf->utf8, uidbuf,
 				    "the source gave no body for this message", NULL);
 				st->failed++;
 				continue;
 			}
-			struct mailimap_flag_list *fl = append_flags(dyn, kn);
-			int ar = mailimap_append(dst.s, dname, fl, date, body, blen);
+			if (nb < COPY_MSGS)
+				nb++;
+		}
+		/* all at once when the Destination can; one by one when it
+		 * cannot, or refused the lot (MULTIAPPEND is all or nothing:
+		 * the one it refuses is then found and reported alone) */
+		int mr = nb > 1 && multiappend ? append_many(dname, batch, nb) : -1;
+		if (mr == 0) {
+			for (size_t j = 0; j < nb; j++)
+				copied(st, batch[j].len);
+		} else if (mr == -2)
+			r = MAILIMAP_ERROR_STREAM;
+		for (size_t j = 0; mr == -1 && j < nb; j++) {
+			struct mailimap_flag_list *fl = append_flags(batch[j].dyn, NULL);
+			int ar = mailimap_append(dst.s, dname, fl, batch[j].date,
+			    batch[j].body, batch[j].len);
 			mailimap_flag_list_free(fl);
-			if (ar == MAILIMAP_NO_ERROR) {
-				st->copied++;
-				st->bytes += blen;
-				if (me) {
-					me->bytes += blen;
-				}
-			} else if (ar == MAILIMAP_ERROR_STREAM || ar == MAILIMAP_ERROR_PARSE) {
+			if (ar == MAILIMAP_NO_ERROR)
+				copied(st, batch[j].len);
+			else if (ar == MAILIMAP_ERROR_STREAM || ar == MAILIMAP_ERROR_PARSE) {
 				r = ar;
 				break;
 			} else {
 				const char *why = imap_last_text(dst.s);
+				snprintf(uidbuf, sizeof uidbuf, "%u", batch[j].uid);
 				report("failed", account, sf->utf8, uidbuf,
 				    *why ? why : "the destination refused the message", NULL);
 				st->failed++;
 			}
-			progress(sf->utf8, st->copied + st->failed + st->skipped + st->already, st->count);
 		}
+		progress(sf->utf8, st->copied + st->failed + st->skipped + st->already, st->count);
 		mailimap_fetch_list_free(res);
 		if (r != MAILIMAP_NO_ERROR)
 			break;
 	}
 	mailimap_fetch_type_free(ft);
 	return r;
+}
+
+/* Copy the missing messages over several connections at once when there
+ * are many: the servers work on each connection one command at a time, and
+ * a Destination spends most of its time storing. Worker k copies the k-th
+ * run of the missing messages on connections of its own. Returns 1 when a
+ * connection broke (the caller starts the folder over). */
+static int
+copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
+    struct fstats *st)
+{
+	size_t todo = 0, k;
+	int n = 1, broke = 0;
+
+	for (size_t i = 0; i < sm->n; i++)
+		todo += !sm->m[i].matched;
+	if (conns > 1 && todo >= 2 * SPLIT_MIN)
+		n = todo / SPLIT_MIN < (size_t)conns ? (int)(todo / SPLIT_MIN) : conns;
+	if (n == 1)
+		return copy_missing(sf, dname, sm, st) != MAILIMAP_NO_ERROR;
+
+	struct fstats *part = mmap(NULL, (size_t)n * sizeof *part, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t *pid = xcalloc((size_t)n, sizeof *pid);
+	if (part == MAP_FAILED)
+		die("mmap:");
+	memset(part, 0, (size_t)n * sizeof *part);
+	fflush(stdout);
+	for (int w = n - 1; w >= 0; w--) {
+		size_t lo = todo * (size_t)w / (size_t)n, hi = todo * (size_t)(w + 1) / (size_t)n;
+		if (w > 0 && (pid[w] = fork()) < 0)
+			die("fork:");
+		if (w > 0 && pid[w] > 0)
+			continue;
+		/* the worker's share: the missing messages lo..hi-1 */
+		k = 0;
+		for (size_t i = 0; i < sm->n; i++)
+			if (!sm->m[i].matched) {
+				if (k < lo || k >= hi)
+					sm->m[i].matched = 2;
+				k++;
+			}
+		int r;
+		if (w > 0) {
+			char err[512];
+			/* the parent's sessions are not ours to use or close */
+			src.s = dst.s = NULL;
+			if (side_open(&src, err, sizeof err) < 0 ||
+			    side_open(&dst, err, sizeof err) < 0 ||
+			    mailimap_examine(src.s, sf->name) != MAILIMAP_NO_ERROR)
+				_exit(3);
+		}
+		r = copy_missing(sf, dname, sm, &part[w]);
+		if (w > 0) {
+			side_close(&src);
+			side_close(&dst);
+			_exit(r != MAILIMAP_NO_ERROR ? 3 : 0);
+		}
+		if (r != MAILIMAP_NO_ERROR)
+			broke = 1;
+		/* the parent's own share is done: the others' back */
+		for (size_t i = 0; i < sm->n; i++)
+			if (sm->m[i].matched == 2)
+				sm->m[i].matched = 0;
+		break;
+	}
+	for (int w = 1; w < n; w++) {
+		int ws;
+		while (waitpid(pid[w], &ws, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+			broke = 1;
+	}
+	for (int w = 0; w < n; w++) {
+		st->copied += part[w].copied;
+		st->failed += part[w].failed;
+		st->skipped += part[w].skipped;
+		st->bytes += part[w].bytes;
+	}
+	munmap(part, (size_t)n * sizeof *part);
+	free(pid);
+	return broke;
 }
 
 static int
@@ -740,7 +950,7 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 		goto done;
 	}
 	n = src.s->imap_selection_info ? src.s->imap_selection_info->sel_exists : 0;
-	if ((r = list_messages(&src, n, &sm)) != MAILIMAP_NO_ERROR)
+	if ((r = list_messages(&src, n, &sm, &kn)) != MAILIMAP_NO_ERROR)
 		goto broke;
 	st->count = sm.n;
 	if (exists_there && sm.n) {
@@ -750,7 +960,7 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 		if (r == MAILIMAP_NO_ERROR) {
 			uint32_t dn = dst.s->imap_selection_info ?
 			    dst.s->imap_selection_info->sel_exists : 0;
-			if ((r = list_messages(&dst, dn, &dm)) != MAILIMAP_NO_ERROR)
+			if ((r = list_messages(&dst, dn, &dm, NULL)) != MAILIMAP_NO_ERROR)
 				goto broke;
 		}
 	}
@@ -758,7 +968,7 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 	progress(sf->utf8, st->already, st->count);
 	if (dry_run)
 		st->copied = sm.n - st->already;
-	else if ((r = copy_missing(sf, wire.s, &sm, st, &kn)) != MAILIMAP_NO_ERROR)
+	else if (copy_split(sf, wire.s, &sm, st))
 		goto broke;
 done: {
 		char c[6][24];
@@ -822,6 +1032,7 @@ copy_account(const char *slogin, const char *dlogin)
 		side_close(&dst);
 		return 1;
 	}
+	multiappend = imap_has_cap(dst.s, "MULTIAPPEND") && imap_has_cap(dst.s, "LITERAL+");
 	for (int attempt = 0;; attempt++) {
 		folders_free(&sfs);
 		folders_free(&dfs);
@@ -989,7 +1200,7 @@ main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	out_init();
-	while ((ch = getopt_long(argc, argv, "A:a:C:D:i:j:L:l:M:nP:p:S:vx:Y:y:",
+	while ((ch = getopt_long(argc, argv, "A:a:C:D:i:J:j:L:l:M:nP:p:S:vx:Y:y:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': src.admin = optarg; break;
@@ -1020,6 +1231,11 @@ main(int argc, char **argv)
 			jobs = atoi(optarg);
 			if (jobs < 1 || jobs > 64)
 				die("-j: from 1 to 64 accounts at once");
+			break;
+		case 'J':
+			conns = atoi(optarg);
+			if (conns < 1 || conns > 16)
+				die("-J: from 1 to 16 connections for one folder");
 			break;
 		case 'K': insecure = 1; break;
 		case 'L': {
