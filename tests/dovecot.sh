@@ -31,12 +31,12 @@ DOVECOT_USERS='alice@example.com bob@example.com carol@example.com dave@example.
 _dovecot_pw() { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 _dovecot_conf() {	# DIR ROLE PORT
-	d=$1
+	_dv_d=$1
 	cat <<CONF
-# Written by tests/dovecot.sh for a throwaway $2 server; nothing outside $d.
-base_dir = $d/run
-state_dir = $d/state
-log_path = $d/dovecot.log
+# Written by tests/dovecot.sh for a throwaway $2 server; nothing outside $_dv_d.
+base_dir = $_dv_d/run
+state_dir = $_dv_d/state
+log_path = $_dv_d/dovecot.log
 protocols = imap
 listen = 127.0.0.1
 shutdown_clients = yes
@@ -50,6 +50,9 @@ mail_max_userip_connections = 200
 default_process_limit = 200
 default_client_limit = 2000
 auth_mechanisms = plain login
+# A refused login is answered at once, with no growing penalty for the
+# address: tests log in wrongly on purpose, and often.
+auth_failure_delay = 0
 disable_plaintext_auth = yes
 # Dovecot counts a connection from its own address as secure, so on the
 # loopback disable_plaintext_auth alone lets a password through in clear.
@@ -57,24 +60,24 @@ disable_plaintext_auth = yes
 # (the only ones that exist), "secured" on a plain loopback one (none).
 auth_master_user_separator = *
 ssl = required
-ssl_cert = <$d/tls/server.pem
-ssl_key = <$d/tls/server.key
+ssl_cert = <$_dv_d/tls/server.pem
+ssl_key = <$_dv_d/tls/server.key
 ssl_dh = </usr/share/dovecot/dh.pem
 ssl_min_protocol = TLSv1.2
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%n $d/master.passwd.%{secured}
+  args = scheme=PLAIN username_format=%n $_dv_d/master.passwd.%{secured}
   master = yes
   pass = yes
 }
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u $d/users.passwd.%{secured}
+  args = scheme=PLAIN username_format=%u $_dv_d/users.passwd.%{secured}
 }
 userdb {
   driver = passwd-file
-  args = username_format=%u $d/users.passwd
-  default_fields = uid=dovecot gid=dovecot home=$d/home/%u
+  args = username_format=%u $_dv_d/users.passwd
+  default_fields = uid=dovecot gid=dovecot home=$_dv_d/home/%u
 }
 service imap-login {
   inet_listener imap {
@@ -95,6 +98,11 @@ service pop3-login {
     port = 0
   }
 }
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service doveadm {
   inet_listener {
     port = 0
@@ -105,7 +113,7 @@ CONF
 		cat <<CONF
 # Exchange/Outlook-era: Maildir++ with "." as separator and no special-use
 # attributes; a "/" inside a name is kept on disk as \\2f (listescape).
-mail_location = maildir:$d/mail/%u
+mail_location = maildir:$_dv_d/mail/%u
 mail_plugins = listescape
 plugin {
   listescape_char = "\\\\"
@@ -120,7 +128,7 @@ CONF
 		cat <<CONF
 # Carbonio-like: "/" separator, SPECIAL-USE folders that always exist, a
 # size limit on APPEND (NO [LIMIT]); mdbox so that the client is measured.
-mail_location = mdbox:$d/mail/%u
+mail_location = mdbox:$_dv_d/mail/%u
 mail_fsync = never
 mail_plugins = quota
 protocol imap {
@@ -164,10 +172,10 @@ CONF
 # Dovecot's processes run as dovecot and dovenull: the directories above DIR
 # (mktemp makes them 0700) must let them through.
 _dovecot_traverse() {	# DIR
-	p=$1
-	while [ -n "$p" ] && [ "$p" != / ]; do
-		chmod o+x "$p" 2>/dev/null || true
-		p=$(dirname "$p")
+	_dv_t=$1
+	while [ -n "$_dv_t" ] && [ "$_dv_t" != / ]; do
+		chmod o+x "$_dv_t" 2>/dev/null || true
+		_dv_t=$(dirname "$_dv_t")
 	done
 }
 
@@ -175,8 +183,8 @@ _dovecot_users() {	# DIR: users.pw, users.passwd, master.passwd, admin.pw
 	(
 		umask 077
 		if [ ! -f "$1/users.pw" ]; then
-			for u in $DOVECOT_USERS; do
-				printf '%s\t%s\n' "$u" "$(_dovecot_pw)"
+			for _dv_u in $DOVECOT_USERS; do
+				printf '%s\t%s\n' "$_dv_u" "$(_dovecot_pw)"
 			done >"$1/users.pw"
 		fi
 		[ -f "$1/admin.pw" ] || _dovecot_pw >"$1/admin.pw"
@@ -200,23 +208,23 @@ _dovecot_answers() {	# PORT
 }
 
 _dovecot_run() {	# DIR ROLE: on free ports, waits until it answers
-	tries=0
-	while [ $tries -lt 20 ]; do
-		tries=$((tries + 1))
-		port=$(awk -v s="$$$tries" 'BEGIN { srand(s + systime()); print 20000 + 2 * int(rand() * 20000) }')
-		_dovecot_conf "$1" "$2" "$port" >"$1/dovecot.conf"
+	_dv_tries=0
+	while [ $_dv_tries -lt 20 ]; do
+		_dv_tries=$((_dv_tries + 1))
+		_dv_port=$(awk -v s="$$$_dv_tries" 'BEGIN { srand(s + systime()); print 20000 + 2 * int(rand() * 20000) }')
+		_dovecot_conf "$1" "$2" "$_dv_port" >"$1/dovecot.conf"
 		: >"$1/dovecot.log"
 		: >"$1/start.err"
 		if dovecot -c "$1/dovecot.conf" 2>>"$1/start.err"; then
-			n=0
-			while [ $n -lt 100 ]; do
-				if _dovecot_answers "$port"; then
-					_dovecot_vars "$1" "$2" "$port"
+			_dv_n=0
+			while [ $_dv_n -lt 100 ]; do
+				if _dovecot_answers "$_dv_port"; then
+					_dovecot_vars "$1" "$2" "$_dv_port"
 					return 0
 				fi
 				# A port taken since it was picked: another one.
 				grep -q 'Address already in use' "$1/dovecot.log" && break
-				n=$((n + 1))
+				_dv_n=$((_dv_n + 1))
 				sleep 0.1
 			done
 			dovecot_stop "$1"
@@ -230,14 +238,14 @@ _dovecot_run() {	# DIR ROLE: on free ports, waits until it answers
 }
 
 _dovecot_vars() {	# DIR ROLE PORT
-	if [ "$2" = source ]; then p=SRC; else p=DST; fi
-	eval "${p}_URL=imap://127.0.0.1:$3
-${p}_IMAPS=imaps://127.0.0.1:$(($3 + 1))
-${p}_CA=\$1/tls/ca.pem
-${p}_ADMIN=admin
-${p}_ADMIN_PW=\$1/admin.pw
-${p}_USERS_PW=\$1/users.pw
-${p}_DIR=\$1"
+	if [ "$2" = source ]; then _dv_p=SRC; else _dv_p=DST; fi
+	eval "${_dv_p}_URL=imap://127.0.0.1:$3
+${_dv_p}_IMAPS=imaps://127.0.0.1:$(($3 + 1))
+${_dv_p}_CA=\$1/tls/ca.pem
+${_dv_p}_ADMIN=admin
+${_dv_p}_ADMIN_PW=\$1/admin.pw
+${_dv_p}_USERS_PW=\$1/users.pw
+${_dv_p}_DIR=\$1"
 }
 
 dovecot_start() {	# DIR ROLE
@@ -246,43 +254,52 @@ dovecot_start() {	# DIR ROLE
 	*) echo "dovecot.sh: role is source or dest, not '$2'" >&2; return 2 ;;
 	esac
 	mkdir -p "$1/mail" "$1/home" "$1/state" || return 1
-	d=$(cd "$1" && pwd)
-	_dovecot_traverse "$d"
-	if [ ! -f "$d/tls/server.pem" ]; then
-		tls_ca "$d/tls" "carbonio-mig test CA $$ $2" && tls_server "$d/tls" || return 1
+	_dv_d=$(cd "$1" && pwd)
+	_dovecot_traverse "$_dv_d"
+	if [ ! -f "$_dv_d/tls/server.pem" ]; then
+		tls_ca "$_dv_d/tls" "carbonio-mig test CA $$ $2" && tls_server "$_dv_d/tls" || return 1
 	fi
-	_dovecot_users "$d" || return 1
-	for u in $DOVECOT_USERS; do
-		mkdir -p "$d/home/$u"
+	_dovecot_users "$_dv_d" || return 1
+	for _dv_u in $DOVECOT_USERS; do
+		mkdir -p "$_dv_d/home/$_dv_u"
 	done
-	chown -R dovecot:dovecot "$d/mail" "$d/home"
-	_dovecot_run "$d" "$2"
+	chown -R dovecot:dovecot "$_dv_d/mail" "$_dv_d/home"
+	_dovecot_run "$_dv_d" "$2"
 }
 
 dovecot_stop() {	# DIR
 	[ -d "$1" ] || return 0
-	d=$(cd "$1" && pwd)
-	pid=
-	[ -f "$d/run/master.pid" ] && pid=$(cat "$d/run/master.pid")
+	_dv_d=$(cd "$1" && pwd)
+	_dv_pid=
+	[ -f "$_dv_d/run/master.pid" ] && _dv_pid=$(cat "$_dv_d/run/master.pid")
 	# Without its pid file (run/ deleted under it), by its exact command line.
-	[ -n "$pid" ] || pid=$(pgrep -xf "/usr/sbin/dovecot -c $d/dovecot.conf" | head -1)
-	[ -n "$pid" ] || return 0
-	kill "$pid" 2>/dev/null || true
-	n=0
-	while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do
-		sleep 0.1
-		n=$((n + 1))
+	[ -n "$_dv_pid" ] || _dv_pid=$(pgrep -xf "/usr/sbin/dovecot -c $_dv_d/dovecot.conf" | head -1)
+	[ -n "$_dv_pid" ] || return 0
+	# The master, told to stop, sleeps 3 s for its children to go; they go
+	# sooner when told too, and after them the master has nothing to wait for.
+	_dv_kids=$(pgrep -P "$_dv_pid" | tr '\n' ' ')
+	kill "$_dv_pid" 2>/dev/null || true
+	[ -z "$_dv_kids" ] || kill $_dv_kids 2>/dev/null || true
+	_dv_n=0
+	while kill -0 "$_dv_pid" 2>/dev/null && [ $_dv_n -lt 100 ]; do
+		[ -n "$(pgrep -P "$_dv_pid")" ] || break
+		sleep 0.05
+		_dv_n=$((_dv_n + 1))
 	done
-	kill -9 "$pid" 2>/dev/null || true
-	rm -f "$d/run/master.pid"
+	kill -9 "$_dv_pid" 2>/dev/null || true
+	while kill -0 "$_dv_pid" 2>/dev/null && [ -d "/proc/$_dv_pid" ] &&
+	    ! grep -q '^State:.*Z' "/proc/$_dv_pid/status" 2>/dev/null; do
+		sleep 0.05
+	done
+	rm -f "$_dv_d/run/master.pid"
 }
 
 dovecot_conf() { echo "$1/dovecot.conf"; }
 
 _dovecot_adm() {	# DIR doveadm-args...
-	d=$1
+	_dv_d=$1
 	shift
-	doveadm -c "$d/dovecot.conf" "$@"
+	doveadm -c "$_dv_d/dovecot.conf" "$@"
 }
 
 dovecot_mailboxes() {	# DIR USER
@@ -325,6 +342,6 @@ dovecot_messages_noflags() { _dovecot_fetch "$1" "$2" "$3" 0; }
 dovecot_append() {	# DIR USER MAILBOX FILE [FLAGS]
 	_dovecot_adm "$1" save -u "$2" -m "$3" <"$4" || return 1
 	[ -n "$5" ] || return 0
-	uid=$(_dovecot_adm "$1" search -u "$2" mailbox "$3" all | awk 'END { print $2 }')
-	_dovecot_adm "$1" flags add -u "$2" "$5" mailbox "$3" uid "$uid"
+	_dv_uid=$(_dovecot_adm "$1" search -u "$2" mailbox "$3" all | awk 'END { print $2 }')
+	_dovecot_adm "$1" flags add -u "$2" "$5" mailbox "$3" uid "$_dv_uid"
 }
