@@ -6,7 +6,9 @@
 #                            (maildir, separator ".", no SPECIAL-USE folders);
 #                            ROLE dest: shaped like Carbonio's IMAP (mdbox,
 #                            separator "/", SPECIAL-USE Sent Drafts Junk Trash
-#                            Archive, messages over 1 MB refused).
+#                            Archive, messages over 1 MB refused: NO [LIMIT];
+#                            DOVECOT_MAX_MAIL_SIZE=10M in the environment
+#                            raises it, for the benchmark).
 #                            Sets SRC_* (source) or DST_* (dest): _URL _IMAPS
 #                            _CA _ADMIN _ADMIN_PW _USERS_PW _DIR
 #   dovecot_stop DIR         stop it (idempotent)
@@ -20,8 +22,9 @@
 # Users alice bob carol dave @example.com, passwords in DIR/users.pw
 # ("login TAB password" lines); the master user "admin" (password alone in
 # DIR/admin.pw) may open any of them by SASL PLAIN with authzid = the user,
-# or by LOGIN "user*admin". Plaintext logins are refused without TLS, as
-# Carbonio does. The mail lives in DIR/mail/USER, owned by the dovecot user:
+# or by LOGIN "user*admin". Without TLS every login is refused (NO
+# [AUTHENTICATIONFAILED]; the capabilities still list AUTH=PLAIN), as
+# Carbonio refuses them. tests/imap-talk plays IMAP sessions against them. The mail lives in DIR/mail/USER, owned by the dovecot user:
 # a Source corpus may be written there (scripts/gen-mail-corpus) before or
 # after the start, as long as nothing has read that user's mail yet.
 # Nothing is left running: the caller stops it (tests/lib.sh at_exit).
@@ -138,7 +141,7 @@ plugin {
   quota = count:User quota
   quota_vsizes = yes
   quota_rule = *:storage=0
-  quota_max_mail_size = 1M
+  quota_max_mail_size = ${DOVECOT_MAX_MAIL_SIZE:-1M}
 }
 namespace inbox {
   inbox = yes
