@@ -15,7 +15,12 @@
 #   dovecot_mailboxes DIR USER       every mailbox, UTF-8, sorted
 #   dovecot_subscriptions DIR USER   the subscribed ones
 #   dovecot_messages DIR USER MAILBOX          one line per message, sorted:
-#       MESSAGE-ID TAB INTERNALDATE TAB VSIZE TAB FLAGS TAB SHA1(CRLF body)
+#       MESSAGE-ID TAB INTERNALDATE TAB VSIZE TAB FLAGS TAB SHA1
+#       (Message-ID empty when there is none; internal date in Unix seconds;
+#       size with CRLF line ends, i.e. RFC822.SIZE; flags and keywords sorted
+#       bytewise, space-separated, without \Recent; SHA-1 in hex of the body
+#       with every line end made CRLF) so that Source and Destination folders
+#       compare with cmp whatever their storage
 #   dovecot_messages_noflags DIR USER MAILBOX  the same without FLAGS
 #   dovecot_append DIR USER MAILBOX FILE [FLAGS]  save one message
 #   dovecot_conf DIR                 the config file, for doveadm -c
@@ -24,9 +29,10 @@
 # DIR/admin.pw) may open any of them by SASL PLAIN with authzid = the user,
 # or by LOGIN "user*admin". Without TLS every login is refused (NO
 # [AUTHENTICATIONFAILED]; the capabilities still list AUTH=PLAIN), as
-# Carbonio refuses them. tests/imap-talk plays IMAP sessions against them. The mail lives in DIR/mail/USER, owned by the dovecot user:
-# a Source corpus may be written there (scripts/gen-mail-corpus) before or
-# after the start, as long as nothing has read that user's mail yet.
+# Carbonio refuses them. tests/imap-talk plays IMAP sessions against them.
+# The mail lives in DIR/mail/USER, owned by the dovecot user: a Source corpus
+# may be written there (scripts/gen-mail-corpus) before or after the start,
+# as long as nothing has read that user's mail yet.
 # Nothing is left running: the caller stops it (tests/lib.sh at_exit).
 . "$TOP/tests/tls.sh"
 DOVECOT_USERS='alice@example.com bob@example.com carol@example.com dave@example.com'
