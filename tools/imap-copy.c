@@ -602,6 +602,15 @@ struct item {
 };
 
 static int multiappend;		/* the Destination takes MULTIAPPEND and LITERAL+ */
+static long crash_after = -1;	/* IMAP_COPY_CRASH_AFTER: the crash tests only */
+
+/* The crash tests stop the run dead right after the Nth append is sent. */
+static void
+sent(void)
+{
+	if (crash_after >= 0 && --crash_after < 0)
+		raise(SIGKILL);
+}
 
 static void
 copied(struct fstats *st, size_t len)
@@ -681,6 +690,7 @@ append_many(const char *mailbox, struct item *v, size_t n)
 	}
 	r = mailstream_write(st, "\r\n", 2) < 0 || mailstream_flush(st) < 0;
 	sb_free(&b);
+	sent();
 	if (r || !mailimap_read_line(dst.s))
 		return -2;
 	if (mailimap_parse_response(dst.s, &resp) != MAILIMAP_NO_ERROR)
@@ -786,6 +796,7 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 			r = MAILIMAP_ERROR_STREAM;
 		for (size_t j = 0; mr == -1 && j < nb; j++) {
 			struct mailimap_flag_list *fl = append_flags(batch[j].dyn, NULL);
+			sent();
 			int ar = mailimap_append(dst.s, dname, fl, batch[j].date,
 			    batch[j].body, batch[j].len);
 			mailimap_flag_list_free(fl);
@@ -1259,6 +1270,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (getenv("IMAP_COPY_CRASH_AFTER"))
+		crash_after = atol(getenv("IMAP_COPY_CRASH_AFTER"));
 	if (!srcurl || !dsturl)
 		usage();
 	if (imap_parse_url(srcurl, &src.ep, &why) < 0)
