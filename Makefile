@@ -10,15 +10,17 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS)
 PKG_CONFIG ?= pkg-config
 LDAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags ldap 2>/dev/null)
 LDAP_LIBS := $(shell $(PKG_CONFIG) --libs ldap 2>/dev/null || echo -lldap -llber)
+ICAL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libical 2>/dev/null)
+ICAL_LIBS := $(shell $(PKG_CONFIG) --libs libical 2>/dev/null || echo -lical)
 
-TOOLS = ldif2prov
+TOOLS = ldif2prov ics-split
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
 	common/fold.o common/sha256.o common/atomicfile.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile
-MAN1 = man/ldif2prov.1
+MAN1 = man/ldif2prov.1 man/ics-split.1
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
 
@@ -34,6 +36,12 @@ tools/ldif2prov.o: tools/ldif2prov.c common/*.h
 
 ldif2prov: tools/ldif2prov.o $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ldif2prov.o $(COMMON) $(LDAP_LIBS)
+
+tools/ics-split.o: tools/ics-split.c common/*.h
+	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ics-split.c
+
+ics-split: tools/ics-split.o $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ics-split.o $(COMMON) $(ICAL_LIBS)
 
 $(UNIT): tests/unit/tap.h $(COMMON)
 tests/unit/%: tests/unit/%.c
