@@ -47,7 +47,10 @@ $(UNIT): tests/unit/tap.h $(COMMON)
 tests/unit/%: tests/unit/%.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(COMMON)
 
-check: all $(UNIT)
+tests/icscheck: tests/icscheck.c
+	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/icscheck.c $(ICAL_LIBS)
+
+check: all $(UNIT) tests/icscheck
 	prove -e '' $(UNIT) tests/*.t
 
 # Benchmarks print figures side by side with their peers; they are not tests.
@@ -69,6 +72,6 @@ install: all
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 
 clean:
-	rm -f $(TOOLS) tools/*.o common/*.o $(UNIT) tests/bench/ldif-floor
+	rm -f $(TOOLS) tools/*.o common/*.o $(UNIT) tests/icscheck tests/bench/ldif-floor
 
 .PHONY: all check bench demo install clean

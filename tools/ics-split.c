@@ -57,6 +57,7 @@ static struct {
 } opt = { 0, ".", DEF_COUNT, DEF_SIZE, NULL };
 
 static int nerrors;		/* something was not carried: exit 1 */
+static int input_failed;	/* an input could not be read: exit 2 */
 static const char *fname;	/* the input being read, for diagnostics */
 
 static void __attribute__((format(printf, 2, 3)))
@@ -194,11 +195,13 @@ reader_open(struct lineio *lr)
 static int
 continues(const char *s, size_t n)
 {
-	struct cline c, prev;
+	struct cline prev;
 	int b;
-	size_t l;
+	size_t l, i = 0;
 
-	if (!rd.have || n == 0 || cline_parse(&c, s, n))
+	while (i < n && is_name_char((unsigned char)s[i]))
+		i++;
+	if (!rd.have || n == 0 || (i > 0 && i < n && (s[i] == ':' || s[i] == ';')))
 		return 0;
 	if (cline_parse(&prev, rd.cur.s, rd.cur.len) && begin_end(&prev, &b, &l))
 		return 0;
@@ -834,6 +837,65 @@ builtin_zone(const char *tzid, const char **loc)
 	return NULL;
 }
 
+/* The last onset of a zone observance; *open when its RRULE has no end. */
+static struct icaltimetype
+last_onset(icalcomponent *o, int *open)
+{
+	struct icaltimetype t = icalcomponent_get_dtstart(o);
+	icalproperty *p;
+
+	*open = 0;
+	for (p = icalcomponent_get_first_property(o, ICAL_ANY_PROPERTY); p;
+	    p = icalcomponent_get_next_property(o, ICAL_ANY_PROPERTY)) {
+		struct icaltimetype u = icaltime_null_time();
+
+		if (icalproperty_isa(p) == ICAL_RRULE_PROPERTY) {
+			u = icalproperty_get_rrule(p).until;
+			if (icaltime_is_null_time(u))
+				*open = 1;
+		} else if (icalproperty_isa(p) == ICAL_RDATE_PROPERTY)
+			u = icalproperty_get_rdate(p).time;
+		if (!icaltime_is_null_time(u) && icaltime_compare(u, t) > 0)
+			t = u;
+	}
+	return t;
+}
+
+/* Drop a built-in zone's observances that ended before 1970 but the one in
+ * force then: libical's zones carry a century of history (the first offset
+ * in seconds, +005328) that only makes every piece longer and that some
+ * importers refuse; events of a mail system's calendars are later. */
+static void
+trim_history(icalcomponent *vtz)
+{
+	struct icaltimetype y1970 = icaltime_from_string("19700101T000000"), best = icaltime_null_time();
+	icalcomponent *o, *keep = NULL, *drop[1024];
+	size_t n = 0, i;
+	int open;
+
+	for (o = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); o;
+	    o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		struct icaltimetype t = last_onset(o, &open);
+
+		if (!open && icaltime_compare(t, y1970) < 0 &&
+		    (!keep || icaltime_compare(t, best) > 0)) {
+			keep = o;
+			best = t;
+		}
+	}
+	for (o = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); o && n < 1024;
+	    o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		struct icaltimetype t = last_onset(o, &open);
+
+		if (!open && o != keep && icaltime_compare(t, y1970) < 0)
+			drop[n++] = o;
+	}
+	for (i = 0; i < n; i++) {
+		icalcomponent_remove_component(vtz, drop[i]);
+		icalcomponent_free(drop[i]);
+	}
+}
+
 /* A VTIMEZONE for each zone that is used but not defined in the input. */
 static void
 zones_resolve(void)
@@ -861,6 +923,7 @@ zones_resolve(void)
 
 			if (p)
 				icalproperty_set_tzid(p, z->tzid);
+			trim_history(k);
 			s = icalcomponent_as_ical_string_r(k);
 			sb_adds(&z->text, s);
 			free(s);
@@ -896,7 +959,7 @@ slug(struct strbuf *b, const char *s, size_t n)
 
 		if (c == '\\' && i + 1 < n)	/* iCalendar text escapes */
 			c = (unsigned char)s[++i];
-		if (isalnum(c) || c == '-' || c == '.' || c >= 0x80)
+		if (isalnum(c) || c == '-' || c == '.' || c == '@' || c == '+' || c >= 0x80)
 			sb_addc(b, (char)c);
 		else if (b->len > start && b->s[b->len - 1] != '_')
 			sb_addc(b, '_');
@@ -1053,10 +1116,15 @@ cal_end(const char *prefix)
 		}
 		for (r = gr->zones; r; r = cal.zrefs[r - 1].next)
 			cal.zones[cal.zrefs[r - 1].zone].mark = mark;
-		if (count == 0 && (gr->ncomp > opt.count || head + extra + gr->bytes > opt.size))
-			report(gr->line, "%s and %u more components share one UID: "
-			    "%llu bytes kept together in one piece, over the limits",
-			    gr->kind, gr->ncomp - 1, (unsigned long long)(head + extra + gr->bytes));
+		if (count == 0 && gr->ncomp > opt.count)
+			report(gr->line, "%s and %u more components share one UID: kept "
+			    "together in one piece, over the limit of %lu components",
+			    gr->kind, gr->ncomp - 1, opt.count);
+		else if (count == 0 && head + extra + gr->bytes > opt.size)
+			report(gr->line, "%s and %u more components share one UID: kept "
+			    "together in one piece of %llu octets, over the limit of %lu",
+			    gr->kind, gr->ncomp - 1, (unsigned long long)(head + extra + gr->bytes),
+			    opt.size);
 		count += gr->ncomp;
 		bytes += extra + gr->bytes;
 	}
@@ -1125,7 +1193,7 @@ read_input(const char *path)
 
 	if (lineio_open(&lr, path) != 0) {
 		warnmsg("%s:", path);
-		nerrors++;
+		input_failed = 1;
 		return;
 	}
 	fname = lr.name;
@@ -1312,5 +1380,5 @@ main(int argc, char **argv)
 	free(cc.drop);
 	icaltimezone_free_builtin_timezones();
 	out_close_stdout();
-	return nerrors ? 1 : 0;
+	return input_failed ? 2 : nerrors ? 1 : 0;
 }
