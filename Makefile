@@ -57,8 +57,14 @@ check: all $(UNIT) tests/icscheck
 tests/bench/ldif-floor: tests/bench/ldif-floor.c
 	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(LDFLAGS) -o $@ $< $(LDAP_LIBS)
 
-bench: all tests/bench/ldif-floor
+tests/bench/ics-floor: tests/bench/ics-floor.c
+	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/ics-floor.c $(ICAL_LIBS)
+
+bench: all tests/bench/ldif-floor bench-ics-split
 	scripts/bench-ldif2prov
+
+bench-ics-split: ics-split tests/bench/ics-floor
+	scripts/bench-ics-split
 
 demo: all
 	scripts/demo
@@ -72,6 +78,6 @@ install: all
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 
 clean:
-	rm -f $(TOOLS) tools/*.o common/*.o $(UNIT) tests/icscheck tests/bench/ldif-floor
+	rm -f $(TOOLS) tools/*.o common/*.o $(UNIT) tests/icscheck tests/bench/ldif-floor tests/bench/ics-floor
 
-.PHONY: all check bench demo install clean
+.PHONY: all check bench bench-ics-split demo install clean
