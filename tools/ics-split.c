@@ -327,7 +327,8 @@ static icalparser *parser;
 /* The component being read: its unfolded lines, NUL-separated in text. */
 static struct {
 	struct strbuf text;
-	size_t *off;
+	size_t *off, *len;	/* where each line is, its length, */
+	uint32_t *namelen, *valoff;	/* and its parse (struct cline) */
 	unsigned long *lineno;
 	unsigned char *drop;
 	size_t n, cap;
@@ -404,6 +405,17 @@ group_add_zone(struct group *g, uint32_t z)
 	cal.zrefs[cal.nzrefs].zone = z;
 	cal.zrefs[cal.nzrefs].next = g->zones;
 	g->zones = (uint32_t)++cal.nzrefs;
+}
+
+/* Line i of the component, parsed once when it was read. */
+static char *
+comp_cl(size_t i, struct cline *c)
+{
+	c->s = cc.text.s + cc.off[i];
+	c->n = cc.len[i];
+	c->namelen = cc.namelen[i];
+	c->valoff = cc.valoff[i];
+	return cc.text.s + cc.off[i];
 }
 
 /* ---- checking a component with libical ---------------------------------- */
@@ -483,9 +495,8 @@ comp_check(void)
 	char stack[16][32];
 
 	for (i = 0; i < cc.n; i++) {
-		char *s = cc.text.s + cc.off[i];
+		char *s = comp_cl(i, &cl);
 
-		cline_parse(&cl, s, strlen(s));
 		if (empty_text(&cl))
 			continue;
 		c = icalparser_add_line(parser, s);
@@ -510,12 +521,11 @@ comp_check(void)
 	icalcomponent_free(c);
 	/* find the lines at fault, one by one, in their own component */
 	for (i = 0; i < cc.n; i++) {
-		char *s = cc.text.s + cc.off[i];
+		char *s = comp_cl(i, &cl);
 		const char *m, *name;
 		int b, param;
 		size_t l;
 
-		cline_parse(&cl, s, strlen(s));
 		if ((name = begin_end(&cl, &b, &l))) {
 			if (b && depth < 16)
 				snprintf(stack[depth], 32, "%.*s", (int)l, name);
@@ -549,15 +559,24 @@ comp_reset(void)
 }
 
 static void
-comp_line(const char *s, size_t n, unsigned long line)
+comp_line(const struct cline *c, unsigned long line)
 {
+	const char *s = c->s;
+	size_t n = c->n;
+
 	if (cc.n == cc.cap) {
 		cc.cap = cc.cap ? cc.cap * 2 : 64;
 		cc.off = xrealloc(cc.off, cc.cap * sizeof *cc.off);
+		cc.len = xrealloc(cc.len, cc.cap * sizeof *cc.len);
+		cc.namelen = xrealloc(cc.namelen, cc.cap * sizeof *cc.namelen);
+		cc.valoff = xrealloc(cc.valoff, cc.cap * sizeof *cc.valoff);
 		cc.lineno = xrealloc(cc.lineno, cc.cap * sizeof *cc.lineno);
 		cc.drop = xrealloc(cc.drop, cc.cap);
 	}
 	cc.off[cc.n] = cc.text.len;
+	cc.len[cc.n] = n;
+	cc.namelen[cc.n] = (uint32_t)c->namelen;
+	cc.valoff[cc.n] = (uint32_t)c->valoff;
 	cc.lineno[cc.n] = line;
 	cc.drop[cc.n] = 0;
 	cc.n++;
@@ -588,14 +607,13 @@ vtimezone_end(void)
 	uint32_t z;
 
 	for (i = 0; i < cc.n; i++) {
-		char *s = cc.text.s + cc.off[i];
+		char *s = comp_cl(i, &cl);
 
 		if (cc.drop[i])
 			continue;
-		cline_parse(&cl, s, strlen(s));
 		if (!tzid && cline_is(&cl, "TZID"))
 			tzid = cline_val(&cl, &n);
-		fold_line(&t, s, strlen(s));
+		fold_line(&t, s, cl.n);
 	}
 	if (!tzid || !n) {
 		fail(cc.stack_line[0], "VTIMEZONE without TZID; left out");
@@ -623,6 +641,32 @@ is_item(const char *name)
 	    strcasecmp(name, "VJOURNAL") == 0 || strcasecmp(name, "VFREEBUSY") == 0;
 }
 
+/* The index key of a UID: two 64-bit hashes (FNV-1a, and one over 8-octet
+ * words with a final mix). Two UIDs that collided would only share a piece:
+ * nothing is lost, so a digest cheaper than SHA-256 will do. */
+static void
+uid_key(const char *s, size_t n, uint64_t key[2])
+{
+	uint64_t a = 1469598103934665603ULL, b = n * 0x9E3779B97F4A7C15ULL, w;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		a ^= (unsigned char)s[i];
+		a *= 1099511628211ULL;
+	}
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		b = (b ^ w) * 0xff51afd7ed558ccdULL;
+		b ^= b >> 32;
+	}
+	for (w = 0; i < n; i++)
+		w = w << 8 | (unsigned char)s[i];
+	b = (b ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	b ^= b >> 29;
+	key[0] = a;
+	key[1] = b;
+}
+
 /* An item (or any other component) complete: repaired, written to the
  * spool and indexed by UID. */
 static void
@@ -639,13 +683,13 @@ item_end(void)
 	struct strmap_ent *e;
 	struct group *g;
 	uint32_t ci;
+	uint64_t key[2];
 
 	/* what the repairs need to know, at the component's own level */
 	for (i = 0; i < cc.n; i++) {
-		char *s = cc.text.s + cc.off[i];
 		size_t l;
 
-		cline_parse(&cl, s, strlen(s));
+		comp_cl(i, &cl);
 		if (begin_end(&cl, &b, &l)) {
 			depth += b ? 1 : -1;
 			continue;
@@ -665,7 +709,7 @@ item_end(void)
 	}
 
 	sb_reset(&o);
-	fold_line(&o, cc.text.s, strlen(cc.text.s));	/* BEGIN: */
+	fold_line(&o, cc.text.s, cc.len[0]);	/* BEGIN: */
 	if (!uid && item) {
 		/* the same content gives the same UID on every run, so that a
 		 * re-import replaces instead of duplicating; DTSTAMP is left out
@@ -674,13 +718,11 @@ item_end(void)
 
 		sha256_init(&h);
 		for (i = 0; i < cc.n; i++) {
-			char *s = cc.text.s + cc.off[i];
-			size_t n = strlen(s);
+			char *s = comp_cl(i, &cl);
 
-			cline_parse(&cl, s, n);
 			if (cline_is(&cl, "DTSTAMP"))
 				continue;
-			sha256_add(&h, s, n + 1);
+			sha256_add(&h, s, cl.n + 1);
 		}
 		sha256_done(&h, d);
 		hex_encode(hex, d, 16);
@@ -702,18 +744,18 @@ item_end(void)
 		report(cc.stack_line[0], "%s without DTSTAMP; added %s", kind, line);
 	}
 	for (i = 1; i < cc.n; i++) {
-		char *s = cc.text.s + cc.off[i];
-
 		if (!cc.drop[i])
-			fold_line(&o, s, strlen(s));
+			fold_line(&o, cc.text.s + cc.off[i], cc.len[i]);
 	}
 
 	/* index: components without a UID (other than items) stand alone */
 	if (uid)
-		sha256(uid, uidn, d);
-	else
-		sha256(&cal.ncomps, sizeof cal.ncomps, d), d[0] ^= 0xA5;
-	e = strmap_put(&cal.gmap, (char *)d, 16, &isnew);
+		uid_key(uid, uidn, key);
+	else {
+		key[0] = cal.ncomps;
+		key[1] = 0x5eed;	/* no hash of a UID is both this and a count */
+	}
+	e = strmap_put(&cal.gmap, (char *)key, sizeof key, &isnew);
 	if (isnew) {
 		cal.groups = grow(cal.groups, &cal.gcap, cal.ngroups + 1, sizeof *cal.groups);
 		g = &cal.groups[cal.ngroups];
@@ -740,13 +782,12 @@ item_end(void)
 
 	/* the zones it uses, wherever they are defined */
 	for (i = 0; i < cc.n; i++) {
-		char *s = cc.text.s + cc.off[i];
 		const char *tz;
 		size_t tn;
 
 		if (cc.drop[i])
 			continue;
-		cline_parse(&cl, s, strlen(s));
+		comp_cl(i, &cl);
 		if ((tz = cline_param(&cl, "TZID", &tn)) && tn)
 			group_add_zone(g, zone_get(tz, tn, cc.lineno[i]));
 	}
@@ -1226,7 +1267,7 @@ read_input(const char *path)
 					cal_begin(line);
 				continue;
 			}
-			comp_line(s, n, line);
+			comp_line(&c, line);
 			if (name && b) {
 				if (cc.depth < 16) {
 					snprintf(cc.stack[cc.depth], 32, "%.*s", (int)l, name);
@@ -1283,7 +1324,7 @@ read_input(const char *path)
 		}
 		if (name && b) {
 			comp_reset();
-			comp_line(s, n, line);
+			comp_line(&c, line);
 			snprintf(cc.stack[0], 32, "%.*s", (int)l, name);
 			cc.stack_line[0] = line;
 			cc.depth = 1;
@@ -1376,6 +1417,9 @@ main(int argc, char **argv)
 	sb_free(&rd.out);
 	sb_free(&cc.text);
 	free(cc.off);
+	free(cc.len);
+	free(cc.namelen);
+	free(cc.valoff);
 	free(cc.lineno);
 	free(cc.drop);
 	icaltimezone_free_builtin_timezones();
