@@ -364,6 +364,7 @@ spool_open(void)
 	}
 	if (fd < 0 || !(spool = fdopen(fd, "w+")))
 		die("%s: temporary file:", opt.dir);
+	setvbuf(spool, NULL, _IOFBF, 1 << 20);
 }
 
 static void
@@ -1028,10 +1029,20 @@ static void
 copy_range(FILE *to, uint64_t off, uint64_t len)
 {
 	static char buf[1 << 16];
+	loff_t o = (loff_t)off;
+	ssize_t r;
 
+	/* in the kernel when it can (same file system), else through buf */
+	if (fflush(to) == 0) {
+		while (len && (r = copy_file_range(fileno(spool), &o, fileno(to), NULL,
+		    (size_t)len, 0)) > 0)
+			len -= (uint64_t)r;
+		off = (uint64_t)o;
+	}
 	while (len) {
 		size_t k = len < sizeof buf ? (size_t)len : sizeof buf;
-		ssize_t r = pread(fileno(spool), buf, k, (off_t)off);
+
+		r = pread(fileno(spool), buf, k, (off_t)off);
 
 		if (r <= 0)
 			die("%s: temporary file: read error:", opt.dir);
@@ -1055,6 +1066,7 @@ piece_write(const struct strbuf *hdr, const char *base, unsigned no, size_t g0,
 	sb_printf(&name, "%s-%03u.ics", base, no);
 	if (atomicfile_open(&af, opt.dir, name.s) != 0)
 		die("%s/%s:", opt.dir, name.s);
+	setvbuf(af.fp, NULL, _IOFBF, 1 << 16);
 	fwrite(hdr->s, 1, hdr->len, af.fp);
 	for (z = 0; z < cal.nzones; z++)
 		if (cal.zones[z].mark == mark && cal.zones[z].text.len)
