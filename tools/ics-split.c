@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libical/ical.h>
@@ -60,11 +61,30 @@ static int nerrors;		/* something was not carried: exit 1 */
 static int input_failed;	/* an input could not be read: exit 2 */
 static const char *fname;	/* the input being read, for diagnostics */
 
+/* Progress on a terminal only: under cron, stderr stays greppable. */
+static struct {
+	int on;
+	unsigned long ncomp;
+	time_t last;
+	off_t size;
+	int shown;
+} prog;
+
+static void
+progress_clear(void)
+{
+	if (prog.shown) {
+		fprintf(stderr, "\r%70s\r", "");
+		prog.shown = 0;
+	}
+}
+
 static void __attribute__((format(printf, 2, 3)))
 report(unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 
+	progress_clear();
 	va_start(ap, fmt);
 	vwarn_at(fname, line, fmt, ap);
 	va_end(ap);
@@ -795,8 +815,33 @@ item_end(void)
 }
 
 static void
+progress(int done)
+{
+	time_t now;
+	off_t at;
+
+	if (!prog.on || (!done && (++prog.ncomp & 1023)))
+		return;
+	if (done) {
+		progress_clear();
+		return;
+	}
+	if ((now = time(NULL)) == prog.last)
+		return;
+	prog.last = now;
+	at = ftello(rd.lr.fp);
+	if (prog.size > 0 && at >= 0)
+		fprintf(stderr, "\rics-split: %s: %lu components, %d%%  ", fname, prog.ncomp,
+		    (int)(at * 100 / prog.size));
+	else
+		fprintf(stderr, "\rics-split: %s: %lu components  ", fname, prog.ncomp);
+	prog.shown = 1;
+}
+
+static void
 comp_end(void)
 {
+	progress(0);
 	if (!cc.bad)
 		comp_check();
 	if (cc.bad)
@@ -1133,6 +1178,7 @@ cal_end(const char *prefix)
 	uint64_t bytes = 0;
 	unsigned no = 0;
 
+	progress_clear();
 	zones_resolve();
 	if (cal.ngroups) {
 		set_name(&base, prefix);
@@ -1263,6 +1309,13 @@ read_input(const char *path)
 			sb_adds(&pfx, "calendar");
 	}
 	reader_open(&lr);
+	{
+		struct stat st;
+
+		prog.on = isatty(2);
+		prog.size = fstat(fileno(lr.fp), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+		prog.ncomp = 0;
+	}
 	while ((s = reader_next(&n, &line))) {
 		if (!cline_parse(&c, s, n)) {
 			fail(line, "not a content line; skipped");
@@ -1348,6 +1401,7 @@ read_input(const char *path)
 		}
 		cal_prop(&c, line);
 	}
+	progress(1);
 	if (cc.depth) {
 		fail(cc.stack_line[0], "BEGIN:%s has no END (truncated?); left out", cc.stack[0]);
 		comp_reset();
