@@ -91,6 +91,18 @@ split zimbra
 is "zimbra: all 600 EXDATE dates are kept" \
 	"$(tr -d '\r' <"$T/zimbra/zimbra-Calendar-001.ics" | awk '/^EXDATE/,/^DTSTART/' | tr -d '\n ' | tr ',' '\n' | grep -c 'T091500$')" 600
 
+# more than libical's 100 parameters on one property: all kept
+awk 'BEGIN {
+	printf "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:p@test\r\n"
+	printf "DTSTAMP:20240101T000000Z\r\nDTSTART:20240101T090000Z\r\nATTENDEE"
+	for (i = 1; i <= 120; i++) printf ";X-P%d=v%d", i, i
+	printf ":mailto:a@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+}' >"$T/params.ics"
+run ics-split -d "$T/params" "$T/params.ics"
+"$check" -l "$T/params.ics" >"$T/params.in"
+"$check" -l "$T/params"/*.ics >"$T/params.out"
+same "120 parameters on one property (libical keeps 100): all kept" "$T/params.in" "$T/params.out"
+
 # ---- repairs: BOM, bare LF, broken folding, no UID, no DTSTAMP, a TZID
 # without VTIMEZONE (Mozilla's prefixed names, a Windows name, UTC). The
 # built-in zones come from the system's tzdata: compare their TZID only.
