@@ -201,12 +201,12 @@ static struct {
 	int have, said_lf, said_fold;
 } rd;
 
-static void
-reader_open(struct lineio *lr)
+static int
+reader_open(const char *path)
 {
-	rd.lr = *lr;
 	sb_reset(&rd.cur);
 	rd.have = rd.said_lf = rd.said_fold = 0;
+	return lineio_open(&rd.lr, path);
 }
 
 /* A line that starts without a name and a colon, after a property line,
@@ -662,6 +662,8 @@ is_item(const char *name)
 	    strcasecmp(name, "VJOURNAL") == 0 || strcasecmp(name, "VFREEBUSY") == 0;
 }
 
+static struct strbuf item_buf, item_uid;	/* reused by item_end() */
+
 /* The index key of a UID: two 64-bit hashes (FNV-1a, and one over 8-octet
  * words with a final mix). Two UIDs that collided would only share a piece:
  * nothing is lost, so a digest cheaper than SHA-256 will do. */
@@ -693,7 +695,7 @@ uid_key(const char *s, size_t n, uint64_t key[2])
 static void
 item_end(void)
 {
-	static struct strbuf o, uidbuf;
+	struct strbuf o = item_buf, uidbuf = item_uid;
 	const char *kind = cc.stack[0];
 	const char *uid = NULL, *lastmod = NULL, *created = NULL;
 	size_t i, uidn = 0, lmn = 0, crn = 0;
@@ -812,6 +814,8 @@ item_end(void)
 		if ((tz = cline_param(&cl, "TZID", &tn)) && tn)
 			group_add_zone(g, zone_get(tz, tn, cc.lineno[i]));
 	}
+	item_buf = o;		/* kept for the next component */
+	item_uid = uidbuf;
 }
 
 static void
@@ -1282,7 +1286,6 @@ cal_prop(const struct cline *c, unsigned long line)
 static void
 read_input(const char *path)
 {
-	struct lineio lr;
 	struct strbuf pfx = { 0 };
 	const char *s, *name;
 	size_t n, l;
@@ -1290,12 +1293,12 @@ read_input(const char *path)
 	struct cline c;
 	int b;
 
-	if (lineio_open(&lr, path) != 0) {
+	if (reader_open(path) != 0) {
 		warnmsg("%s:", path);
 		input_failed = 1;
 		return;
 	}
-	fname = lr.name;
+	fname = rd.lr.name;
 	if (opt.prefix)
 		sb_adds(&pfx, opt.prefix);
 	else if (!path || strcmp(path, "-") == 0)
@@ -1308,12 +1311,11 @@ read_input(const char *path)
 		if (!pfx.len)
 			sb_adds(&pfx, "calendar");
 	}
-	reader_open(&lr);
 	{
 		struct stat st;
 
 		prog.on = isatty(2);
-		prog.size = fstat(fileno(lr.fp), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+		prog.size = fstat(fileno(rd.lr.fp), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
 		prog.ncomp = 0;
 	}
 	while ((s = reader_next(&n, &line))) {
@@ -1410,7 +1412,7 @@ read_input(const char *path)
 		report(cal.line, "BEGIN:VCALENDAR has no END:VCALENDAR at the end of the input");
 		cal_end(pfx.s);
 	}
-	lineio_close(&lr);
+	lineio_close(&rd.lr);
 	sb_free(&pfx);
 }
 
@@ -1482,6 +1484,8 @@ main(int argc, char **argv)
 	sb_free(&rd.cur);
 	sb_free(&rd.out);
 	sb_free(&cc.text);
+	sb_free(&item_buf);
+	sb_free(&item_uid);
 	free(cc.off);
 	free(cc.len);
 	free(cc.namelen);
