@@ -1071,7 +1071,8 @@ slug(struct strbuf *b, const char *s, size_t n)
 		memmove(b->s + start, b->s + start + 1, b->len - start - 1);
 		b->len--;
 	}
-	b->s[b->len] = '\0';
+	if (b->s)
+		b->s[b->len] = '\0';
 }
 
 static void
@@ -1161,8 +1162,8 @@ set_name(struct strbuf *b, const char *prefix)
 		sb_addc(b, '-');
 		base = b->len;
 		slug(b, cal.calname, strlen(cal.calname));
-		if (b->len == base)
-			b->len--;
+		if (b->len == base)	/* nothing left of the name */
+			b->s[--b->len] = '\0';
 	}
 	base = b->len;
 	for (k = 2;; k++) {
