@@ -142,6 +142,32 @@ split empty
 is "an empty calendar: exit 0, no piece, nothing said" "$status:$(cat "$T/out" "$T/err")" "0:"
 is "an empty calendar: the directory stays empty" "$(ls -A "$T/empty")" ""
 
+# every cut of an export (a transfer that stopped anywhere): exit 0 or 1,
+# never a crash, and whatever pieces come out are valid
+bad=0
+for name in outlook google; do
+	size=$(wc -c <"$D/$name.ics")
+	i=1
+	while [ "$i" -lt "$size" ]; do
+		head -c "$i" "$D/$name.ics" >"$T/cut.ics"
+		rm -rf "$T/cut"
+		ics-split -d "$T/cut" "$T/cut.ics" >/dev/null 2>&1
+		st=$?
+		if [ "$st" -gt 1 ] || { ls "$T/cut"/*.ics >/dev/null 2>&1 &&
+		    ! "$check" "$T/cut"/*.ics >/dev/null 2>&1; }; then
+			echo "# cut at $i of $name.ics: exit $st"
+			bad=$((bad + 1))
+		fi
+		i=$((i + 97))
+	done
+done
+is "every cut of an export: exit 0 or 1 and valid pieces" "$bad" 0
+printf 'BEGIN:VCALENDAR\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:n\0ul\r\nDTSTAMP:20240101T000000Z\r\nSUMMARY:a\rb\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$T/nul.ics"
+run ics-split -d "$T/nul" "$T/nul.ics"
+is "NUL bytes and a lone CR inside a line are removed, and said once" \
+	"$(grep -c 'UID:nul\|SUMMARY:ab' "$T/nul/nul-001.ics"):$(cat "$T/err")" \
+	"2:ics-split: $T/nul.ics:4: NUL or lone CR bytes removed"
+
 # ---- limits: a generated calendar of 2500 events whose recurring masters
 # stand at the top and their overrides at the very end
 gen() {
@@ -194,6 +220,9 @@ cat "$D/apple.ics" "$D/apple.ics" >"$T/twice.ics"
 run ics-split -d "$T/tw" "$T/twice.ics"
 is "two calendars of one name: the second set gets -2" "$(sed "s|^$T/||" "$T/out" | tr '\n' ' ')" \
 	"tw/twice-Home-001.ics tw/twice-Home-2-001.ics "
+printf 'BEGIN:VCALENDAR\r\nX-WR-CALNAME:/// \\, ;\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20240101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$T/sym.ics"
+run ics-split -d "$T/sym" "$T/sym.ics"
+is "a calendar name with nothing usable for a file name is left out" "$(sed "s|^$T/||" "$T/out")" "sym/sym-001.ics"
 is "no temporary file is left in the directory" "$(ls -A "$T/big" "$T/small" "$T/tw" | grep -c '^\.')" 0
 
 # ---- the filter to import commands

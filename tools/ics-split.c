@@ -198,14 +198,14 @@ static struct {
 	struct lineio lr;
 	struct strbuf cur, out;	/* the line being assembled, the one returned */
 	unsigned long cur_line, out_line;
-	int have, said_lf, said_fold;
+	int have, said_lf, said_fold, said_nul;
 } rd;
 
 static int
 reader_open(const char *path)
 {
 	sb_reset(&rd.cur);
-	rd.have = rd.said_lf = rd.said_fold = 0;
+	rd.have = rd.said_lf = rd.said_fold = rd.said_nul = 0;
 	return lineio_open(&rd.lr, path);
 }
 
@@ -246,6 +246,19 @@ reader_next(size_t *len, unsigned long *line)
 		else if (!rd.said_lf && !feof(rd.lr.fp)) {
 			rd.said_lf = 1;
 			report(rd.lr.lineno, "bare LF line ends; read as CRLF");
+		}
+		/* NUL ends a C string and a lone CR a line for other readers:
+		 * neither belongs inside an iCalendar line */
+		if (memchr(s, '\0', n) || memchr(s, '\r', n)) {
+			size_t i, k = 0;
+
+			for (i = 0; i < n; i++)
+				if (s[i] && s[i] != '\r')
+					s[k++] = s[i];
+			n = k;
+			s[n] = '\0';
+			if (!rd.said_nul++)
+				report(rd.lr.lineno, "NUL or lone CR bytes removed");
 		}
 		if (rd.have && n && (s[0] == ' ' || s[0] == '\t')) {
 			sb_add(&rd.cur, s + 1, n - 1);
@@ -504,6 +517,56 @@ line_error(const char *comp, char *line, int *param)
 	return r;
 }
 
+/* Line i has a parameter libical refuses: leave out each parameter that it
+ * refuses alone (as libical itself would), reported, and keep the rest of
+ * the property. 0 when the property still does not parse without them. */
+static int
+strip_params(size_t i, const char *comp)
+{
+	struct strbuf t = { 0 }, keep = { 0 };
+	struct cline cl;
+	const char *s = comp_cl(i, &cl), *m;
+	size_t p = cl.namelen, e, vo;
+	int param, ok;
+
+	sb_add(&keep, s, cl.namelen);
+	while (p < cl.valoff - 1 && s[p] == ';') {
+		int q = 0;
+
+		for (e = p + 1; e < cl.valoff - 1; e++) {
+			if (s[e] == '"')
+				q = !q;
+			else if (s[e] == ';' && !q)
+				break;
+		}
+		sb_reset(&t);
+		sb_add(&t, s, cl.namelen);
+		sb_add(&t, s + p, e - p);
+		sb_add(&t, s + cl.valoff - 1, cl.n - cl.valoff + 1);
+		if ((m = line_error(comp, t.s, &param)))
+			fail(cc.lineno[i], "%.*s: %s; parameter %.*s left out", (int)cl.namelen,
+			    s, m, (int)(e - p - 1), s + p + 1);
+		else
+			sb_add(&keep, s + p, e - p);
+		p = e;
+	}
+	vo = keep.len + 1;
+	sb_add(&keep, s + cl.valoff - 1, cl.n - cl.valoff + 1);
+	ok = !line_error(comp, keep.s, &param);
+	if (ok) {	/* the line is replaced by its repaired copy */
+		size_t off = cc.text.len;
+
+		sb_add(&cc.text, keep.s, keep.len);
+		sb_addc(&cc.text, '\0');
+		cc.off[i] = off;
+		cc.len[i] = keep.len;
+		cc.valoff[i] = (uint32_t)vo;
+	}
+	sb_free(&t);
+	sb_free(&keep);
+	return ok;
+}
+
 /* Parse the component with libical; report each line it refuses (and mark
  * it dropped unless only a parameter was refused). */
 static void
@@ -556,14 +619,10 @@ comp_check(void)
 		if (empty_text(&cl) || depth < 1)
 			continue;
 		if ((m = line_error(stack[depth > 16 ? 15 : depth - 1], s, &param))) {
-			if (param) {
-				report(cc.lineno[i], "%.*s: %s; kept as it is",
-				    (int)cl.namelen, s, m);
-			} else {
-				fail(cc.lineno[i], "%.*s: %s; property left out",
-				    (int)cl.namelen, s, m);
-				cc.drop[i] = 1;
-			}
+			if (param && strip_params(i, stack[depth > 16 ? 15 : depth - 1]))
+				continue;
+			fail(cc.lineno[i], "%.*s: %s; property left out", (int)cl.namelen, s, m);
+			cc.drop[i] = 1;
 		}
 	}
 }
@@ -1276,6 +1335,15 @@ cal_prop(const struct cline *c, unsigned long line)
 		if (!cal.prodid && n)
 			cal.prodid = xstrndup(v, n);
 		return;
+	}
+	if (!empty_text(c)) {
+		int param;
+		const char *m = line_error("VCALENDAR", (char *)c->s, &param);
+
+		if (m) {
+			fail(line, "%.*s: %s; calendar property left out", (int)c->namelen, c->s, m);
+			return;
+		}
 	}
 	if (cline_is(c, "X-WR-CALNAME") && !cal.calname)
 		cal.calname = xstrndup(v, n);
