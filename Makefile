@@ -21,6 +21,7 @@ UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile
 MAN1 = man/ldif2prov.1 man/ics-split.1
+FILTERS = scripts/ics-prov
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
 
@@ -72,7 +73,7 @@ demo: all
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 755 $(TOOLS) $(FILTERS) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
