@@ -14,15 +14,19 @@ TLS_CFLAGS := $(shell $(PKG_CONFIG) --cflags gnutls 2>/dev/null)
 TLS_LIBS := $(shell $(PKG_CONFIG) --libs gnutls 2>/dev/null || echo -lgnutls)
 ETPAN_CFLAGS := $(shell $(PKG_CONFIG) --cflags libetpan 2>/dev/null)
 ETPAN_LIBS := $(shell $(PKG_CONFIG) --libs libetpan 2>/dev/null | sed 's/-specs=[^ ]*//' || echo -letpan)
+ICAL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libical 2>/dev/null)
+ICAL_LIBS := $(shell $(PKG_CONFIG) --libs libical 2>/dev/null || echo -lical)
 
-TOOLS = ldif2prov prov-apply imap-copy
+TOOLS = ldif2prov prov-apply imap-copy ics-split
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
-	common/foldermap.o
+	common/foldermap.o common/fold.o common/sha256.o common/atomicfile.o
 IMAP = common/imapconn.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
-	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap
-MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1
+	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
+	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile
+MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1
+FILTERS = scripts/ics-prov
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
 
@@ -54,19 +58,39 @@ tools/imap-copy.o: tools/imap-copy.c common/*.h
 imap-copy: tools/imap-copy.o $(IMAP) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/imap-copy.o $(IMAP) $(COMMON) $(ETPAN_LIBS) $(TLS_LIBS)
 
+tools/ics-split.o: tools/ics-split.c common/*.h
+	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ics-split.c
+
+ics-split: tools/ics-split.o $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ics-split.o $(COMMON) $(ICAL_LIBS)
+
 $(UNIT): tests/unit/tap.h $(COMMON)
 tests/unit/%: tests/unit/%.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(COMMON)
 
-check: all $(UNIT)
+tests/icscheck: tests/icscheck.c
+	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/icscheck.c $(ICAL_LIBS)
+
+check: all $(UNIT) tests/icscheck
 	prove -e '' $(UNIT) tests/*.t
 
 # Benchmarks print figures side by side with their peers; they are not tests.
 tests/bench/ldif-floor: tests/bench/ldif-floor.c
 	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(LDFLAGS) -o $@ $< $(LDAP_LIBS)
 
-bench: all tests/bench/ldif-floor
+tests/bench/ics-floor: tests/bench/ics-floor.c
+	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/ics-floor.c $(ICAL_LIBS)
+
+bench: bench-ldif2prov bench-prov-apply bench-ics-split
+
+bench-ldif2prov: ldif2prov tests/bench/ldif-floor
 	scripts/bench-ldif2prov
+
+bench-prov-apply: ldif2prov prov-apply
+	scripts/bench-prov-apply
+
+bench-ics-split: ics-split tests/bench/ics-floor
+	scripts/bench-ics-split
 
 demo: all
 	scripts/demo
@@ -74,12 +98,12 @@ demo: all
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 755 $(TOOLS) $(FILTERS) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 
 clean:
-	rm -f $(TOOLS) tools/*.o common/*.o $(UNIT) tests/bench/ldif-floor
+	rm -f $(TOOLS) tools/*.o common/*.o $(UNIT) tests/icscheck tests/bench/ldif-floor tests/bench/ics-floor
 
-.PHONY: all check bench demo install clean
+.PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split demo install clean

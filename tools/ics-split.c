@@ -1,0 +1,1567 @@
+/* ics-split: calendar exports (iCalendar, RFC 5545) into pieces that
+ * Carbonio's importer takes whole, with nothing lost.
+ *
+ * The VCALENDAR wrapper is read here; each inner component's unfolded lines
+ * are checked by libical one component at a time, and the component is
+ * written, from its input text refolded, into a spool file in the output
+ * directory. Components that share a UID must land in one piece wherever
+ * they stand, and a VTIMEZONE may come after the events that use it, so no
+ * piece can be written before its calendar ends: the index (a 16-octet
+ * digest per UID, 16 octets per component, the zones each UID uses) and the
+ * VTIMEZONEs stay in memory, everything else is in the spool. At
+ * END:VCALENDAR the UID groups are packed, in input order, into pieces under
+ * the limits, and each piece is copied out of the spool into its own file,
+ * written atomically. The output is the input's text, not libical's: its
+ * silent limits (500 values, 100 parameters per property) lose nothing. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libical/ical.h>
+
+#include "../common/atomicfile.h"
+#include "../common/diag.h"
+#include "../common/fold.h"
+#include "../common/lineio.h"
+#include "../common/out.h"
+#include "../common/sha256.h"
+#include "../common/strbuf.h"
+#include "../common/strmap.h"
+
+#define DEF_COUNT 1000
+#define DEF_SIZE 900000UL
+#define OUR_PRODID "-//carbonio-mig//ics-split//EN"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: ics-split [-0] [-d dir] [-n count] [-p prefix] "
+	    "[-s size] [file ...]\n");
+	exit(2);
+}
+
+static struct {
+	int nul;		/* -0 */
+	const char *dir;	/* -d */
+	unsigned long count;	/* -n */
+	unsigned long size;	/* -s */
+	const char *prefix;	/* -p */
+} opt = { 0, ".", DEF_COUNT, DEF_SIZE, NULL };
+
+static int nerrors;		/* something was not carried: exit 1 */
+static int input_failed;	/* an input could not be read: exit 2 */
+static const char *fname;	/* the input being read, for diagnostics */
+
+/* Progress on a terminal only: under cron, stderr stays greppable. */
+static struct {
+	int on;
+	unsigned long ncomp;
+	time_t last;
+	off_t size;
+	int shown;
+} prog;
+
+static void
+progress_clear(void)
+{
+	if (prog.shown) {
+		fprintf(stderr, "\r%70s\r", "");
+		prog.shown = 0;
+	}
+}
+
+static void __attribute__((format(printf, 2, 3)))
+report(unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	progress_clear();
+	va_start(ap, fmt);
+	vwarn_at(fname, line, fmt, ap);
+	va_end(ap);
+}
+
+#define fail(...) (nerrors++, report(__VA_ARGS__))
+
+/* ---- content lines ----------------------------------------------------- */
+
+/* One unfolded content line: NAME *(";" param) ":" value. */
+struct cline {
+	const char *s;
+	size_t n, namelen, valoff;
+};
+
+static int
+is_name_char(unsigned char c)
+{
+	return isalnum(c) || c == '-';
+}
+
+/* Split s into name and value; 0 when it is not a content line. */
+static int
+cline_parse(struct cline *c, const char *s, size_t n)
+{
+	size_t i = 0;
+	int q = 0;
+
+	while (i < n && is_name_char((unsigned char)s[i]))
+		i++;
+	if (i == 0 || i == n || (s[i] != ':' && s[i] != ';'))
+		return 0;
+	c->s = s;
+	c->n = n;
+	c->namelen = i;
+	for (; i < n; i++) {
+		if (s[i] == '"')
+			q = !q;
+		else if (s[i] == ':' && !q)
+			break;
+	}
+	if (i == n)
+		return 0;
+	c->valoff = i + 1;
+	return 1;
+}
+
+static int
+cline_is(const struct cline *c, const char *name)
+{
+	return c->namelen == strlen(name) && strncasecmp(c->s, name, c->namelen) == 0;
+}
+
+static const char *
+cline_val(const struct cline *c, size_t *len)
+{
+	*len = c->n - c->valoff;
+	return c->s + c->valoff;
+}
+
+/* The value of parameter pname (without its quotes), or NULL. */
+static const char *
+cline_param(const struct cline *c, const char *pname, size_t *len)
+{
+	size_t i = c->namelen, pl = strlen(pname);
+
+	while (i < c->valoff - 1 && c->s[i] == ';') {
+		size_t name = ++i, v, e;
+		int q = 0;
+
+		while (i < c->valoff - 1 && c->s[i] != '=')
+			i++;
+		v = i + 1;
+		for (e = v; e < c->valoff - 1; e++) {
+			if (c->s[e] == '"')
+				q = !q;
+			else if (c->s[e] == ';' && !q)
+				break;
+		}
+		if (i - name == pl && strncasecmp(c->s + name, pname, pl) == 0 && v <= e) {
+			if (e - v >= 2 && c->s[v] == '"' && c->s[e - 1] == '"') {
+				v++;
+				e--;
+			}
+			*len = e - v;
+			return c->s + v;
+		}
+		i = e;
+	}
+	return NULL;
+}
+
+/* "BEGIN:X" or "END:X": the component name, else NULL. */
+static const char *
+begin_end(const struct cline *c, int *begin, size_t *len)
+{
+	if (c->valoff != c->namelen + 1)
+		return NULL;
+	if (cline_is(c, "BEGIN"))
+		*begin = 1;
+	else if (cline_is(c, "END"))
+		*begin = 0;
+	else
+		return NULL;
+	return cline_val(c, len);
+}
+
+/* ---- reading: physical lines to unfolded content lines ------------------ */
+
+static struct {
+	struct lineio lr;
+	struct strbuf cur, out;	/* the line being assembled, the one returned */
+	unsigned long cur_line, out_line;
+	int have, said_lf, said_fold, said_nul;
+} rd;
+
+static int
+reader_open(const char *path)
+{
+	sb_reset(&rd.cur);
+	rd.have = rd.said_lf = rd.said_fold = rd.said_nul = 0;
+	return lineio_open(&rd.lr, path);
+}
+
+/* A line that starts without a name and a colon, after a property line,
+ * is the rest of that property (folded without its leading space, or a
+ * raw line break in a value); after BEGIN or END it cannot be. */
+static int
+continues(const char *s, size_t n)
+{
+	struct cline prev;
+	int b;
+	size_t l, i = 0;
+
+	while (i < n && is_name_char((unsigned char)s[i]))
+		i++;
+	if (!rd.have || n == 0 || (i > 0 && i < n && (s[i] == ':' || s[i] == ';')))
+		return 0;
+	if (cline_parse(&prev, rd.cur.s, rd.cur.len) && begin_end(&prev, &b, &l))
+		return 0;
+	return 1;
+}
+
+/* The next unfolded line (NULL at the end); its first physical line in *line. */
+static const char *
+reader_next(size_t *len, unsigned long *line)
+{
+	char *s;
+	size_t n;
+
+	while ((s = lineio_next(&rd.lr, &n, 0))) {
+		if (rd.lr.lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+			report(1, "byte order mark skipped");
+			s += 3;
+			n -= 3;
+		}
+		if (n && s[n - 1] == '\r')
+			s[--n] = '\0';
+		else if (!rd.said_lf && !feof(rd.lr.fp)) {
+			rd.said_lf = 1;
+			report(rd.lr.lineno, "bare LF line ends; read as CRLF");
+		}
+		/* NUL ends a C string and a lone CR a line for other readers:
+		 * neither belongs inside an iCalendar line */
+		if (memchr(s, '\0', n) || memchr(s, '\r', n)) {
+			size_t i, k = 0;
+
+			for (i = 0; i < n; i++)
+				if (s[i] && s[i] != '\r')
+					s[k++] = s[i];
+			n = k;
+			s[n] = '\0';
+			if (!rd.said_nul++)
+				report(rd.lr.lineno, "NUL or lone CR bytes removed");
+		}
+		if (rd.have && n && (s[0] == ' ' || s[0] == '\t')) {
+			sb_add(&rd.cur, s + 1, n - 1);
+			continue;
+		}
+		if (continues(s, n)) {
+			if (!rd.said_fold++)
+				report(rd.lr.lineno, "line without a property name; "
+				    "read as the continuation of line %lu (broken folding)",
+				    rd.cur_line);
+			sb_add(&rd.cur, s, n);
+			continue;
+		}
+		if (n == 0)	/* blank lines carry nothing */
+			continue;
+		if (rd.have) {
+			struct strbuf t = rd.out;
+
+			rd.out = rd.cur;
+			rd.cur = t;
+			rd.out_line = rd.cur_line;
+			sb_reset(&rd.cur);
+			sb_add(&rd.cur, s, n);
+			rd.cur_line = rd.lr.lineno;
+			*len = rd.out.len;
+			*line = rd.out_line;
+			return rd.out.s;
+		}
+		sb_reset(&rd.cur);
+		sb_add(&rd.cur, s, n);
+		rd.cur_line = rd.lr.lineno;
+		rd.have = 1;
+	}
+	if (!rd.have)
+		return NULL;
+	rd.have = 0;
+	{
+		struct strbuf t = rd.out;
+
+		rd.out = rd.cur;
+		rd.cur = t;
+	}
+	*len = rd.out.len;
+	*line = rd.cur_line;
+	return rd.out.s;
+}
+
+/* ---- the calendar being read ------------------------------------------- */
+
+struct zone {
+	char *tzid;
+	struct strbuf text;	/* the VTIMEZONE, folded, CRLF; empty if none */
+	unsigned long line;	/* where defined, or first used */
+	size_t mark;		/* the piece it was last counted in, plus one */
+	int defined;
+};
+
+struct group {			/* the components that share a UID */
+	uint32_t first, last;	/* component indexes, chained by next */
+	uint32_t ncomp;
+	uint32_t zones;		/* first zref, plus one; 0: none */
+	uint64_t bytes;
+	unsigned long line;	/* of its first component */
+	char kind[12];
+};
+
+struct compref {
+	uint64_t off;
+	uint32_t len;
+	uint32_t next;		/* the group's next component, plus one */
+};
+
+struct zref {
+	uint32_t zone, next;	/* next: plus one, 0 ends the list */
+};
+
+static struct {
+	int open;
+	unsigned long line;	/* of BEGIN:VCALENDAR */
+	char *prodid, *calname;
+	struct strbuf props;	/* calendar-level properties, folded */
+	struct strmap zmap;	/* TZID -> zone index (aux) */
+	struct zone *zones;
+	size_t nzones, zcap;
+	struct strmap gmap;	/* UID digest -> group index (aux) */
+	struct group *groups;
+	size_t ngroups, gcap;
+	struct compref *comps;
+	size_t ncomps, ccap;
+	struct zref *zrefs;
+	size_t nzrefs, zrcap;
+	uint64_t spool_len;
+} cal;
+
+static FILE *spool;
+static struct strmap names;	/* piece set names used in this run */
+static icalparser *parser;
+
+/* The component being read: its unfolded lines, NUL-separated in text. */
+static struct {
+	struct strbuf text;
+	size_t *off, *len;	/* where each line is, its length, */
+	uint32_t *namelen, *valoff;	/* and its parse (struct cline) */
+	unsigned long *lineno;
+	unsigned char *drop;
+	size_t n, cap;
+	char stack[16][32];	/* names of the open BEGINs */
+	unsigned long stack_line[16];
+	int depth, bad;
+} cc;
+
+static void *
+grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	*cap = *cap ? *cap * 2 : 64;
+	while (*cap < need)
+		*cap *= 2;
+	return xrealloc(p, *cap * size);
+}
+
+static void
+spool_open(void)
+{
+	int fd = open(opt.dir, O_TMPFILE | O_RDWR, 0600);
+
+	if (fd < 0) {	/* a file system without O_TMPFILE */
+		size_t n = strlen(opt.dir) + 32;
+		char *t = xmalloc(n);
+
+		snprintf(t, n, "%s/.ics-split.XXXXXX", opt.dir);
+		if ((fd = mkstemp(t)) >= 0)
+			unlink(t);
+		free(t);
+	}
+	if (fd < 0 || !(spool = fdopen(fd, "w+")))
+		die("%s: temporary file:", opt.dir);
+	setvbuf(spool, NULL, _IOFBF, 1 << 20);
+}
+
+static void
+cal_begin(unsigned long line)
+{
+	cal.open = 1;
+	cal.line = line;
+}
+
+/* The zone named tzid, created (undefined) when new. */
+static uint32_t
+zone_get(const char *tzid, size_t n, unsigned long line)
+{
+	int isnew;
+	struct strmap_ent *e = strmap_put(&cal.zmap, tzid, n, &isnew);
+
+	if (isnew) {
+		struct zone *z;
+
+		cal.zones = grow(cal.zones, &cal.zcap, cal.nzones + 1, sizeof *cal.zones);
+		z = &cal.zones[cal.nzones];
+		memset(z, 0, sizeof *z);
+		z->tzid = xstrndup(tzid, n);
+		z->line = line;
+		e->aux = cal.nzones++;
+	}
+	return (uint32_t)e->aux;
+}
+
+static void
+group_add_zone(struct group *g, uint32_t z)
+{
+	uint32_t r;
+
+	for (r = g->zones; r; r = cal.zrefs[r - 1].next)
+		if (cal.zrefs[r - 1].zone == z)
+			return;
+	cal.zrefs = grow(cal.zrefs, &cal.zrcap, cal.nzrefs + 1, sizeof *cal.zrefs);
+	cal.zrefs[cal.nzrefs].zone = z;
+	cal.zrefs[cal.nzrefs].next = g->zones;
+	g->zones = (uint32_t)++cal.nzrefs;
+}
+
+/* Line i of the component, parsed once when it was read. */
+static char *
+comp_cl(size_t i, struct cline *c)
+{
+	c->s = cc.text.s + cc.off[i];
+	c->n = cc.len[i];
+	c->namelen = cc.namelen[i];
+	c->valoff = cc.valoff[i];
+	return cc.text.s + cc.off[i];
+}
+
+/* ---- checking a component with libical ---------------------------------- */
+
+/* Empty values are legal for text (RFC 5545 3.3.11) but an error to
+ * Debian's libical: such lines are carried without asking it. */
+static int
+empty_text(const struct cline *c)
+{
+	static const char *text[] = { "SUMMARY", "DESCRIPTION", "LOCATION", "COMMENT",
+	    "CATEGORIES", "CONTACT", "RESOURCES", "RELATED-TO", "TZNAME", NULL };
+	int i;
+
+	if (c->valoff != c->n)
+		return 0;
+	if (c->namelen > 2 && strncasecmp(c->s, "X-", 2) == 0)
+		return 1;
+	for (i = 0; text[i]; i++)
+		if (cline_is(c, text[i]))
+			return 1;
+	return 0;
+}
+
+/* What libical says about one property alone in a component named comp:
+ * NULL when it parses, else its message (static); *param set when only a
+ * parameter was refused (libical then keeps the property). */
+static const char *
+line_error(const char *comp, char *line, int *param)
+{
+	static char msg[300];
+	char b[48], e[48];
+	icalparser *p = icalparser_new();
+	icalcomponent *c;
+	icalproperty *x;
+	const char *r = NULL;
+
+	snprintf(b, sizeof b, "BEGIN:%s", comp);
+	snprintf(e, sizeof e, "END:%s", comp);
+	icalparser_add_line(p, b);
+	icalparser_add_line(p, line);
+	c = icalparser_add_line(p, e);
+	if (!c) {
+		icalparser_free(p);
+		snprintf(msg, sizeof msg, "not understood");
+		*param = 0;
+		return msg;
+	}
+	x = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
+	if (x) {
+		icalparameter *t = icalproperty_get_first_parameter(x, ICAL_XLICERRORTYPE_PARAMETER);
+		icalparameter_xlicerrortype ty = t ? icalparameter_get_xlicerrortype(t) : ICAL_XLICERRORTYPE_NONE;
+		const char *m = icalproperty_get_xlicerror(x), *cut;
+		int k;
+
+		*param = ty == ICAL_XLICERRORTYPE_PARAMETERNAMEPARSEERROR ||
+		    ty == ICAL_XLICERRORTYPE_PARAMETERVALUEPARSEERROR;
+		m = m ? m : "error";
+		cut = strstr(m, ". Removing entire property");
+		k = cut ? (int)(cut - m) : (int)strlen(m);
+		snprintf(msg, sizeof msg, "%.*s", k, m);
+		r = msg;
+	}
+	icalcomponent_free(c);
+	icalparser_free(p);
+	return r;
+}
+
+/* Line i has a parameter libical refuses: leave out each parameter that it
+ * refuses alone (as libical itself would), reported, and keep the rest of
+ * the property. 0 when the property still does not parse without them. */
+static int
+strip_params(size_t i, const char *comp)
+{
+	struct strbuf t = { 0 }, keep = { 0 };
+	struct cline cl;
+	const char *s = comp_cl(i, &cl), *m;
+	size_t p = cl.namelen, e, vo;
+	int param, ok;
+
+	sb_add(&keep, s, cl.namelen);
+	while (p < cl.valoff - 1 && s[p] == ';') {
+		int q = 0;
+
+		for (e = p + 1; e < cl.valoff - 1; e++) {
+			if (s[e] == '"')
+				q = !q;
+			else if (s[e] == ';' && !q)
+				break;
+		}
+		sb_reset(&t);
+		sb_add(&t, s, cl.namelen);
+		sb_add(&t, s + p, e - p);
+		sb_add(&t, s + cl.valoff - 1, cl.n - cl.valoff + 1);
+		if ((m = line_error(comp, t.s, &param)))
+			fail(cc.lineno[i], "%.*s: %s; parameter %.*s left out", (int)cl.namelen,
+			    s, m, (int)(e - p - 1), s + p + 1);
+		else
+			sb_add(&keep, s + p, e - p);
+		p = e;
+	}
+	vo = keep.len + 1;
+	sb_add(&keep, s + cl.valoff - 1, cl.n - cl.valoff + 1);
+	ok = !line_error(comp, keep.s, &param);
+	if (ok) {	/* the line is replaced by its repaired copy */
+		size_t off = cc.text.len;
+
+		sb_add(&cc.text, keep.s, keep.len);
+		sb_addc(&cc.text, '\0');
+		cc.off[i] = off;
+		cc.len[i] = keep.len;
+		cc.valoff[i] = (uint32_t)vo;
+	}
+	sb_free(&t);
+	sb_free(&keep);
+	return ok;
+}
+
+/* Parse the component with libical; report each line it refuses (and mark
+ * it dropped unless only a parameter was refused). */
+static void
+comp_check(void)
+{
+	icalcomponent *c = NULL;
+	struct cline cl;
+	size_t i;
+	int depth = 0;
+	char stack[16][32];
+
+	for (i = 0; i < cc.n; i++) {
+		char *s = comp_cl(i, &cl);
+
+		if (empty_text(&cl))
+			continue;
+		c = icalparser_add_line(parser, s);
+		if (c && i + 1 < cc.n) {	/* cannot happen: nesting is checked */
+			icalcomponent_free(c);
+			c = NULL;
+		}
+	}
+	if (!c) {
+		/* the parser is left mid-component: start a fresh one */
+		icalparser_free(parser);
+		parser = icalparser_new();
+		fail(cc.stack_line[0], "%s: libical cannot parse this component; left out",
+		    cc.stack[0]);
+		cc.bad = 1;
+		return;
+	}
+	if (icalcomponent_count_errors(c) == 0) {
+		icalcomponent_free(c);
+		return;
+	}
+	icalcomponent_free(c);
+	/* find the lines at fault, one by one, in their own component */
+	for (i = 0; i < cc.n; i++) {
+		char *s = comp_cl(i, &cl);
+		const char *m, *name;
+		int b, param;
+		size_t l;
+
+		if ((name = begin_end(&cl, &b, &l))) {
+			if (b && depth < 16)
+				snprintf(stack[depth], 32, "%.*s", (int)l, name);
+			depth += b ? 1 : -1;
+			continue;
+		}
+		if (empty_text(&cl) || depth < 1)
+			continue;
+		if ((m = line_error(stack[depth > 16 ? 15 : depth - 1], s, &param))) {
+			if (param && strip_params(i, stack[depth > 16 ? 15 : depth - 1]))
+				continue;
+			fail(cc.lineno[i], "%.*s: %s; property left out", (int)cl.namelen, s, m);
+			cc.drop[i] = 1;
+		}
+	}
+}
+
+/* ---- components ---------------------------------------------------------- */
+
+static void
+comp_reset(void)
+{
+	sb_reset(&cc.text);
+	cc.n = 0;
+	cc.depth = 0;
+	cc.bad = 0;
+}
+
+static void
+comp_line(const struct cline *c, unsigned long line)
+{
+	const char *s = c->s;
+	size_t n = c->n;
+
+	if (cc.n == cc.cap) {
+		cc.cap = cc.cap ? cc.cap * 2 : 64;
+		cc.off = xrealloc(cc.off, cc.cap * sizeof *cc.off);
+		cc.len = xrealloc(cc.len, cc.cap * sizeof *cc.len);
+		cc.namelen = xrealloc(cc.namelen, cc.cap * sizeof *cc.namelen);
+		cc.valoff = xrealloc(cc.valoff, cc.cap * sizeof *cc.valoff);
+		cc.lineno = xrealloc(cc.lineno, cc.cap * sizeof *cc.lineno);
+		cc.drop = xrealloc(cc.drop, cc.cap);
+	}
+	cc.off[cc.n] = cc.text.len;
+	cc.len[cc.n] = n;
+	cc.namelen[cc.n] = (uint32_t)c->namelen;
+	cc.valoff[cc.n] = (uint32_t)c->valoff;
+	cc.lineno[cc.n] = line;
+	cc.drop[cc.n] = 0;
+	cc.n++;
+	sb_add(&cc.text, s, n);
+	sb_addc(&cc.text, '\0');
+}
+
+static int
+is_utc_stamp(const char *v, size_t n)
+{
+	size_t i;
+
+	if (n != 16 || v[8] != 'T' || v[15] != 'Z')
+		return 0;
+	for (i = 0; i < 15; i++)
+		if (i != 8 && !isdigit((unsigned char)v[i]))
+			return 0;
+	return 1;
+}
+
+static void
+vtimezone_end(void)
+{
+	struct strbuf t = { 0 };
+	struct cline cl;
+	const char *tzid = NULL;
+	size_t i, n = 0;
+	uint32_t z;
+
+	for (i = 0; i < cc.n; i++) {
+		char *s = comp_cl(i, &cl);
+
+		if (cc.drop[i])
+			continue;
+		if (!tzid && cline_is(&cl, "TZID"))
+			tzid = cline_val(&cl, &n);
+		fold_line(&t, s, cl.n);
+	}
+	if (!tzid || !n) {
+		fail(cc.stack_line[0], "VTIMEZONE without TZID; left out");
+		sb_free(&t);
+		return;
+	}
+	z = zone_get(tzid, n, cc.stack_line[0]);
+	if (cal.zones[z].defined) {
+		if (t.len != cal.zones[z].text.len || memcmp(t.s, cal.zones[z].text.s, t.len) != 0)
+			report(cc.stack_line[0], "a second VTIMEZONE for TZID %s; the one at "
+			    "line %lu is kept", cal.zones[z].tzid, cal.zones[z].line);
+		sb_free(&t);
+		return;
+	}
+	sb_free(&cal.zones[z].text);
+	cal.zones[z].text = t;
+	cal.zones[z].line = cc.stack_line[0];
+	cal.zones[z].defined = 1;
+}
+
+static int
+is_item(const char *name)
+{
+	return strcasecmp(name, "VEVENT") == 0 || strcasecmp(name, "VTODO") == 0 ||
+	    strcasecmp(name, "VJOURNAL") == 0 || strcasecmp(name, "VFREEBUSY") == 0;
+}
+
+static struct strbuf item_buf, item_uid;	/* reused by item_end() */
+
+/* The index key of a UID: two 64-bit hashes (FNV-1a, and one over 8-octet
+ * words with a final mix). Two UIDs that collided would only share a piece:
+ * nothing is lost, so a digest cheaper than SHA-256 will do. */
+static void
+uid_key(const char *s, size_t n, uint64_t key[2])
+{
+	uint64_t a = 1469598103934665603ULL, b = n * 0x9E3779B97F4A7C15ULL, w;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		a ^= (unsigned char)s[i];
+		a *= 1099511628211ULL;
+	}
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		b = (b ^ w) * 0xff51afd7ed558ccdULL;
+		b ^= b >> 32;
+	}
+	for (w = 0; i < n; i++)
+		w = w << 8 | (unsigned char)s[i];
+	b = (b ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	b ^= b >> 29;
+	key[0] = a;
+	key[1] = b;
+}
+
+/* An item (or any other component) complete: repaired, written to the
+ * spool and indexed by UID. */
+static void
+item_end(void)
+{
+	struct strbuf o = item_buf, uidbuf = item_uid;
+	const char *kind = cc.stack[0];
+	const char *uid = NULL, *lastmod = NULL, *created = NULL;
+	size_t i, uidn = 0, lmn = 0, crn = 0;
+	unsigned char d[32];
+	char hex[65];
+	struct cline cl;
+	int depth = 0, has_stamp = 0, item = is_item(kind), isnew, b;
+	struct strmap_ent *e;
+	struct group *g;
+	uint32_t ci;
+	uint64_t key[2];
+
+	/* what the repairs need to know, at the component's own level */
+	for (i = 0; i < cc.n; i++) {
+		size_t l;
+
+		comp_cl(i, &cl);
+		if (begin_end(&cl, &b, &l)) {
+			depth += b ? 1 : -1;
+			continue;
+		}
+		if (depth != 1 || cc.drop[i])
+			continue;
+		if (!uid && cline_is(&cl, "UID")) {
+			uid = cline_val(&cl, &uidn);
+			if (!uidn)
+				uid = NULL;
+		} else if (cline_is(&cl, "DTSTAMP"))
+			has_stamp = 1;
+		else if (cline_is(&cl, "LAST-MODIFIED"))
+			lastmod = cline_val(&cl, &lmn);
+		else if (cline_is(&cl, "CREATED"))
+			created = cline_val(&cl, &crn);
+	}
+
+	sb_reset(&o);
+	fold_line(&o, cc.text.s, cc.len[0]);	/* BEGIN: */
+	if (!uid && item) {
+		/* the same content gives the same UID on every run, so that a
+		 * re-import replaces instead of duplicating; DTSTAMP is left out
+		 * of the digest as exports set it to the time of export */
+		struct sha256 h;
+
+		sha256_init(&h);
+		for (i = 0; i < cc.n; i++) {
+			char *s = comp_cl(i, &cl);
+
+			if (cline_is(&cl, "DTSTAMP"))
+				continue;
+			sha256_add(&h, s, cl.n + 1);
+		}
+		sha256_done(&h, d);
+		hex_encode(hex, d, 16);
+		sb_reset(&uidbuf);
+		sb_printf(&uidbuf, "UID:ics-split-%s", hex);
+		fold_line(&o, uidbuf.s, uidbuf.len);
+		uid = uidbuf.s + 4;
+		uidn = uidbuf.len - 4;
+		report(cc.stack_line[0], "%s without UID; given %s", kind, uidbuf.s);
+	}
+	if (!has_stamp && item) {
+		/* the export's own times, so that a re-run writes the same piece */
+		const char *v = lastmod && is_utc_stamp(lastmod, lmn) ? lastmod :
+		    created && is_utc_stamp(created, crn) ? created : "19700101T000000Z";
+		char line[32];
+
+		snprintf(line, sizeof line, "DTSTAMP:%.16s", v);
+		fold_line(&o, line, strlen(line));
+		report(cc.stack_line[0], "%s without DTSTAMP; added %s", kind, line);
+	}
+	for (i = 1; i < cc.n; i++) {
+		if (!cc.drop[i])
+			fold_line(&o, cc.text.s + cc.off[i], cc.len[i]);
+	}
+
+	/* index: components without a UID (other than items) stand alone */
+	if (uid)
+		uid_key(uid, uidn, key);
+	else {
+		key[0] = cal.ncomps;
+		key[1] = 0x5eed;	/* no hash of a UID is both this and a count */
+	}
+	e = strmap_put(&cal.gmap, (char *)key, sizeof key, &isnew);
+	if (isnew) {
+		cal.groups = grow(cal.groups, &cal.gcap, cal.ngroups + 1, sizeof *cal.groups);
+		g = &cal.groups[cal.ngroups];
+		memset(g, 0, sizeof *g);
+		g->line = cc.stack_line[0];
+		snprintf(g->kind, sizeof g->kind, "%.11s", kind);
+		e->aux = cal.ngroups++;
+	}
+	g = &cal.groups[e->aux];
+	cal.comps = grow(cal.comps, &cal.ccap, cal.ncomps + 1, sizeof *cal.comps);
+	ci = (uint32_t)cal.ncomps++;
+	cal.comps[ci].off = cal.spool_len;
+	cal.comps[ci].len = (uint32_t)o.len;
+	cal.comps[ci].next = 0;
+	if (g->ncomp)
+		cal.comps[g->last].next = ci + 1;
+	else
+		g->first = ci;
+	g->last = ci;
+	g->ncomp++;
+	g->bytes += o.len;
+	out_write(spool, o.s, o.len);
+	cal.spool_len += o.len;
+
+	/* the zones it uses, wherever they are defined */
+	for (i = 0; i < cc.n; i++) {
+		const char *tz;
+		size_t tn;
+
+		if (cc.drop[i])
+			continue;
+		comp_cl(i, &cl);
+		if ((tz = cline_param(&cl, "TZID", &tn)) && tn)
+			group_add_zone(g, zone_get(tz, tn, cc.lineno[i]));
+	}
+	item_buf = o;		/* kept for the next component */
+	item_uid = uidbuf;
+}
+
+static void
+progress(int done)
+{
+	time_t now;
+	off_t at;
+
+	if (!prog.on || (!done && (++prog.ncomp & 1023)))
+		return;
+	if (done) {
+		progress_clear();
+		return;
+	}
+	if ((now = time(NULL)) == prog.last)
+		return;
+	prog.last = now;
+	at = ftello(rd.lr.fp);
+	if (prog.size > 0 && at >= 0)
+		fprintf(stderr, "\rics-split: %s: %lu components, %d%%  ", fname, prog.ncomp,
+		    (int)(at * 100 / prog.size));
+	else
+		fprintf(stderr, "\rics-split: %s: %lu components  ", fname, prog.ncomp);
+	prog.shown = 1;
+}
+
+static void
+comp_end(void)
+{
+	progress(0);
+	if (!cc.bad)
+		comp_check();
+	if (cc.bad)
+		return;
+	if (strcasecmp(cc.stack[0], "VTIMEZONE") == 0)
+		vtimezone_end();
+	else
+		item_end();
+}
+
+/* ---- built-in zones for a TZID without VTIMEZONE --------------------------- */
+
+/* Windows names that Outlook and Exchange write as TZID, with the IANA zone
+ * of the same rules (CLDR's windowsZones, territory 001). */
+static const char *const winzones[][2] = {
+	{ "W. Europe Standard Time", "Europe/Berlin" },
+	{ "Central Europe Standard Time", "Europe/Budapest" },
+	{ "Romance Standard Time", "Europe/Paris" },
+	{ "Central European Standard Time", "Europe/Warsaw" },
+	{ "GMT Standard Time", "Europe/London" },
+	{ "Greenwich Standard Time", "Atlantic/Reykjavik" },
+	{ "E. Europe Standard Time", "Europe/Chisinau" },
+	{ "FLE Standard Time", "Europe/Kiev" },
+	{ "GTB Standard Time", "Europe/Bucharest" },
+	{ "Russian Standard Time", "Europe/Moscow" },
+	{ "Turkey Standard Time", "Europe/Istanbul" },
+	{ "Israel Standard Time", "Asia/Jerusalem" },
+	{ "South Africa Standard Time", "Africa/Johannesburg" },
+	{ "Arabian Standard Time", "Asia/Dubai" },
+	{ "India Standard Time", "Asia/Calcutta" },
+	{ "China Standard Time", "Asia/Shanghai" },
+	{ "Tokyo Standard Time", "Asia/Tokyo" },
+	{ "Korea Standard Time", "Asia/Seoul" },
+	{ "Singapore Standard Time", "Asia/Singapore" },
+	{ "AUS Eastern Standard Time", "Australia/Sydney" },
+	{ "New Zealand Standard Time", "Pacific/Auckland" },
+	{ "Eastern Standard Time", "America/New_York" },
+	{ "Central Standard Time", "America/Chicago" },
+	{ "Mountain Standard Time", "America/Denver" },
+	{ "US Mountain Standard Time", "America/Phoenix" },
+	{ "Pacific Standard Time", "America/Los_Angeles" },
+	{ "Alaskan Standard Time", "America/Anchorage" },
+	{ "Hawaiian Standard Time", "Pacific/Honolulu" },
+	{ "Atlantic Standard Time", "America/Halifax" },
+	{ "E. South America Standard Time", "America/Sao_Paulo" },
+	{ "Argentina Standard Time", "America/Buenos_Aires" },
+	{ "Mexico Standard Time", "America/Mexico_City" },
+	{ "Central Standard Time (Mexico)", "America/Mexico_City" },
+	{ "UTC", "UTC" },
+	{ NULL, NULL }
+};
+
+static icaltimezone *
+builtin_zone(const char *tzid, const char **loc)
+{
+	icaltimezone *z;
+	const char *p;
+	int i;
+
+	for (i = 0; winzones[i][0]; i++)
+		if (strcasecmp(tzid, winzones[i][0]) == 0) {
+			tzid = winzones[i][1];
+			break;
+		}
+	if (!strcasecmp(tzid, "UTC") || !strcasecmp(tzid, "GMT") || !strcasecmp(tzid, "Etc/UTC") ||
+	    !strcasecmp(tzid, "Z")) {
+		*loc = "UTC";
+		return icaltimezone_get_utc_timezone();
+	}
+	/* an Olson name, bare or behind a vendor's prefix
+	 * ("/mozilla.org/20050126_1/Europe/Berlin") */
+	for (p = tzid; p; p = strchr(p + 1, '/')) {
+		const char *q = *p == '/' ? p + 1 : p;
+
+		if (*q && strchr(q, '/') && (z = icaltimezone_get_builtin_timezone(q))) {
+			*loc = q;
+			return z;
+		}
+	}
+	return NULL;
+}
+
+/* The last onset of a zone observance; *open when its RRULE has no end. */
+static struct icaltimetype
+last_onset(icalcomponent *o, int *open)
+{
+	struct icaltimetype t = icalcomponent_get_dtstart(o);
+	icalproperty *p;
+
+	*open = 0;
+	for (p = icalcomponent_get_first_property(o, ICAL_ANY_PROPERTY); p;
+	    p = icalcomponent_get_next_property(o, ICAL_ANY_PROPERTY)) {
+		struct icaltimetype u = icaltime_null_time();
+
+		if (icalproperty_isa(p) == ICAL_RRULE_PROPERTY) {
+			u = icalproperty_get_rrule(p).until;
+			if (icaltime_is_null_time(u))
+				*open = 1;
+		} else if (icalproperty_isa(p) == ICAL_RDATE_PROPERTY)
+			u = icalproperty_get_rdate(p).time;
+		if (!icaltime_is_null_time(u) && icaltime_compare(u, t) > 0)
+			t = u;
+	}
+	return t;
+}
+
+/* Drop a built-in zone's observances that ended before 1970 but the one in
+ * force then: libical's zones carry a century of history (the first offset
+ * in seconds, +005328) that only makes every piece longer and that some
+ * importers refuse; events of a mail system's calendars are later. */
+static void
+trim_history(icalcomponent *vtz)
+{
+	struct icaltimetype y1970 = icaltime_from_string("19700101T000000"), best = icaltime_null_time();
+	icalcomponent *o, *keep = NULL, *drop[1024];
+	size_t n = 0, i;
+	int open;
+
+	for (o = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); o;
+	    o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		struct icaltimetype t = last_onset(o, &open);
+
+		if (!open && icaltime_compare(t, y1970) < 0 &&
+		    (!keep || icaltime_compare(t, best) > 0)) {
+			keep = o;
+			best = t;
+		}
+	}
+	for (o = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); o && n < 1024;
+	    o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		struct icaltimetype t = last_onset(o, &open);
+
+		if (!open && o != keep && icaltime_compare(t, y1970) < 0)
+			drop[n++] = o;
+	}
+	for (i = 0; i < n; i++) {
+		icalcomponent_remove_component(vtz, drop[i]);
+		icalcomponent_free(drop[i]);
+	}
+}
+
+/* A VTIMEZONE for each zone that is used but not defined in the input. */
+static void
+zones_resolve(void)
+{
+	size_t i;
+
+	for (i = 0; i < cal.nzones; i++) {
+		struct zone *z = &cal.zones[i];
+		const char *loc = NULL;
+		icaltimezone *bz;
+		icalcomponent *c;
+		char *s;
+
+		if (z->defined)
+			continue;
+		if (!(bz = builtin_zone(z->tzid, &loc))) {
+			fail(z->line, "TZID %s has no VTIMEZONE and matches no known zone; "
+			    "Carbonio will read its times in the account's zone", z->tzid);
+			continue;
+		}
+		c = icaltimezone_get_component(bz);
+		if (c) {
+			icalcomponent *k = icalcomponent_new_clone(c);
+			icalproperty *p = icalcomponent_get_first_property(k, ICAL_TZID_PROPERTY);
+
+			if (p)
+				icalproperty_set_tzid(p, z->tzid);
+			trim_history(k);
+			s = icalcomponent_as_ical_string_r(k);
+			sb_adds(&z->text, s);
+			free(s);
+			icalcomponent_free(k);
+		} else {	/* libical's UTC has no component */
+			struct strbuf t = { 0 };
+
+			sb_printf(&t, "TZID:%s", z->tzid);
+			sb_adds(&z->text, "BEGIN:VTIMEZONE\r\n");
+			fold_line(&z->text, t.s, t.len);
+			sb_free(&t);
+			sb_adds(&z->text, "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+			    "TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\nTZNAME:UTC\r\n"
+			    "END:STANDARD\r\nEND:VTIMEZONE\r\n");
+		}
+		z->defined = 1;
+		report(z->line, "TZID %s has no VTIMEZONE; the built-in zone %s added",
+		    z->tzid, loc);
+	}
+}
+
+/* ---- writing pieces -------------------------------------------------------- */
+
+/* A file name part from free text: letters, digits, UTF-8 and ._- kept,
+ * anything else (spaces, slashes, quotes, control characters) one '_'. */
+static void
+slug(struct strbuf *b, const char *s, size_t n)
+{
+	size_t i, start = b->len;
+
+	for (i = 0; i < n && b->len - start < 80; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\' && i + 1 < n)	/* iCalendar text escapes */
+			c = (unsigned char)s[++i];
+		if (isalnum(c) || c == '-' || c == '.' || c == '@' || c == '+' || c >= 0x80)
+			sb_addc(b, (char)c);
+		else if (b->len > start && b->s[b->len - 1] != '_')
+			sb_addc(b, '_');
+	}
+	if (i < n) {	/* cut at 80 octets: not inside a character */
+		size_t k = b->len;
+		unsigned char lead;
+
+		while (k > start && ((unsigned char)b->s[k - 1] & 0xC0) == 0x80)
+			k--;
+		lead = k > start ? (unsigned char)b->s[k - 1] : 0;
+		if (lead >= 0xC0 && b->len - (k - 1) < (lead >= 0xF0 ? 4u : lead >= 0xE0 ? 3u : 2u))
+			b->len = k - 1;
+	}
+	while (b->len > start && b->s[b->len - 1] == '_')
+		b->len--;
+	while (b->len > start && (b->s[start] == '.' || b->s[start] == '-' || b->s[start] == '_')) {
+		memmove(b->s + start, b->s + start + 1, b->len - start - 1);
+		b->len--;
+	}
+	if (b->s)
+		b->s[b->len] = '\0';
+}
+
+static void
+copy_range(FILE *to, uint64_t off, uint64_t len)
+{
+	static char buf[1 << 16];
+	loff_t o = (loff_t)off;
+	ssize_t r;
+
+	/* in the kernel when it can (same file system), else through buf */
+	if (fflush(to) == 0) {
+		while (len && (r = copy_file_range(fileno(spool), &o, fileno(to), NULL,
+		    (size_t)len, 0)) > 0)
+			len -= (uint64_t)r;
+		off = (uint64_t)o;
+	}
+	while (len) {
+		size_t k = len < sizeof buf ? (size_t)len : sizeof buf;
+
+		r = pread(fileno(spool), buf, k, (off_t)off);
+
+		if (r <= 0)
+			die("%s: temporary file: read error:", opt.dir);
+		if (fwrite(buf, 1, (size_t)r, to) != (size_t)r)
+			return;	/* seen at commit */
+		off += (uint64_t)r;
+		len -= (uint64_t)r;
+	}
+}
+
+static void
+piece_write(const struct strbuf *hdr, const char *base, unsigned no, size_t g0,
+    size_t g1, size_t mark)
+{
+	struct atomicfile af;
+	struct strbuf name = { 0 };
+	uint64_t off = 0, len = 0;
+	size_t g, z;
+	char *path;
+
+	sb_printf(&name, "%s-%03u.ics", base, no);
+	if (atomicfile_open(&af, opt.dir, name.s) != 0)
+		die("%s/%s:", opt.dir, name.s);
+	setvbuf(af.fp, NULL, _IOFBF, 1 << 16);
+	fwrite(hdr->s, 1, hdr->len, af.fp);
+	for (z = 0; z < cal.nzones; z++)
+		if (cal.zones[z].mark == mark && cal.zones[z].text.len)
+			fwrite(cal.zones[z].text.s, 1, cal.zones[z].text.len, af.fp);
+	for (g = g0; g < g1; g++) {
+		uint32_t c;
+
+		for (c = cal.groups[g].first + 1; c; c = cal.comps[c - 1].next) {
+			struct compref *r = &cal.comps[c - 1];
+
+			if (len && r->off == off + len) {
+				len += r->len;
+				continue;
+			}
+			if (len)
+				copy_range(af.fp, off, len);
+			off = r->off;
+			len = r->len;
+		}
+	}
+	if (len)
+		copy_range(af.fp, off, len);
+	fputs("END:VCALENDAR\r\n", af.fp);
+	path = xstrdup(af.path);
+	if (atomicfile_commit(&af) != 0)
+		die("%s:", path);
+	out_puts(stdout, path);
+	out_write(stdout, opt.nul ? "" : "\n", 1);
+	free(path);
+	sb_free(&name);
+}
+
+/* The name of this calendar's piece set: PREFIX[-CALNAME], made unique in
+ * the run with -2, -3... */
+static void
+set_name(struct strbuf *b, const char *prefix)
+{
+	size_t base;
+	int k, isnew;
+
+	sb_adds(b, prefix);
+	if (cal.calname && *cal.calname) {
+		sb_addc(b, '-');
+		base = b->len;
+		slug(b, cal.calname, strlen(cal.calname));
+		if (b->len == base)	/* nothing left of the name */
+			b->s[--b->len] = '\0';
+	}
+	base = b->len;
+	for (k = 2;; k++) {
+		strmap_put(&names, b->s, b->len, &isnew);
+		if (isnew)
+			break;
+		b->len = base;
+		sb_printf(b, "-%d", k);
+	}
+}
+
+static void
+cal_end(const char *prefix)
+{
+	struct strbuf base = { 0 }, hdr = { 0 }, t = { 0 };
+	size_t head, g, start = 0, count = 0, mark = 1, z;
+	uint64_t bytes = 0;
+	unsigned no = 0;
+
+	progress_clear();
+	zones_resolve();
+	if (cal.ngroups) {
+		set_name(&base, prefix);
+		if (fflush(spool) != 0)
+			die("%s: temporary file: write error:", opt.dir);
+	}
+	/* what every piece of the calendar begins with */
+	sb_adds(&hdr, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+	sb_printf(&t, "PRODID:%s", cal.prodid ? cal.prodid : OUR_PRODID);
+	fold_line(&hdr, t.s, t.len);
+	sb_add(&hdr, cal.props.s ? cal.props.s : "", cal.props.len);
+	head = hdr.len + strlen("END:VCALENDAR\r\n");
+	/* groups in input order, as many to a piece as the limits allow */
+	for (g = 0; g < cal.ngroups; g++) {
+		struct group *gr = &cal.groups[g];
+		uint64_t extra = 0;
+		uint32_t r;
+
+		for (r = gr->zones; r; r = cal.zrefs[r - 1].next) {
+			z = cal.zrefs[r - 1].zone;
+			if (cal.zones[z].mark != mark)
+				extra += cal.zones[z].text.len;
+		}
+		if (count && (count + gr->ncomp > opt.count ||
+		    head + bytes + extra + gr->bytes > opt.size)) {
+			piece_write(&hdr, base.s, ++no, start, g, mark);
+			start = g;
+			count = 0;
+			bytes = 0;
+			mark++;
+			extra = 0;
+			for (r = gr->zones; r; r = cal.zrefs[r - 1].next)
+				extra += cal.zones[cal.zrefs[r - 1].zone].text.len;
+		}
+		for (r = gr->zones; r; r = cal.zrefs[r - 1].next)
+			cal.zones[cal.zrefs[r - 1].zone].mark = mark;
+		if (count == 0 && gr->ncomp > opt.count)
+			report(gr->line, "%s and %u more components share one UID: kept "
+			    "together in one piece, over the limit of %lu components",
+			    gr->kind, gr->ncomp - 1, opt.count);
+		else if (count == 0 && head + extra + gr->bytes > opt.size)
+			report(gr->line, "%s and %u more components share one UID: kept "
+			    "together in one piece of %llu octets, over the limit of %lu",
+			    gr->kind, gr->ncomp - 1, (unsigned long long)(head + extra + gr->bytes),
+			    opt.size);
+		count += gr->ncomp;
+		bytes += extra + gr->bytes;
+	}
+	if (count)
+		piece_write(&hdr, base.s, ++no, start, cal.ngroups, mark);
+	if (no && atomicfile_sync_dir(opt.dir) != 0)
+		die("%s:", opt.dir);
+
+	/* forget the calendar; the spool is reused */
+	for (z = 0; z < cal.nzones; z++) {
+		free(cal.zones[z].tzid);
+		sb_free(&cal.zones[z].text);
+	}
+	free(cal.zones);
+	free(cal.groups);
+	free(cal.comps);
+	free(cal.zrefs);
+	free(cal.prodid);
+	free(cal.calname);
+	sb_free(&cal.props);
+	strmap_free(&cal.zmap);
+	strmap_free(&cal.gmap);
+	memset(&cal, 0, sizeof cal);
+	if (ftruncate(fileno(spool), 0) != 0 || fseeko(spool, 0, SEEK_SET) != 0)
+		die("%s: temporary file:", opt.dir);
+	sb_free(&base);
+	sb_free(&hdr);
+	sb_free(&t);
+}
+
+/* A property of the VCALENDAR itself. */
+static void
+cal_prop(const struct cline *c, unsigned long line)
+{
+	size_t n;
+	const char *v = cline_val(c, &n);
+
+	if (cline_is(c, "VERSION")) {
+		if (n != 3 || memcmp(v, "2.0", 3) != 0)
+			fail(line, "VERSION:%.*s is not iCalendar 2.0; pieces say 2.0 "
+			    "but nothing was converted", (int)n, v);
+		return;
+	}
+	if (cline_is(c, "PRODID")) {
+		if (!cal.prodid && n)
+			cal.prodid = xstrndup(v, n);
+		return;
+	}
+	if (!empty_text(c)) {
+		int param;
+		const char *m = line_error("VCALENDAR", (char *)c->s, &param);
+
+		if (m) {
+			fail(line, "%.*s: %s; calendar property left out", (int)c->namelen, c->s, m);
+			return;
+		}
+	}
+	if (cline_is(c, "X-WR-CALNAME") && !cal.calname)
+		cal.calname = xstrndup(v, n);
+	fold_line(&cal.props, c->s, c->n);
+}
+
+/* ---- the input's structure ------------------------------------------------- */
+
+static void
+read_input(const char *path)
+{
+	struct strbuf pfx = { 0 };
+	const char *s, *name;
+	size_t n, l;
+	unsigned long line;
+	struct cline c;
+	int b;
+
+	if (reader_open(path) != 0) {
+		warnmsg("%s:", path);
+		input_failed = 1;
+		return;
+	}
+	fname = rd.lr.name;
+	if (opt.prefix)
+		sb_adds(&pfx, opt.prefix);
+	else if (!path || strcmp(path, "-") == 0)
+		sb_adds(&pfx, "calendar");
+	else {
+		const char *bn = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		const char *dot = strrchr(bn, '.');
+
+		slug(&pfx, bn, dot && dot != bn ? (size_t)(dot - bn) : strlen(bn));
+		if (!pfx.len)
+			sb_adds(&pfx, "calendar");
+	}
+	{
+		struct stat st;
+
+		prog.on = isatty(2);
+		prog.size = fstat(fileno(rd.lr.fp), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+		prog.ncomp = 0;
+	}
+	while ((s = reader_next(&n, &line))) {
+		if (!cline_parse(&c, s, n)) {
+			fail(line, "not a content line; skipped");
+			continue;
+		}
+		name = begin_end(&c, &b, &l);
+		if (cc.depth) {		/* inside a component */
+			if (name && l == 9 && strncasecmp(name, "VCALENDAR", 9) == 0) {
+				fail(cc.stack_line[0], "BEGIN:%s has no END (truncated?); left out",
+				    cc.stack[0]);
+				comp_reset();
+				cal_end(pfx.s);
+				if (b)
+					cal_begin(line);
+				continue;
+			}
+			comp_line(&c, line);
+			if (name && b) {
+				if (cc.depth < 16) {
+					snprintf(cc.stack[cc.depth], 32, "%.*s", (int)l, name);
+					cc.stack_line[cc.depth] = line;
+				}
+				cc.depth++;
+			} else if (name) {
+				int k = cc.depth > 16 ? 15 : cc.depth - 1;
+
+				while (k >= 0 && (strlen(cc.stack[k]) != l ||
+				    strncasecmp(cc.stack[k], name, l) != 0))
+					k--;
+				if (k < 0) {
+					fail(line, "END:%.*s without its BEGIN; component left out",
+					    (int)l, name);
+					cc.bad = 1;
+					cc.n--;
+					continue;
+				}
+				if (k != cc.depth - 1) {
+					fail(cc.stack_line[cc.depth - 1], "BEGIN:%s has no END; "
+					    "component left out", cc.stack[cc.depth - 1]);
+					cc.bad = 1;
+				}
+				cc.depth = k;
+				if (cc.depth == 0) {
+					comp_end();
+					comp_reset();
+				}
+			}
+			continue;
+		}
+		if (!cal.open) {
+			if (name && b && l == 9 && strncasecmp(name, "VCALENDAR", 9) == 0) {
+				cal_begin(line);
+				continue;
+			}
+			if (!name || !b) {
+				fail(line, "outside any VCALENDAR; skipped");
+				continue;
+			}
+			report(line, "BEGIN:%.*s outside any VCALENDAR; read as one", (int)l, name);
+			cal_begin(line);
+		}
+		if (name && l == 9 && strncasecmp(name, "VCALENDAR", 9) == 0) {
+			if (b) {
+				report(cal.line, "BEGIN:VCALENDAR has no END:VCALENDAR; "
+				    "a new calendar begins at line %lu", line);
+				cal_end(pfx.s);
+				cal_begin(line);
+			} else
+				cal_end(pfx.s);
+			continue;
+		}
+		if (name && b) {
+			comp_reset();
+			comp_line(&c, line);
+			snprintf(cc.stack[0], 32, "%.*s", (int)l, name);
+			cc.stack_line[0] = line;
+			cc.depth = 1;
+			continue;
+		}
+		if (name) {
+			fail(line, "END:%.*s without its BEGIN; skipped", (int)l, name);
+			continue;
+		}
+		cal_prop(&c, line);
+	}
+	progress(1);
+	if (cc.depth) {
+		fail(cc.stack_line[0], "BEGIN:%s has no END (truncated?); left out", cc.stack[0]);
+		comp_reset();
+	}
+	if (cal.open) {
+		report(cal.line, "BEGIN:VCALENDAR has no END:VCALENDAR at the end of the input");
+		cal_end(pfx.s);
+	}
+	lineio_close(&rd.lr);
+	sb_free(&pfx);
+}
+
+static unsigned long
+number(const char *s, int sizes)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (sizes && (*end == 'k' || *end == 'K'))
+		v *= 1000, end++;
+	else if (sizes && (*end == 'm' || *end == 'M'))
+		v *= 1000000, end++;
+	if (errno || end == s || *end || v == 0 || *s == '-') {
+		warnmsg("%s: not a positive number", s);
+		usage();
+	}
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct stat st;
+	int c, i;
+
+	diag_init(argv[0]);
+	out_init();
+	while ((c = getopt(argc, argv, "0d:n:p:s:")) != -1) {
+		switch (c) {
+		case '0':
+			opt.nul = 1;
+			break;
+		case 'd':
+			opt.dir = optarg;
+			break;
+		case 'n':
+			opt.count = number(optarg, 0);
+			break;
+		case 'p':
+			opt.prefix = optarg;
+			break;
+		case 's':
+			opt.size = number(optarg, 1);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (mkdir(opt.dir, 0777) != 0 && errno != EEXIST)
+		die("%s:", opt.dir);
+	if (stat(opt.dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		die("%s: not a directory", opt.dir);
+	spool_open();
+	parser = icalparser_new();
+	if (argc == 0)
+		read_input(NULL);
+	for (i = 0; i < argc; i++)
+		read_input(argv[i]);
+
+	icalparser_free(parser);
+	fclose(spool);
+	strmap_free(&names);
+	sb_free(&rd.cur);
+	sb_free(&rd.out);
+	sb_free(&cc.text);
+	sb_free(&item_buf);
+	sb_free(&item_uid);
+	free(cc.off);
+	free(cc.len);
+	free(cc.namelen);
+	free(cc.valoff);
+	free(cc.lineno);
+	free(cc.drop);
+	icaltimezone_free_builtin_timezones();
+	out_close_stdout();
+	return input_failed ? 2 : nerrors ? 1 : 0;
+}
