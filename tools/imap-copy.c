@@ -1170,27 +1170,32 @@ add_account(struct account **v, size_t *n, const char *s, const char *d)
 }
 
 static void
-show_progress(size_t naccounts, size_t nstarted, time_t t0)
+show_progress(size_t naccounts, size_t nstarted, size_t nfinished,
+    unsigned long finished_bytes, time_t t0)
 {
-	unsigned long bytes = 0, done = 0, total = 0;
-	char line[400] = "";
+	unsigned long bytes = finished_bytes, done = 0, total = 0;
+	char line[400] = "", eta[32] = "--";
 
-	for (int i = 0; i < jobs; i++) {
-		bytes += slots[i].bytes;
+	for (int i = 0; i < jobs; i++)
 		if (slots[i].pid) {
+			bytes += slots[i].bytes;
 			done += slots[i].done;
 			total += slots[i].total;
 		}
-	}
 	double secs = difftime(time(NULL), t0);
 	for (int i = 0; i < jobs; i++)
 		if (slots[i].pid) {
 			snprintf(line, sizeof line, "%s %s", slots[i].account, slots[i].folder);
 			break;
 		}
-	fprintf(stderr, "\r\033[K%zu/%zu accounts  %.60s  %lu/%lu  %.1f MB/s",
+	/* from the accounts finished so far */
+	if (nfinished) {
+		long left = (long)(secs / (double)nfinished * (double)(naccounts - nfinished));
+		snprintf(eta, sizeof eta, "%ld:%02ld:%02ld", left / 3600, left / 60 % 60, left % 60);
+	}
+	fprintf(stderr, "\r\033[K%zu/%zu accounts  %.60s  %lu/%lu  %.1f MB/s  ETA %s",
 	    nstarted, naccounts, line, done, total,
-	    secs > 0 ? (double)bytes / 1e6 / secs : 0.0);
+	    secs > 0 ? (double)bytes / 1e6 / secs : 0.0, eta);
 }
 
 int
@@ -1330,7 +1335,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 
 	time_t t0 = time(NULL), last = 0;
-	size_t next = 0, running = 0;
+	size_t next = 0, running = 0, finished = 0;
 	unsigned long copied = 0, skipped = 0, failed = 0, already = 0, bytes = 0;
 	while (next < nacc || running) {
 		while (running < (size_t)jobs && next < nacc) {
@@ -1354,7 +1359,7 @@ main(int argc, char **argv)
 		pid_t pid = progress_tty ? waitpid(-1, &wst, WNOHANG) : waitpid(-1, &wst, 0);
 		if (pid == 0) {
 			if (time(NULL) != last) {
-				show_progress(nacc, next, t0);
+				show_progress(nacc, next, finished, bytes, t0);
 				last = time(NULL);
 			}
 			usleep(200000);
@@ -1378,6 +1383,7 @@ main(int argc, char **argv)
 				}
 				sl->pid = 0;
 				running--;
+				finished++;
 			}
 	}
 	double secs = difftime(time(NULL), t0);
