@@ -5,6 +5,7 @@
 
 #include "out.h"
 #include "report.h"
+#include "strbuf.h"
 
 void
 report_field(FILE *f, const char *s)
@@ -43,4 +44,30 @@ report_line(FILE *f, const char *status, ...)
 	}
 	va_end(ap);
 	out_write(f, "\n", 1);
+}
+
+static void
+escape_into(struct strbuf *b, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '\t': sb_adds(b, "\\t"); break;
+		case '\n': sb_adds(b, "\\n"); break;
+		case '\r': sb_adds(b, "\\r"); break;
+		case '\\': sb_adds(b, "\\\\"); break;
+		default: sb_addc(b, *s);
+		}
+}
+
+void
+report_vformat(struct strbuf *b, const char *status, va_list ap)
+{
+	const char *s;
+
+	escape_into(b, status);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		sb_addc(b, '\t');
+		escape_into(b, s);
+	}
+	sb_addc(b, '\n');
 }

@@ -3,6 +3,7 @@
 #ifndef REPORT_H
 #define REPORT_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 /* Write STATUS and the fields, NULL-terminated list, as one line. A tab,
@@ -11,5 +12,10 @@
 void report_line(FILE *f, const char *status, ...) __attribute__((sentinel));
 /* Append one field's escaped form to f (no separator). */
 void report_field(FILE *f, const char *s);
+
+/* The same line, newline included, appended to b: for a writer that must
+ * write each line whole with one write(2), as parallel workers do. */
+struct strbuf;
+void report_vformat(struct strbuf *b, const char *status, va_list ap);
 
 #endif

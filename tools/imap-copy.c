@@ -26,6 +26,7 @@
 #include "../common/imapconn.h"
 #include "../common/lineio.h"
 #include "../common/out.h"
+#include "../common/report.h"
 #include "../common/secret.h"
 #include "../common/strbuf.h"
 #include "../common/strmap.h"
@@ -88,23 +89,10 @@ report(const char *status, ...)
 {
 	struct strbuf b = { 0 };
 	va_list ap;
-	const char *f;
 
-	sb_adds(&b, status);
 	va_start(ap, status);
-	while ((f = va_arg(ap, const char *)) != NULL) {
-		sb_addc(&b, '\t');
-		for (; *f; f++)
-			switch (*f) {
-			case '\t': sb_adds(&b, "\\t"); break;
-			case '\n': sb_adds(&b, "\\n"); break;
-			case '\r': sb_adds(&b, "\\r"); break;
-			case '\\': sb_adds(&b, "\\\\"); break;
-			default: sb_addc(&b, *f);
-			}
-	}
+	report_vformat(&b, status, ap);
 	va_end(ap);
-	sb_addc(&b, '\n');
 	fflush(stdout);
 	for (size_t off = 0; off < b.len;) {
 		ssize_t w = write(1, b.s + off, b.len - off);
@@ -920,7 +908,7 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 	struct strbuf dname = { 0 }, wire = { 0 };
 	struct msgs sm = { 0 }, dm = { 0 };
 	struct kwnote kn = { { 0 }, { 0 } };
-	int r, exists_there = 0;
+	int r, exists_there = 0, ret = 1;
 	uint32_t n;
 	char fail_why[300] = "";
 
@@ -1004,13 +992,7 @@ done: {
 		    nb.s ? nb.s : "", NULL);
 		sb_free(&nb);
 	}
-	free(sm.m);
-	free(dm.m);
-	sb_free(&dname);
-	sb_free(&wire);
-	sb_free(&kn.renamed);
-	sb_free(&kn.dropped);
-	return 0;
+	ret = 0;
 broke:
 	free(sm.m);
 	free(dm.m);
@@ -1018,7 +1000,7 @@ broke:
 	sb_free(&wire);
 	sb_free(&kn.renamed);
 	sb_free(&kn.dropped);
-	return 1;
+	return ret;
 }
 
 /* ---- one account ---- */

@@ -1088,6 +1088,35 @@ retry_fresh(struct cmd *c, int rc)
 	return 1;
 }
 
+/* The end of a command whose last step was a modify. */
+static void
+modified(struct cmd *c, int rc, const char *err, enum result done)
+{
+	if (retry_fresh(c, rc))
+		return;
+	if (rc != LDAP_SUCCESS)
+		fail_ldap(c, rc, "modify", err);
+	else
+		finish(c, done, NULL);
+}
+
+/* Change what differs between the line and the entry read, or say that
+ * nothing does. */
+static void
+modify_to_line(struct cmd *c, int next)
+{
+	struct attrs m = { 0 };
+
+	diff(c, &c->la, &m);
+	if (m.n == 0)
+		finish(c, RES_EXISTS, NULL);
+	else {
+		c->state = next;
+		op_modify(c, c->dn, &m, -1);
+	}
+	attrs_free(&m);
+}
+
 static void
 add_then(struct cmd *c, const char *dn, struct attrs *e, int next)
 {
@@ -1187,25 +1216,14 @@ step_cos(struct cmd *c, int rc, const char *err)
 				fail_ldap(c, rc, "read", err);
 				return;
 			}
-			struct attrs m = { 0 };
-			diff(c, &c->la, &m);
-			if (m.n == 0)
-				finish(c, RES_EXISTS, NULL);
-			else {
-				c->state = S_MODIFIED;
-				op_modify(c, c->dn, &m, -1);
-			}
-			attrs_free(&m);
+			modify_to_line(c, S_MODIFIED);
 			return;
 		}
 		update_existing(c, rc);
 		return;
 	case S_UPDATED:
 	case S_MODIFIED:
-		if (rc != LDAP_SUCCESS)
-			fail_ldap(c, rc, "modify", err);
-		else
-			finish(c, c->state == S_UPDATED ? RES_UPDATED : RES_OK, NULL);
+		modified(c, rc, err, c->state == S_UPDATED ? RES_UPDATED : RES_OK);
 		return;
 	}
 }
@@ -1216,7 +1234,6 @@ step_modify(struct cmd *c, int rc, const char *err)
 {
 	const char *name = c->av.argv[1];
 	char **names;
-	struct attrs m = { 0 };
 
 	switch (c->state) {
 	case S_START:
@@ -1262,22 +1279,10 @@ step_modify(struct cmd *c, int rc, const char *err)
 		} else if (!resolved(c, rc, c->vi->v == V_MDL ? "list" :
 		    c->vi->v == V_MCR ? "calendar resource" : "account", name))
 			return;
-		diff(c, &c->la, &m);
-		if (m.n == 0)
-			finish(c, RES_EXISTS, NULL);
-		else {
-			c->state = S_MODIFIED;
-			op_modify(c, c->dn, &m, -1);
-		}
-		attrs_free(&m);
+		modify_to_line(c, S_MODIFIED);
 		return;
 	case S_MODIFIED:
-		if (retry_fresh(c, rc))
-			return;
-		if (rc != LDAP_SUCCESS)
-			fail_ldap(c, rc, "modify", err);
-		else
-			finish(c, RES_OK, NULL);
+		modified(c, rc, err, RES_OK);
 		return;
 	}
 }
@@ -1554,10 +1559,7 @@ step_create(struct cmd *c, int rc, const char *err, const char *matched)
 		update_existing(c, rc);
 		return;
 	case S_UPDATED:
-		if (rc != LDAP_SUCCESS)
-			fail_ldap(c, rc, "modify", err);
-		else
-			finish(c, RES_UPDATED, NULL);
+		modified(c, rc, err, RES_UPDATED);
 		return;
 	}
 }
@@ -1643,12 +1645,7 @@ step_alias(struct cmd *c, int rc, const char *err)
 		break;
 	}
 	case S_TARGET_DONE:
-		if (retry_fresh(c, rc))
-			return;
-		if (rc != LDAP_SUCCESS)
-			fail_ldap(c, rc, "modify", err);
-		else
-			finish(c, RES_OK, NULL);
+		modified(c, rc, err, RES_OK);
 		return;
 	}
 	/* mail and zimbraMailAlias of the target gain the alias */
@@ -1706,12 +1703,7 @@ step_members(struct cmd *c, int rc, const char *err)
 		return;
 	}
 	case S_MODIFIED:
-		if (retry_fresh(c, rc))
-			return;
-		if (rc != LDAP_SUCCESS)
-			fail_ldap(c, rc, "modify", err);
-		else
-			finish(c, RES_OK, NULL);
+		modified(c, rc, err, RES_OK);
 		return;
 	}
 }

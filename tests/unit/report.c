@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "../../common/report.h"
+#include "../../common/strbuf.h"
 #include "tap.h"
 
 static const struct {
@@ -13,6 +14,17 @@ static const struct {
 	{ "exists", "c:\\x", "cr\r", "exists\tc:\\\\x\tcr\\r\n" },
 	{ "ok", "", "", "ok\t\t\n" },
 };
+
+/* report_vformat, the same line into a buffer */
+static void
+format(struct strbuf *b, const char *status, ...)
+{
+	va_list ap;
+
+	va_start(ap, status);
+	report_vformat(b, status, ap);
+	va_end(ap);
+}
 
 int
 main(void)
@@ -29,6 +41,12 @@ main(void)
 		ok(strcmp(buf, cases[i].want) == 0, "report line %zu is \"%s\"", i + 1,
 		    tap_show(buf, n));
 		free(buf);
+
+		struct strbuf b = { 0 };
+		format(&b, cases[i].status, cases[i].a, cases[i].b, (char *)NULL);
+		ok(b.s && strcmp(b.s, cases[i].want) == 0, "formatted line %zu is the same",
+		    i + 1);
+		sb_free(&b);
 	}
 	return tap_done();
 }
