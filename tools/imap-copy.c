@@ -690,53 +690,122 @@ append_many(const char *mailbox, struct item *v, size_t n)
 	return r;
 }
 
+/* The next batch of missing messages, from *i on: at most COPY_MSGS and
+ * COPY_BYTES (or one larger message), as an IMAP UID set in set. Messages
+ * over -L are reported and passed over. Returns how many. */
+static size_t
+next_batch(const struct folder *sf, struct msgs *sm, size_t *i, struct fstats *st,
+    struct strbuf *set)
+{
+	size_t bytes = 0, k = 0;
+	uint32_t run_lo = 0, run_hi = 0;
+	char uidbuf[16];
+
+	sb_reset(set);
+	for (; *i < sm->n && k < COPY_MSGS; ++*i) {
+		struct msg *m = &sm->m[*i];
+		if (m->matched)
+			continue;
+		if (max_size && m->size > max_size) {
+			char why[64];
+			snprintf(uidbuf, sizeof uidbuf, "%u", m->uid);
+			snprintf(why, sizeof why, "larger than -L %lu: %u bytes", max_size, m->size);
+			report("skipped", account, sf->utf8, uidbuf, why, NULL);
+			st->skipped++;
+			m->matched = 1;
+			continue;
+		}
+		if (k && bytes + m->size > COPY_BYTES)
+			break;
+		/* UIDs ascend: runs become lo:hi */
+		if (k && m->uid == run_hi + 1)
+			run_hi = m->uid;
+		else {
+			if (k)
+				sb_printf(set, run_lo == run_hi ? "%u," : "%u:%u,", run_lo, run_hi);
+			run_lo = run_hi = m->uid;
+		}
+		bytes += m->size;
+		k++;
+	}
+	if (k)
+		sb_printf(set, run_lo == run_hi ? "%u" : "%u:%u", run_lo, run_hi);
+	return k;
+}
+
+/* UID FETCH of a batch's bodies, sent without waiting for the answer, so
+ * that the Source reads the next batch while the Destination stores this
+ * one. libetpan has one command in flight; here are two, on two sessions. */
+static int
+fetch_send(const struct strbuf *set)
+{
+	mailstream *st = src.s->imap_stream;
+	struct strbuf b = { 0 };
+	int r;
+
+	if (mailimap_send_current_tag(src.s) != MAILIMAP_NO_ERROR)
+		return MAILIMAP_ERROR_STREAM;
+	sb_printf(&b, "UID FETCH %s (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n", set->s);
+	r = mailstream_write(st, b.s, b.len) < 0 || mailstream_flush(st) < 0;
+	sb_free(&b);
+	return r ? MAILIMAP_ERROR_STREAM : MAILIMAP_NO_ERROR;
+}
+
+/* Its answer: the messages, as mailimap_uid_fetch gives them. */
+static int
+fetch_recv(clist **res)
+{
+	struct mailimap_response *resp = NULL;
+	int r, ok;
+
+	*res = NULL;
+	if (!mailimap_read_line(src.s))
+		return MAILIMAP_ERROR_STREAM;
+	if ((r = mailimap_parse_response(src.s, &resp)) != MAILIMAP_NO_ERROR)
+		return r;
+	*res = src.s->imap_response_info->rsp_fetch_list;
+	src.s->imap_response_info->rsp_fetch_list = NULL;
+	ok = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
+	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
+	    MAILIMAP_RESP_COND_STATE_OK;
+	mailimap_response_free(resp);
+	if (!ok || !*res) {
+		if (*res)
+			mailimap_fetch_list_free(*res);
+		*res = NULL;
+		return MAILIMAP_ERROR_UID_FETCH;
+	}
+	return MAILIMAP_NO_ERROR;
+}
+
 /* Copy the messages not yet there. Returns 0, or a libetpan error that
  * broke a connection (the caller reconnects and starts the folder again). */
 static int
 copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
     struct fstats *st)
 {
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	size_t i = 0;
-	int r = MAILIMAP_NO_ERROR;
+	int r = MAILIMAP_NO_ERROR, pending = 0;
 	char uidbuf[16];
+	struct strbuf set = { 0 };
 
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
-	while (i < sm->n) {
-		struct mailimap_set *set = mailimap_set_new_empty();
-		size_t bytes = 0, k = 0;
-		for (; i < sm->n && k < COPY_MSGS; i++) {
-			struct msg *m = &sm->m[i];
-			if (m->matched)
-				continue;
-			if (max_size && m->size > max_size) {
-				snprintf(uidbuf, sizeof uidbuf, "%u", m->uid);
-				char why[64];
-				snprintf(why, sizeof why, "larger than -L %lu: %u bytes", max_size, m->size);
-				report("skipped", account, sf->utf8, uidbuf, why, NULL);
-				st->skipped++;
-				m->matched = 1;
-				continue;
-			}
-			if (k && bytes + m->size > COPY_BYTES)
-				break;
-			mailimap_set_add_single(set, m->uid);
-			bytes += m->size;
-			k++;
-		}
-		if (!k) {
-			mailimap_set_free(set);
-			continue;
-		}
+	if (next_batch(sf, sm, &i, st, &set)) {
+		if ((r = fetch_send(&set)) != MAILIMAP_NO_ERROR)
+			goto out;
+		pending = 1;
+	}
+	while (pending) {
 		clist *res = NULL;
-		r = mailimap_uid_fetch(src.s, set, ft, &res);
-		mailimap_set_free(set);
-		if (r != MAILIMAP_NO_ERROR)
+		if ((r = fetch_recv(&res)) != MAILIMAP_NO_ERROR)
 			break;
+		pending = 0;
+		if (next_batch(sf, sm, &i, st, &set)) {
+			if ((r = fetch_send(&set)) != MAILIMAP_NO_ERROR) {
+				mailimap_fetch_list_free(res);
+				break;
+			}
+			pending = 1;
+		}
 		struct item batch[COPY_MSGS];
 		size_t nb = 0;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
@@ -806,7 +875,8 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 		if (r != MAILIMAP_NO_ERROR)
 			break;
 	}
-	mailimap_fetch_type_free(ft);
+out:
+	sb_free(&set);
 	return r;
 }
 
