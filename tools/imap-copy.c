@@ -244,6 +244,7 @@ struct msg {
 	int64_t date;		/* internal date, seconds */
 	uint32_t size, uid;
 	int matched;
+	int noid;		/* no Message-ID: key still to make from the headers */
 };
 
 struct msgs {
@@ -274,7 +275,7 @@ date_secs(const struct mailimap_date_time *d)
  * there is one, else all the fields fetched; whitespace and line ends
  * normalised, so that a copy whose line ends were rewritten still matches. */
 static uint64_t
-header_key(const char *h, size_t n)
+header_key(const char *h, size_t n, int *has_id)
 {
 	struct strbuf norm = { 0 }, id = { 0 };
 	unsigned char dig[20];
@@ -319,6 +320,7 @@ header_key(const char *h, size_t n)
 		l += ll + (nl != NULL);
 	}
 	const struct strbuf *what = id.len > 4 ? &id : &norm;
+	*has_id = id.len > 4;
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, what->s, what->len, dig) == 0)
 		memcpy(&k, dig, sizeof k);
 	sb_free(&norm);
@@ -326,23 +328,85 @@ header_key(const char *h, size_t n)
 	return k;
 }
 
+/* The listing asks for the Message-ID only: a second, rarer fetch gets the
+ * other fields for the messages that have none. */
 static struct mailimap_fetch_type *
-list_fetch_type(int flags)
+list_fetch_type(int flags, int digest)
 {
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	clist *hdrs = clist_new();
 	static const char *const names[] = { "MESSAGE-ID", "DATE", "FROM", "TO", "CC", "SUBJECT" };
 
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+	for (size_t i = 0; i < (digest ? sizeof names / sizeof names[0] : 1); i++)
 		clist_append(hdrs, xstrdup(names[i]));
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
+	if (!digest) {
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
+	}
 	if (flags)
 		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(
 	    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
 	return ft;
+}
+
+static int
+cmp_uid_key(const void *k, const void *m)
+{
+	uint32_t a = *(const uint32_t *)k, b = ((const struct msg *)m)->uid;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The messages without a Message-ID: their key from the other fields. */
+static int
+digest_keys(struct side *sd, struct msgs *ms)
+{
+	struct mailimap_fetch_type *ft = list_fetch_type(0, 1);
+	int r = MAILIMAP_NO_ERROR, has_id;
+	size_t i = 0;
+
+	while (i < ms->n && r == MAILIMAP_NO_ERROR) {
+		struct mailimap_set *set = mailimap_set_new_empty();
+		size_t k = 0;
+		for (; i < ms->n && k < LIST_CHUNK; i++)
+			if (ms->m[i].noid) {
+				mailimap_set_add_single(set, ms->m[i].uid);
+				k++;
+			}
+		clist *res = NULL;
+		if (k)
+			r = mailimap_uid_fetch(sd->s, set, ft, &res);
+		mailimap_set_free(set);
+		if (!k || r != MAILIMAP_NO_ERROR)
+			break;
+		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+			struct mailimap_msg_att *ma = clist_content(it);
+			uint32_t uid = 0;
+			const char *h = NULL;
+			size_t hl = 0;
+			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
+				struct mailimap_msg_att_item *item = clist_content(a);
+				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+					continue;
+				struct mailimap_msg_att_static *st = item->att_data.att_static;
+				if (st->att_type == MAILIMAP_MSG_ATT_UID)
+					uid = st->att_data.att_uid;
+				else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
+					h = st->att_data.att_body_section->sec_body_part;
+					hl = st->att_data.att_body_section->sec_length;
+				}
+			}
+			/* the listing is in UID order */
+			struct msg *m = bsearch(&uid, ms->m, ms->n, sizeof *ms->m, cmp_uid_key);
+			if (m)
+				m->key = header_key(h ? h : "", h ? hl : 0, &has_id);
+		}
+		mailimap_fetch_list_free(res);
+	}
+	mailimap_fetch_type_free(ft);
+	return r;
 }
 
 struct kwnote;
@@ -353,8 +417,9 @@ static void note_flags(struct mailimap_msg_att_dynamic *dyn, struct kwnote *kn);
 static int
 list_messages(struct side *sd, uint32_t exists, struct msgs *ms, struct kwnote *kn)
 {
-	struct mailimap_fetch_type *ft = list_fetch_type(kn != NULL);
-	int r = MAILIMAP_NO_ERROR;
+	struct mailimap_fetch_type *ft = list_fetch_type(kn != NULL, 0);
+	int r = MAILIMAP_NO_ERROR, has_id;
+	size_t noid = 0;
 
 	ms->n = 0;
 	for (uint32_t lo = 1; lo <= exists; lo += LIST_CHUNK) {
@@ -384,13 +449,15 @@ list_messages(struct side *sd, uint32_t exists, struct msgs *ms, struct kwnote *
 				case MAILIMAP_MSG_ATT_BODY_SECTION: {
 					struct mailimap_msg_att_body_section *bs = st->att_data.att_body_section;
 					m.key = header_key(bs->sec_body_part ? bs->sec_body_part : "",
-					    bs->sec_body_part ? bs->sec_length : 0);
+					    bs->sec_body_part ? bs->sec_length : 0, &has_id);
+					m.noid = !has_id;
 					break;
 				}
 				}
 			}
 			if (!m.uid)
 				continue;
+			noid += m.noid;
 			if (ms->n == ms->cap) {
 				ms->cap = ms->cap ? 2 * ms->cap : 1024;
 				ms->m = xrealloc(ms->m, ms->cap * sizeof *ms->m);
@@ -400,6 +467,8 @@ list_messages(struct side *sd, uint32_t exists, struct msgs *ms, struct kwnote *
 		mailimap_fetch_list_free(res);
 	}
 	mailimap_fetch_type_free(ft);
+	if (r == MAILIMAP_NO_ERROR && noid)
+		r = digest_keys(sd, ms);
 	return r;
 }
 
