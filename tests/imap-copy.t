@@ -8,7 +8,9 @@
 . "$TOP/tests/dovecot.sh"
 
 S=$T/src D=$T/dst
-gen-mail-corpus -n 300 "$S/mail" alice@example.com bob@example.com carol@example.com dave@example.com
+# alice: thousands of messages in one folder; the others: a few hundred
+gen-mail-corpus -n 2000 "$S/mail" alice@example.com
+gen-mail-corpus -n 300 "$S/mail" bob@example.com carol@example.com dave@example.com
 dovecot_start "$S" source || { echo "Bail out! cannot start the source dovecot"; exit 1; }
 at_exit 'dovecot_stop "$S"'
 dovecot_start "$D" dest || { echo "Bail out! cannot start the destination dovecot"; exit 1; }
