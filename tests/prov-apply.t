@@ -300,7 +300,7 @@ is "crash: ... points spread over the whole run" "$([ $points -ge 20 ] && echo y
 # and killed from outside, with no say in where
 slapd_reset "$S"
 : >"$T/part.report"
-pa -j 16 "$T/big.prov" >"$T/part.report" 2>/dev/null &
+pa -j 1 "$T/big.prov" >"$T/part.report" 2>/dev/null &
 pid=$!
 n=0
 while [ "$(wc -l <"$T/part.report")" -lt $((nops / 3)) ] && [ $n -lt 300 ]; do
@@ -314,5 +314,23 @@ pa -j 16 "$T/big.prov" >/dev/null
 is "crash: kill -9 from outside, resumed: exit 0" "$?" 0
 dump >"$T/got"
 same "crash: ... and the same directory" "$T/ref" "$T/got"
+
+# the connection cut in the middle (a proxy that drops it after so many
+# bytes, twice): opened again, the commands in flight start over
+slapd_reset "$S"
+"$TOP/tests/cutproxy" "$T/proxyport" 127.0.0.1 "${SLAPD_URI##*:}" 4000 2 2>"$T/proxy.err" &
+proxy=$!
+at_exit "kill $proxy 2>/dev/null"
+n=0
+while [ ! -s "$T/proxyport" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+run prov-apply -H "ldap://127.0.0.1:$(cat "$T/proxyport")" -C "$SLAPD_CA" -D "$SLAPD_ADMIN" \
+    -y "$SLAPD_PWFILE" -j 16 "$T/big.prov"
+is "cut: the run finishes (exit 0)" "$status" 0
+is "cut: the proxy cut twice" "$(grep -c . "$T/proxy.err")" 2
+has "cut: ... and prov-apply said it opened the connection again" "$T/err" "opened again"
+is "cut: one report line per command" "$(wc -l <"$T/out")" "$nops"
+dump >"$T/got"
+same "cut: the same directory as an uninterrupted run" "$T/ref" "$T/got"
+kill $proxy 2>/dev/null
 
 done_testing

@@ -517,12 +517,14 @@ fail_ldap(struct cmd *c, int rc, const char *what, const char *err)
 
 static void step(struct cmd *c, int rc, const char *err, const char *matched);
 
+static int broken;		/* the connection failed: open it again */
+
 static void
 conn_lost(int rc)
 {
-	die("the directory connection failed: %s (the commands in flight are "
-	    "not reported; run again with the same input to finish)",
-	    ldap_err2string(rc));
+	if (dry_run)
+		die("the directory connection failed: %s", ldap_err2string(rc));
+	broken = 1;
 }
 
 static int
@@ -574,7 +576,7 @@ op_search(struct cmd *c, const char *base, int scope, const char *filter,
 	rc = ldap_search_ext(ld, base, scope, filter, attrs, 0, NULL, NULL, NULL,
 	    2, &c->msgid);
 	if (rc != LDAP_SUCCESS)
-		conn_lost(rc);
+		c->msgid = -1, conn_lost(rc);
 	sent();
 }
 
@@ -670,7 +672,7 @@ op_add(struct cmd *c, const char *dn, struct attrs *as)
 	rc = ldap_add_ext(ld, dn, m, NULL, NULL, &c->msgid);
 	mods_free(m);
 	if (rc != LDAP_SUCCESS)
-		conn_lost(rc);
+		c->msgid = -1, conn_lost(rc);
 	sent();
 }
 
@@ -689,7 +691,7 @@ op_modify(struct cmd *c, const char *dn, struct attrs *as, int op)
 	rc = ldap_modify_ext(ld, dn, m, NULL, NULL, &c->msgid);
 	mods_free(m);
 	if (rc != LDAP_SUCCESS)
-		conn_lost(rc);
+		c->msgid = -1, conn_lost(rc);
 	sent();
 }
 
@@ -1930,6 +1932,8 @@ by_msgid(int id)
 	return NULL;
 }
 
+static void reconnect(void);
+
 /* Take one answer from the directory and move its command on. */
 static void
 wait_one(void)
@@ -1939,9 +1943,16 @@ wait_one(void)
 	int t, rc, prc;
 	struct cmd *c;
 
+	if (broken) {
+		reconnect();
+		return;
+	}
 	t = ldap_result(ld, LDAP_RES_ANY, LDAP_MSG_ALL, NULL, &res);
-	if (t <= 0)
+	if (t <= 0) {
 		conn_lost(ldap_errno());
+		reconnect();
+		return;
+	}
 	c = by_msgid(ldap_msgid(res));
 	if (!c) {
 		ldap_msgfree(res);
@@ -2069,53 +2080,112 @@ load_schema(void)
 		ldap_msgfree(res);
 }
 
-static void
-connect_dir(const char *uri, const char *binddn, const char *pwfile,
-    const char *cafile, int insecure)
+static const char *conn_uri, *conn_binddn, *conn_pwfile, *conn_cafile;
+static int conn_insecure;
+
+/* Open, secure and bind the connection. Returns 0, or -1 with why in err. */
+static int
+dir_connect(char *err, size_t errlen)
 {
 	int v3 = LDAP_VERSION3, req, rc, zero = 0;
-	const char *why;
-	char *pw = NULL;
+	const char *why, *uri = conn_uri;
+	char *pw = NULL, *diag = NULL;
 	struct berval cred = { 0, NULL };
 
-	if ((rc = ldap_initialize(&ld, uri)) != LDAP_SUCCESS)
-		die("%s: %s", uri, ldap_err2string(rc));
+	if ((rc = ldap_initialize(&ld, uri)) != LDAP_SUCCESS) {
+		snprintf(err, errlen, "%s: %s", uri, ldap_err2string(rc));
+		return -1;
+	}
 	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
 	ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-	req = insecure ? LDAP_OPT_X_TLS_NEVER : LDAP_OPT_X_TLS_DEMAND;
-	if (ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &req) != LDAP_OPT_SUCCESS)
-		die("cannot set the TLS certificate check");
-	if (cafile && ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, cafile) != LDAP_OPT_SUCCESS)
-		die("%s: cannot use this CA file", cafile);
-	if (ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) != LDAP_OPT_SUCCESS)
-		die("cannot set up TLS (is the CA file %s readable?)",
-		    cafile ? cafile : "of ldap.conf");
-	if (strncasecmp(uri, "ldap://", 7) == 0) {
-		rc = ldap_start_tls_s(ld, NULL, NULL);
-		if (rc != LDAP_SUCCESS) {
-			char *diag = NULL;
-			ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-			die("%s: StartTLS: %s%s%s", uri, ldap_err2string(rc),
-			    diag && *diag ? ": " : "", diag ? diag : "");
-		}
+	req = conn_insecure ? LDAP_OPT_X_TLS_NEVER : LDAP_OPT_X_TLS_DEMAND;
+	if (ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &req) != LDAP_OPT_SUCCESS ||
+	    (conn_cafile && ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, conn_cafile)
+	    != LDAP_OPT_SUCCESS) ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) != LDAP_OPT_SUCCESS) {
+		snprintf(err, errlen, "cannot set up TLS (is the CA file %s readable?)",
+		    conn_cafile ? conn_cafile : "of ldap.conf");
+		goto fail;
 	}
-	if (binddn) {
-		pw = secret_read(pwfile, PASSWORD_ENV, &why);
-		if (!pw)
-			die("%s", why);
+	if (strncasecmp(uri, "ldap://", 7) == 0 &&
+	    (rc = ldap_start_tls_s(ld, NULL, NULL)) != LDAP_SUCCESS) {
+		ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+		snprintf(err, errlen, "%s: StartTLS: %s%s%s", uri, ldap_err2string(rc),
+		    diag && *diag ? ": " : "", diag ? diag : "");
+		goto fail;
+	}
+	if (conn_binddn) {
+		if (!(pw = secret_read(conn_pwfile, PASSWORD_ENV, &why))) {
+			snprintf(err, errlen, "%s", why);
+			goto fail;
+		}
 		cred.bv_val = pw;
 		cred.bv_len = strlen(pw);
 	}
-	rc = ldap_sasl_bind_s(ld, binddn ? binddn : "", LDAP_SASL_SIMPLE, &cred,
-	    NULL, NULL, NULL);
-	if (pw)
-		secret_free(pw);
+	rc = ldap_sasl_bind_s(ld, conn_binddn ? conn_binddn : "", LDAP_SASL_SIMPLE,
+	    &cred, NULL, NULL, NULL);
+	secret_free(pw);
 	if (rc != LDAP_SUCCESS) {
-		char *diag = NULL;
 		ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-		die("%s: bind%s%s: %s%s%s", uri, binddn ? " as " : "",
-		    binddn ? binddn : "", ldap_err2string(rc),
+		snprintf(err, errlen, "%s: bind%s%s: %s%s%s", uri, conn_binddn ? " as " : "",
+		    conn_binddn ? conn_binddn : "", ldap_err2string(rc),
 		    diag && *diag ? ": " : "", diag ? diag : "");
+		goto fail;
+	}
+	return 0;
+fail:
+	ldap_memfree(diag);
+	ldap_unbind_ext_s(ld, NULL, NULL);
+	ld = NULL;
+	return -1;
+}
+
+/* A command in flight when the connection broke starts over: each of its
+ * steps finds what an earlier attempt finished. */
+static void
+restart(struct cmd *c)
+{
+	keep_result(c, NULL);
+	free(c->dn);
+	free(c->dn2);
+	free(c->tid);
+	c->dn = c->dn2 = c->tid = NULL;
+	sb_reset(&c->detail);
+	c->state = 0;
+	c->msgid = -1;
+	c->fresh = c->changed = c->has_mail = c->has_alias = 0;
+	step(c, LDAP_SUCCESS, NULL, NULL);
+}
+
+/* The connection broke: open it again, after 1, 2, 4, 8, 16 s, and start
+ * the commands in flight over. */
+static void
+reconnect(void)
+{
+	static int times;
+	char err[512];
+
+	if (ld)
+		ldap_unbind_ext_s(ld, NULL, NULL);
+	ld = NULL;
+	for (int attempt = 0;; attempt++) {
+		if (++times > 20)
+			die("the directory connection broke again and again (run again "
+			    "with the same input to finish)");
+		if (dir_connect(err, sizeof err) == 0)
+			break;
+		if (attempt >= 5)
+			die("the directory connection broke and cannot be opened again: %s "
+			    "(run again with the same input to finish)", err);
+		sleep(1u << attempt);
+	}
+	broken = 0;
+	warnmsg("the directory connection broke; opened again, the commands in "
+	    "flight start over");
+	for (size_t i = 0; i < ring_n; i++) {
+		struct cmd *c = &ring[(ring_head + i) % ring_cap];
+		if (c->started && !c->finished)
+			restart(c);
 	}
 }
 
@@ -2248,7 +2318,16 @@ main(int argc, char **argv)
 		reject_open(rejectp);
 	if (insecure)
 		warnmsg("--insecure: the directory's certificate is NOT verified");
-	connect_dir(uri, binddn, pwfile, cafile, insecure);
+	conn_uri = uri;
+	conn_binddn = binddn;
+	conn_pwfile = pwfile;
+	conn_cafile = cafile;
+	conn_insecure = insecure;
+	{
+		char err[512];
+		if (dir_connect(err, sizeof err) < 0)
+			die("%s", err);
+	}
 	load_cos();
 	if (!mail_host)
 		find_mail_host();
