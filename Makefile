@@ -13,9 +13,11 @@ LDAP_LIBS := $(shell $(PKG_CONFIG) --libs ldap 2>/dev/null || echo -lldap -llber
 
 TOOLS = ldif2prov
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
-	common/secret.o common/strbuf.o common/strmap.o common/provline.o
+	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
+	common/fold.o common/atomicfile.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
-	tests/unit/lineio tests/unit/strmap tests/unit/out
+	tests/unit/lineio tests/unit/strmap tests/unit/out \
+	tests/unit/fold tests/unit/atomicfile
 MAN1 = man/ldif2prov.1
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7

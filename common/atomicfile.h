@@ -1,0 +1,27 @@
+/* atomicfile: a file that appears whole or not at all. It is written under
+ * a hidden temporary name in its final directory, fsync'd, then renamed over
+ * the final name (and the directory fsync'd), so that a crash, a full disk
+ * or a kill leaves either the complete file or nothing under its name. */
+#ifndef ATOMICFILE_H
+#define ATOMICFILE_H
+
+#include <stdio.h>
+
+struct atomicfile {
+	FILE *fp;		/* write here (checked writes: out_write) */
+	char *path;		/* the final name */
+	char *tmp;		/* DIR/.NAME.XXXXXX while open */
+};
+
+/* Create the temporary file for path. Returns 0, or -1 with errno set. */
+int af_open(struct atomicfile *af, const char *path);
+/* Flush, fsync, close and rename to the final name. Returns 0, or -1 with
+ * errno set (the temporary file is then removed). */
+int af_commit(struct atomicfile *af);
+/* Close and remove the temporary file; the final name is left as it was. */
+void af_abort(struct atomicfile *af);
+/* Remove every temporary file still open: for an exit handler, so that a
+ * fatal error leaves nothing half-written behind. */
+void af_abort_all(void);
+
+#endif

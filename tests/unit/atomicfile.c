@@ -1,0 +1,98 @@
+/* Unit test of common/atomicfile: the final name holds nothing until the
+ * commit, then everything; an abort (or a fatal exit) leaves no trace. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../common/atomicfile.h"
+#include "../../common/diag.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/atomicfile-test.XXXXXX";
+
+static int
+entries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static char *
+slurp(const char *path)
+{
+	static char buf[256];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+int
+main(void)
+{
+	struct atomicfile af;
+	char path[128], *s;
+	pid_t pid;
+	int st;
+
+	if (!mkdtemp(dir))
+		return 2;
+	snprintf(path, sizeof path, "%s/a.vcf", dir);
+
+	ok(af_open(&af, path) == 0, "open");
+	fputs("BEGIN:VCARD\r\n", af.fp);
+	fflush(af.fp);
+	ok(access(path, F_OK) != 0, "before the commit the final name does not exist");
+	ok(entries() == 1, "... only the hidden temporary file does");
+	ok(af_commit(&af) == 0, "commit");
+	s = slurp(path);
+	ok(s && strcmp(s, "BEGIN:VCARD\r\n") == 0, "after the commit the file is whole");
+	ok(entries() == 1, "... and the temporary name is gone");
+
+	ok(af_open(&af, path) == 0, "open over an existing file");
+	fputs("something else", af.fp);
+	af_abort(&af);
+	s = slurp(path);
+	ok(s && strcmp(s, "BEGIN:VCARD\r\n") == 0, "an abort leaves the old file as it was");
+	ok(entries() == 1, "... and no temporary file");
+
+	/* a fatal error: the exit handler removes the half-written file */
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		static struct atomicfile cf;
+		char p2[128];
+
+		snprintf(p2, sizeof p2, "%s/b.vcf", dir);
+		atexit(af_abort_all);
+		if (af_open(&cf, p2) != 0)
+			_exit(3);
+		fputs("half", cf.fp);
+		fflush(cf.fp);
+		exit(2);
+	}
+	waitpid(pid, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 2, "a child dies with exit 2");
+	ok(entries() == 1, "... leaving neither b.vcf nor its temporary file");
+
+	snprintf(path, sizeof path, "%s/no/such/dir/c.vcf", dir);
+	ok(af_open(&af, path) == -1, "open in a missing directory fails");
+
+	snprintf(path, sizeof path, "%s/a.vcf", dir);
+	unlink(path);
+	rmdir(dir);
+	return tap_done();
+}
