@@ -11,14 +11,14 @@ PKG_CONFIG ?= pkg-config
 LDAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags ldap 2>/dev/null)
 LDAP_LIBS := $(shell $(PKG_CONFIG) --libs ldap 2>/dev/null || echo -lldap -llber)
 
-TOOLS = ldif2prov
+TOOLS = ldif2prov csv2vcard
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
 	common/fold.o common/atomicfile.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out \
 	tests/unit/fold tests/unit/atomicfile
-MAN1 = man/ldif2prov.1
+MAN1 = man/ldif2prov.1 man/csv2vcard.1
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
 
@@ -35,6 +35,14 @@ tools/ldif2prov.o: tools/ldif2prov.c common/*.h
 ldif2prov: tools/ldif2prov.o $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ldif2prov.o $(COMMON) $(LDAP_LIBS)
 
+# common/csvread needs libcsv, which only csv2vcard links (no pkg-config file)
+CSV2VCARD_OBJS = tools/csv2vcard.o tools/csv2vcard/columns.o tools/csv2vcard/card.o \
+	common/csvread.o
+$(CSV2VCARD_OBJS): tools/csv2vcard/csv2vcard.h common/*.h
+
+csv2vcard: $(CSV2VCARD_OBJS) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CSV2VCARD_OBJS) $(COMMON) -lcsv
+
 $(UNIT): tests/unit/tap.h $(COMMON)
 tests/unit/%: tests/unit/%.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(COMMON)
@@ -46,8 +54,14 @@ check: all $(UNIT)
 tests/bench/ldif-floor: tests/bench/ldif-floor.c
 	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(LDFLAGS) -o $@ $< $(LDAP_LIBS)
 
-bench: all tests/bench/ldif-floor
+tests/bench/csv-floor: tests/bench/csv-floor.c
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lcsv
+
+bench: all tests/bench/ldif-floor bench-csv2vcard
 	scripts/bench-ldif2prov
+
+bench-csv2vcard: csv2vcard tests/bench/csv-floor
+	scripts/bench-csv2vcard
 
 demo: all
 	scripts/demo
@@ -61,6 +75,7 @@ install: all
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 
 clean:
-	rm -f $(TOOLS) tools/*.o common/*.o $(UNIT) tests/bench/ldif-floor
+	rm -f $(TOOLS) tools/*.o tools/*/*.o common/*.o $(UNIT) tests/bench/ldif-floor \
+		tests/bench/csv-floor
 
-.PHONY: all check bench demo install clean
+.PHONY: all check bench bench-csv2vcard demo install clean
