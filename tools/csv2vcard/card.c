@@ -459,6 +459,20 @@ put_uid(struct strbuf *out, size_t from)
 	    (unsigned long long)(h2 & 0xffffffffffffULL));
 }
 
+/* A name in a CJK script: its first character is in U+2E80..U+9FFF
+ * (CJK ideographs, kana) or U+AC00..U+D7AF (Hangul). */
+static int
+is_cjk(const struct strbuf *b)
+{
+	const unsigned char *s = (const unsigned char *)b->s;
+
+	if (b->len < 3)
+		return 0;
+	return (s[0] == 0xE2 && s[1] >= 0xBA) || (s[0] >= 0xE3 && s[0] <= 0xE9) ||
+	    (s[0] >= 0xEA && s[0] <= 0xED && !(s[0] == 0xEA && s[1] < 0xB0) &&
+	    !(s[0] == 0xED && s[1] > 0x9E));
+}
+
 enum card_result
 card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row,
     const struct card_opts *o, const char *fname, struct strbuf *why)
@@ -572,11 +586,15 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 	/* FN: as written, else from the name's parts, else the nickname, the
 	 * organisation, the first e-mail address or phone number */
 	if (!acc.fn.len) {
-		static const int parts[] = { N_PREFIX, N_GIVEN, N_MIDDLE, N_FAMILY, N_SUFFIX };
+		static const int western[] = { N_PREFIX, N_GIVEN, N_MIDDLE, N_FAMILY, N_SUFFIX };
+		static const int eastern[] = { N_PREFIX, N_FAMILY, N_GIVEN, N_MIDDLE, N_SUFFIX };
+		/* Chinese, Japanese and Korean names: family name first, no space */
+		int cjk = is_cjk(&acc.n[N_FAMILY]) && (!acc.n[N_GIVEN].len || is_cjk(&acc.n[N_GIVEN]));
+		const int *parts = cjk ? eastern : western;
 
 		for (i = 0; i < 5; i++)
 			if (acc.n[parts[i]].len)
-				join(&acc.fn, " ", acc.n[parts[i]].s, acc.n[parts[i]].len);
+				join(&acc.fn, cjk ? "" : " ", acc.n[parts[i]].s, acc.n[parts[i]].len);
 	}
 	if (!acc.fn.len && acc.nick.len)
 		sb_add(&acc.fn, acc.nick.s, acc.nick.len);

@@ -153,6 +153,54 @@ static const struct entry names[] = {
 	{ "internet free busy", R_IGNORE, 0, 0, NULL }, { "gender", R_IGNORE, 0, 0, NULL },
 	{ "photo", R_IGNORE, 0, 0, NULL }, { "mileage", R_IGNORE, 0, 0, NULL },
 	{ "billing information", R_IGNORE, 0, 0, NULL }, { "directory server", R_IGNORE, 0, 0, NULL },
+	/* Outlook in French: the columns after the 48 fixed ones, which it
+	 * sorts by their French names */
+	{ "adresse de messagerie", R_EMAIL, 0, 0, NULL },
+	{ "adresse de messagerie 2", R_EMAIL, 0, 0, NULL },
+	{ "adresse de messagerie 3", R_EMAIL, 0, 0, NULL },
+	{ "type de messagerie", R_IGNORE, 0, 0, NULL }, { "type de messagerie 2", R_IGNORE, 0, 0, NULL },
+	{ "type de messagerie 3", R_IGNORE, 0, 0, NULL },
+	{ "nom complet de l'adresse de messagerie", R_IGNORE, 0, 0, NULL },
+	{ "nom complet de l'adresse de messagerie 2", R_IGNORE, 0, 0, NULL },
+	{ "nom complet de l'adresse de messagerie 3", R_IGNORE, 0, 0, NULL },
+	{ "anniversaire", R_BDAY, 0, 0, NULL },
+	{ "anniversaire de mariage ou f\xc3\xaate", R_ANNIV, 0, 0, NULL },
+	{ "autre bo\xc3\xaete postale", R_ADR, A_POBOX, SLOT_OTHER, NULL },
+	{ "b.p. professionnelle", R_ADR, A_POBOX, SLOT_WORK, NULL },
+	{ "bo\xc3\xaete postale du domicile", R_ADR, A_POBOX, SLOT_HOME, NULL },
+	{ "cat\xc3\xa9gories", R_CATEGORIES, 0, 0, NULL }, { "page web", R_URL, 0, 0, NULL },
+	{ "initiales", R_IGNORE, 0, 0, NULL }, { "priorit\xc3\xa9", R_IGNORE, 0, 0, NULL },
+	{ "priv\xc3\xa9", R_IGNORE, 0, 0, NULL }, { "sexe", R_IGNORE, 0, 0, NULL },
+	{ "kilom\xc3\xa9trage", R_IGNORE, 0, 0, NULL },
+	{ "informations facturation", R_IGNORE, 0, 0, NULL },
+	{ "serveur d'annuaire", R_IGNORE, 0, 0, NULL },
+	{ "disponibilit\xc3\xa9 internet", R_IGNORE, 0, 0, NULL },
+	{ "crit\xc3\xa8re de diffusion", R_IGNORE, 0, 0, NULL },
+};
+
+/* Outlook's first 48 columns come in this order whatever the language
+ * (names, three addresses, nineteen phones); the rest it sorts by their
+ * translated names. A translated header is read by position up to here. */
+static const char *outlook_fixed[] = {
+	"title", "first name", "middle name", "last name", "suffix", "company",
+	"department", "job title", "business street", "business street 2",
+	"business street 3", "business city", "business state", "business postal code",
+	"business country/region", "home street", "home street 2", "home street 3",
+	"home city", "home state", "home postal code", "home country/region",
+	"other street", "other street 2", "other street 3", "other city", "other state",
+	"other postal code", "other country/region", "assistant's phone", "business fax",
+	"business phone", "business phone 2", "callback", "car phone",
+	"company main phone", "home fax", "home phone", "home phone 2", "isdn",
+	"mobile phone", "other fax", "other phone", "pager", "primary phone",
+	"radio phone", "tty/tdd phone", "telex",
+};
+#define OUTLOOK_FIXED (sizeof outlook_fixed / sizeof outlook_fixed[0])
+
+/* Translated Outlook headers, told by their "Business Street". */
+static const struct {
+	const char *lang, *business_street;
+} outlook_lang[] = {
+	{ "French", "rue (bureau)" },
 };
 #undef ADR
 
@@ -464,6 +512,12 @@ recognise(const struct csvrow *hdr, char **keys, const char **lang)
 
 	if (is_thunderbird(hdr, lang))
 		return D_THUNDERBIRD;
+	if (hdr->n >= OUTLOOK_FIXED)
+		for (i = 0; i < sizeof outlook_lang / sizeof outlook_lang[0]; i++)
+			if (strcmp(keys[8], outlook_lang[i].business_street) == 0) {
+				*lang = outlook_lang[i].lang;
+				return D_OUTLOOK;
+			}
 	for (i = 0; i < hdr->n; i++) {
 		for (j = 0; j < sizeof zimbra / sizeof zimbra[0]; j++)
 			z += strcmp(hdr->f[i], zimbra[j]) == 0;
@@ -526,6 +580,15 @@ layout_from_header(struct layout *lo, const struct csvrow *hdr, const struct map
 		}
 		if (lo->dialect == D_THUNDERBIRD && i < TB_COLS) {
 			e = &thunderbird[i];
+			set(c, e->role, e->part, e->slot, e->type);
+			continue;
+		}
+		if (lo->dialect == D_OUTLOOK && lo->language && i < OUTLOOK_FIXED) {
+			if (i == 0) {	/* Title: "Mr." */
+				set(c, R_PREFIX, 0, 0, NULL);
+				continue;
+			}
+			e = lookup(outlook_fixed[i]);
 			set(c, e->role, e->part, e->slot, e->type);
 			continue;
 		}
