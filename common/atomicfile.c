@@ -141,3 +141,13 @@ af_abort_all(void)
 		if (open_files[i])
 			af_abort(open_files[i]);
 }
+
+void
+af_unlink_all(void)
+{
+	int i;
+
+	for (i = 0; i < MAXOPEN; i++)
+		if (open_files[i] && open_files[i]->tmp)
+			unlink(open_files[i]->tmp);
+}

@@ -23,5 +23,7 @@ void af_abort(struct atomicfile *af);
 /* Remove every temporary file still open: for an exit handler, so that a
  * fatal error leaves nothing half-written behind. */
 void af_abort_all(void);
+/* Only unlink the temporary names: safe in a signal handler. */
+void af_unlink_all(void);
 
 #endif

@@ -159,21 +159,37 @@ run csv2vcard -d "$T/d" google.csv
 is "-d: Carbonio's 10 MB limit by default: one file" "$(cat "$T/out")" "$T/d/google-0001.vcf"
 same "... holding everything" "$D/google.vcf" "$T/d/google-0001.vcf"
 
-# killed in the middle: never a half-written file under a final name
-{
-	printf 'Name,E-mail,Notes\n'
-	awk 'BEGIN { for (i = 0; i < 60000; i++) printf "Person %d,p%d@example.com,\"note %d, two\nlines\"\n", i, i, i }'
-} > "$T/big.csv"
+# interrupted in the middle: never a half-written file under a final name.
+# The input is a pipe held open, so the kill comes while a piece is open.
 mkdir "$T/k"
-csv2vcard -d "$T/k" -s 4096 "$T/big.csv" > "$T/k.out" 2>&1 &
+mkfifo "$T/fifo"
+csv2vcard -d "$T/k" -s 4096 "$T/fifo" > "$T/k.out" 2>&1 &
 pid=$!
-sleep 0.3
-kill -9 $pid 2>/dev/null
+exec 3> "$T/fifo"
+printf 'Name,E-mail,Notes\n' >&3
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "Person %d,p%d@example.com,\"note %d, two\nlines\"\n", i, i, i }' >&3
+sleep 1
+kill -9 $pid
 wait $pid 2>/dev/null
+exec 3>&-
+is "killed: some pieces were complete" "$(ls "$T/k" | grep -c 'vcf$' | awk '{ print ($1 > 0) }')" 1
 is "killed: every file under its final name is whole" \
-	"$(for f in "$T"/k/*.vcf; do [ -e "$f" ] || continue; tail -n 1 "$f" | grep -q '^END:VCARD' || echo "$f"; done)" ""
+	"$(for f in "$T"/k/*.vcf; do tail -n 1 "$f" | grep -q '^END:VCARD' || echo "$f"; done)" ""
+is "killed: the piece being written was only under a hidden name" "$(ls -A "$T/k" | grep -c '^\.')" 1
 is "killed: every listed path exists" \
 	"$(while read -r p; do [ -e "$p" ] || echo "$p"; done < "$T/k.out")" ""
+rm -f "$T"/k/* "$T"/k/.??*
+csv2vcard -d "$T/k" -s 4096 "$T/fifo" > "$T/k.out" 2>&1 &
+pid=$!
+exec 3> "$T/fifo"
+printf 'Name,E-mail,Notes\n' >&3
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "Person %d,p%d@example.com,\"note %d, two\nlines\"\n", i, i, i }' >&3
+sleep 1
+kill -TERM $pid
+wait $pid 2>/dev/null
+exec 3>&-
+is "terminated: the complete pieces stay" "$(ls "$T/k" | grep -c 'vcf$' | awk '{ print ($1 > 0) }')" 1
+is "terminated: the open piece is removed" "$(ls -A "$T/k" | grep -c '^\.')" 0
 
 # bad input: each problem reported with FILE:LINE (the row's first physical
 # line), the rest goes on

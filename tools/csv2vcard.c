@@ -8,6 +8,7 @@
  * temporary name and renamed when complete. Memory holds one row. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,15 @@ read_file(const char *path)
 	sb_free(&st.why);
 }
 
+/* Interrupted: the piece being written is not complete, remove it. */
+static void
+on_signal(int sig)
+{
+	af_unlink_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static unsigned long long
 parse_size(const char *s)
 {
@@ -274,6 +284,9 @@ main(int argc, char **argv)
 	diag_init(argv[0]);
 	out_init();
 	atexit(af_abort_all);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	while ((c = getopt(argc, argv, "4D:d:e:F:g:m:s:")) != -1) {
 		switch (c) {
 		case '4':
