@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,6 +37,7 @@ struct reader {
 	int fd;
 	iconv_t cd;		/* whole-stream conversion, or (iconv_t)-1 */
 	int unit;		/* bytes skipped on an invalid sequence */
+	int single_byte;	/* ASCII-compatible, one byte a character */
 	char pend[8];		/* an incomplete sequence left by a chunk */
 	size_t npend;
 	int bad_reported;
@@ -50,6 +52,7 @@ struct reader {
 
 	struct strbuf rowbuf;	/* the fields of the row, each NUL-ended */
 	size_t *off, *len, nf, capf;
+	size_t *full, nfull;	/* the fields that are not empty */
 	char **ptrs;
 };
 
@@ -87,11 +90,43 @@ valid_utf8(const unsigned char *s, size_t n, int partial_end)
 	return 1;
 }
 
+static size_t convert_all(struct reader *, iconv_t, const char *, size_t, struct strbuf *, int);
+
 /* Append s converted by cd to out; an invalid sequence becomes U+FFFD and
  * is reported once per file. Returns the bytes left unconverted at the end
- * (an incomplete sequence) when more input may follow. */
+ * (an incomplete sequence) when more input may follow. A single-byte code
+ * page keeps ASCII as it is: only the runs of other bytes go through iconv,
+ * which spends most of its time on the ASCII it would copy. */
 static size_t
 convert(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf *out, int more)
+{
+	size_t i = 0, j;
+
+	if (!r->single_byte)
+		return convert_all(r, cd, s, n, out, more);
+	while (i < n) {
+		uint64_t w;
+
+		/* eight bytes a step while none has its high bit set */
+		for (j = i; j + 8 <= n; j += 8) {
+			memcpy(&w, s + j, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+		}
+		for (; j < n && !((unsigned char)s[j] & 0x80); j++)
+			;
+		sb_add(out, s + i, j - i);
+		for (i = j; j < n && ((unsigned char)s[j] & 0x80); j++)
+			;
+		if (j > i)
+			convert_all(r, cd, s + i, j - i, out, 0);
+		i = j;
+	}
+	return 0;
+}
+
+static size_t
+convert_all(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf *out, int more)
 {
 	char *in = (char *)s, *o;
 	size_t inleft = n, oleft, rc;
@@ -149,8 +184,14 @@ field_cb(void *s, size_t n, void *data)
 		r->capf = r->capf ? r->capf * 2 : 64;
 		r->off = xrealloc(r->off, r->capf * sizeof *r->off);
 		r->len = xrealloc(r->len, r->capf * sizeof *r->len);
+		r->full = xrealloc(r->full, r->capf * sizeof *r->full);
 	}
 	r->off[r->nf] = r->rowbuf.len;
+	if (n == 0) {		/* most cells of an export are empty */
+		r->len[r->nf++] = 0;
+		sb_addc(&r->rowbuf, '\0');
+		return;
+	}
 	if (r->cd == (iconv_t)-1 && !valid_utf8(s, n, 0)) {
 		if (r->cd1252 == (iconv_t)-1 &&
 		    (r->cd1252 = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
@@ -161,6 +202,7 @@ field_cb(void *s, size_t n, void *data)
 		sb_add(&r->rowbuf, s, n);
 	r->len[r->nf] = r->rowbuf.len - r->off[r->nf];
 	sb_addc(&r->rowbuf, '\0');
+	r->full[r->nfull++] = r->nf;
 	r->nf++;
 }
 
@@ -178,9 +220,11 @@ row_cb(int c, void *data)
 	row.n = r->nf;
 	row.f = r->ptrs;
 	row.len = r->len;
+	row.full = r->full;
+	row.nfull = r->nfull;
 	row.line = r->row_line;
 	r->fn(&row, &r->info, r->ctx);
-	r->nf = 0;
+	r->nf = r->nfull = 0;
 	sb_reset(&r->rowbuf);
 	r->at_row_start = 1;
 }
@@ -229,8 +273,9 @@ feed(struct reader *r, const char *s, size_t n)
 			if (csv_init(&r->p, 0) != 0)
 				die("out of memory");
 			csv_set_delim(&r->p, (unsigned char)r->delim);
-			csv_set_space_func(&r->p, space_cb);
-			r->nf = 0;
+			if (r->delim == '\t')
+				csv_set_space_func(&r->p, space_cb);
+			r->nf = r->nfull = 0;
 			sb_reset(&r->rowbuf);
 			r->at_row_start = 1;
 		}
@@ -347,6 +392,9 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 		r.info.encoding = from;
 		if (strncasecmp(from, "UTF-16", 6) == 0)
 			r.unit = 2;
+		r.single_byte = strncasecmp(from, "WINDOWS-125", 11) == 0 ||
+		    strncasecmp(from, "CP125", 5) == 0 || strncasecmp(from, "ISO-8859-", 9) == 0 ||
+		    strncasecmp(from, "ISO8859-", 8) == 0 || strncasecmp(from, "LATIN", 5) == 0;
 	}
 
 	/* decode the first chunk to find the delimiter on the first line */
@@ -362,7 +410,8 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 	if (csv_init(&r.p, 0) != 0)
 		die("out of memory");
 	csv_set_delim(&r.p, (unsigned char)r.delim);
-	csv_set_space_func(&r.p, space_cb);
+	if (r.delim == '\t')	/* else libcsv's own test (space, TAB) is right */
+		csv_set_space_func(&r.p, space_cb);
 	feed(&r, dec.s ? dec.s : "", dec.len);
 
 	while (more) {
@@ -407,6 +456,7 @@ done:
 	sb_free(&r.rowbuf);
 	free(r.off);
 	free(r.len);
+	free(r.full);
 	free(r.ptrs);
 	errno = e;
 	return rc;

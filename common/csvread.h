@@ -13,6 +13,8 @@ struct csvrow {
 	size_t n;		/* number of fields */
 	char **f;		/* f[i]: UTF-8, NUL-terminated ... */
 	size_t *len;		/* ... of len[i] bytes */
+	size_t *full;		/* the indexes of the fields that are not */
+	size_t nfull;		/* empty, in order: most cells of an export are */
 	unsigned long line;	/* the physical line the row starts on */
 };
 

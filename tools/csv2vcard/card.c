@@ -109,6 +109,10 @@ nth(const char *s, size_t n, int multi, int i, const char **p, size_t *pn)
 }
 
 /* RFC 6350 3.4 / RFC 2426 4: backslash, comma, semicolon, newline. */
+static const unsigned char special[256] = {
+	['\\'] = 1, [','] = 1, [';'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
 static void
 esc(struct strbuf *b, const char *s, size_t n)
 {
@@ -117,7 +121,7 @@ esc(struct strbuf *b, const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (c != '\\' && c != ',' && c != ';' && c != '\n' && c != '\r')
+		if (!special[(unsigned char)c])
 			continue;
 		sb_add(b, s + run, i - run);
 		run = i + 1;
@@ -177,7 +181,7 @@ parse_date(const char *s, enum date_order order, int *y, int *m, int *d)
 
 	while (*s == ' ')
 		s++;
-	if (!*s)
+	if (!*s || strcmp(s, "0/0/00") == 0)	/* Outlook's "none", in every row */
 		return 0;
 	if (s[0] == '-' && s[1] == '-') {
 		noyear = 1;
@@ -239,14 +243,30 @@ parse_date(const char *s, enum date_order order, int *y, int *m, int *d)
 }
 
 static void
+digits(struct strbuf *b, int v, int n)
+{
+	char d[4];
+	int i;
+
+	for (i = n - 1; i >= 0; i--, v /= 10)
+		d[i] = (char)('0' + v % 10);
+	sb_add(b, d, (size_t)n);
+}
+
+/* 3.0: 1980-03-15, --03-15; 4.0 (basic format only): 19800315, --0315 */
+static void
 date_value(struct strbuf *b, const int *ymd, int v4)
 {
-	if (ymd[0] && v4)
-		sb_printf(b, "%04d%02d%02d", ymd[0], ymd[1], ymd[2]);
-	else if (ymd[0])
-		sb_printf(b, "%04d-%02d-%02d", ymd[0], ymd[1], ymd[2]);
+	if (ymd[0])
+		digits(b, ymd[0], 4);
 	else
-		sb_printf(b, v4 ? "--%02d%02d" : "--%02d-%02d", ymd[1], ymd[2]);
+		sb_add(b, "--", 2);
+	if (ymd[0] && !v4)
+		sb_addc(b, '-');
+	digits(b, ymd[1], 2);
+	if (!v4)
+		sb_addc(b, '-');
+	digits(b, ymd[2], 2);
 }
 
 /* ---- gathering ------------------------------------------------------ */
@@ -441,22 +461,52 @@ put_adr(struct strbuf *out, const struct layout *lo, const struct csvrow *row, i
 	}
 }
 
-/* Two 64-bit FNV-1a over the card: 128 bits in the UUID layout. */
+/* Two 64-bit hashes over the card, eight bytes a step (FNV-style multiply
+ * and a xor-shift to spread the high bits): 128 bits in the UUID layout. */
 static void
 put_uid(struct strbuf *out, size_t from)
 {
-	uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL;
+	uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL, w;
 	const unsigned char *s = (const unsigned char *)out->s + from;
 	size_t i, n = out->len - from;
 
-	for (i = 0; i < n; i++) {
-		h1 = (h1 ^ s[i]) * 0x100000001b3ULL;
-		h2 = (h2 ^ s[i]) * 0x100000001b3ULL;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h1 = (h1 ^ w) * 0x100000001b3ULL;
+		h1 ^= h1 >> 31;
+		h2 = (h2 ^ w) * 0x9e3779b97f4a7c15ULL;
 		h2 ^= h2 >> 29;
 	}
-	sb_printf(out, "UID:%08x-%04x-%04x-%04x-%012llx\r\n", (unsigned)(h1 >> 32),
-	    (unsigned)(h1 >> 16) & 0xffff, (unsigned)h1 & 0xffff, (unsigned)(h2 >> 48),
-	    (unsigned long long)(h2 & 0xffffffffffffULL));
+	for (w = n; i < n; i++)	/* the tail, and the length */
+		w = (w << 8) | s[i];
+	h1 = (h1 ^ w) * 0x100000001b3ULL;
+	h1 ^= h1 >> 31;
+	h2 = (h2 ^ w) * 0x9e3779b97f4a7c15ULL;
+	h2 ^= h2 >> 29;
+	h1 = (h1 ^ (h2 >> 17)) * 0xff51afd7ed558ccdULL;
+	h1 ^= h1 >> 33;
+	{
+		static const char hex[] = "0123456789abcdef";
+		char u[4 + 36 + 2], *q = u;
+		int b;
+
+		memcpy(q, "UID:", 4);
+		q += 4;
+		for (b = 60; b >= 0; b -= 4) {
+			*q++ = hex[(h1 >> b) & 15];
+			if (b == 32 || b == 16)
+				*q++ = '-';
+		}
+		*q++ = '-';
+		for (b = 60; b >= 0; b -= 4) {
+			*q++ = hex[(h2 >> b) & 15];
+			if (b == 48)
+				*q++ = '-';
+		}
+		*q++ = '\r';
+		*q++ = '\n';
+		sb_add(out, u, (size_t)(q - u));
+	}
 }
 
 /* A name in a CJK script: its first character is in U+2E80..U+9FFF
@@ -478,11 +528,12 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
     const struct card_opts *o, const char *fname, struct strbuf *why)
 {
 	int v4 = o->version4, i;
-	size_t k, start, nonempty = 0;
+	size_t f, start, nonempty = 0;
 
 	reset();
-	for (k = 0; k < row->n; k++) {
+	for (f = 0; f < row->nfull; f++) {
 		const struct column *c;
+		size_t k = row->full[f];
 		const char *v = row->f[k];
 		size_t vn = row->len[k];
 
