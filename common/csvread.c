@@ -54,6 +54,7 @@ struct reader {
 	size_t *off, *len, nf, capf;
 	size_t *full, nfull;	/* the fields that are not empty */
 	char **ptrs;
+	size_t capptrs;
 };
 
 static int
@@ -180,16 +181,25 @@ field_cb(void *s, size_t n, void *data)
 {
 	struct reader *r = data;
 
+	if (n == 0 && r->nf < r->capf) {
+		/* most cells of an export are empty: they all point at the
+		 * NUL that starts the row's buffer */
+		r->off[r->nf] = 0;
+		r->len[r->nf++] = 0;
+		return;
+	}
 	if (r->nf == r->capf) {
 		r->capf = r->capf ? r->capf * 2 : 64;
 		r->off = xrealloc(r->off, r->capf * sizeof *r->off);
 		r->len = xrealloc(r->len, r->capf * sizeof *r->len);
 		r->full = xrealloc(r->full, r->capf * sizeof *r->full);
 	}
-	r->off[r->nf] = r->rowbuf.len;
-	if (n == 0) {		/* most cells of an export are empty */
-		r->len[r->nf++] = 0;
+	if (!r->rowbuf.len)
 		sb_addc(&r->rowbuf, '\0');
+	r->off[r->nf] = r->rowbuf.len;
+	if (n == 0) {
+		r->off[r->nf] = 0;
+		r->len[r->nf++] = 0;
 		return;
 	}
 	if (r->cd == (iconv_t)-1 && !valid_utf8(s, n, 0)) {
@@ -214,7 +224,12 @@ row_cb(int c, void *data)
 	size_t i;
 
 	(void)c;
-	r->ptrs = xrealloc(r->ptrs, (r->nf + 1) * sizeof *r->ptrs);
+	if (!r->rowbuf.len)	/* the NUL that empty fields point at */
+		sb_addc(&r->rowbuf, '\0');
+	if (r->nf + 1 > r->capptrs) {
+		r->capptrs = r->nf + 1;
+		r->ptrs = xrealloc(r->ptrs, r->capptrs * sizeof *r->ptrs);
+	}
 	for (i = 0; i < r->nf; i++)
 		r->ptrs[i] = r->rowbuf.s + r->off[i];
 	row.n = r->nf;
