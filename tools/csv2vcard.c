@@ -375,5 +375,5 @@ main(int argc, char **argv)
 	}
 	mapping_free(opt.map);
 	out_close_stdout();
-	return input_failed ? 2 : nerrors ? 1 : 0;
+	return input_failed ? 2 : nerrors || card_warnings ? 1 : 0;
 }

@@ -18,6 +18,8 @@
 
 enum { N_FAMILY, N_GIVEN, N_MIDDLE, N_PREFIX, N_SUFFIX };
 
+unsigned long card_warnings;
+
 static struct {
 	struct strbuf n[5], fn, nick, org, dept, title, note, extras, cats;
 	struct strbuf emails, tels, urls;	/* unfolded lines, '\n' after each */
@@ -292,6 +294,7 @@ date_field(const struct layout *lo, const struct column *c, const char *s, size_
 	else if (r < 0) {
 		warn_at(fname, line, "%s: \"%.*s\" is not a date; kept in NOTE",
 		    c->header, (int)n, s);
+		card_warnings++;
 		extra(c->header, s, n);
 	}
 }
@@ -624,6 +627,7 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 		} else {
 			warn_at(fname, row->line, "birthday %d-%d-%d is not a date; kept in NOTE",
 			    ymd[0], ymd[1], ymd[2]);
+			card_warnings++;
 			sb_reset(&acc.piece);
 			sb_printf(&acc.piece, "%d-%d-%d", ymd[0], ymd[1], ymd[2]);
 			extra("Birthday", acc.piece.s, acc.piece.len);

@@ -70,6 +70,9 @@ struct card_opts {
 
 enum card_result { CARD_OK, CARD_SKIP, CARD_GROUP, CARD_EMPTY };
 
+/* Values reported but kept (in NOTE): the run's exit status is then 1. */
+extern unsigned long card_warnings;
+
 /* Turn a row into one vCard appended to out (CRLF, folded). On CARD_SKIP,
  * why says what is missing; warnings about single values (a date that is
  * not one) go to stderr with the row's line and the value is kept in NOTE. */
@@ -79,8 +82,6 @@ enum card_result card_build(struct strbuf *out, const struct layout *lo, const s
 /* Parse a date in the layout's order: 1 and y/m/d (y 0 when none), 0 for
  * "no date" (empty, 0/0/00), -1 when it is not a date. */
 int parse_date(const char *s, enum date_order order, int *y, int *m, int *d);
-
-
 
 /* TYPE for a label such as Google's "* Work" or "Mobile" (*pref set for the
  * leading "* "); NULL when it names no vCard type. */
