@@ -351,8 +351,8 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
     csvrow_fn fn, void *ctx, unsigned long *nerr)
 {
 	struct reader r = { 0 };
+	static char buf[CHUNK];	/* one reader at a time */
 	struct strbuf dec = { 0 };
-	char *buf = xmalloc(CHUNK);
 	const char *from = NULL;
 	size_t skip = 0, left;
 	ssize_t n;
@@ -369,10 +369,8 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 	r.at_row_start = 1;
 	if (!path || strcmp(path, "-") == 0)
 		r.fd = 0;
-	else if ((r.fd = open(path, O_RDONLY)) < 0) {
-		free(buf);
+	else if ((r.fd = open(path, O_RDONLY)) < 0)
 		return -1;
-	}
 
 	if ((n = fill(r.fd, buf, CHUNK)) < 0)
 		goto fail;
@@ -466,7 +464,6 @@ done:
 		iconv_close(r.cd1252);
 	if (r.fd > 0)
 		close(r.fd);
-	free(buf);
 	sb_free(&dec);
 	sb_free(&r.rowbuf);
 	free(r.off);

@@ -8,6 +8,7 @@
  * temporary name and renamed when complete. Memory holds one row. */
 #include <errno.h>
 #include <getopt.h>
+#include <iconv.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,7 +225,7 @@ read_file(const char *path)
 		input_failed = 1;
 	}
 	nerrors += (int)nerr;
-	if (st.have_header && !st.bad_header)
+	if (st.have_header)
 		layout_free(&st.lo);
 	free(st.header.f);
 	free(st.header.len);
@@ -344,6 +345,13 @@ main(int argc, char **argv)
 		opt.max = CARBONIO_MAX;
 	if (opt.dir && access(opt.dir, W_OK) != 0)
 		die("%s:", opt.dir);
+	if (opt.encoding) {	/* before any input is touched */
+		iconv_t cd = iconv_open("UTF-8", opt.encoding);
+
+		if (cd == (iconv_t)-1)
+			die("%s: unknown encoding (see iconv -l)", opt.encoding);
+		iconv_close(cd);
+	}
 
 	for (i = 0; i < (argc ? argc : 1); i++) {
 		const char *path = argc ? argv[i] : NULL;

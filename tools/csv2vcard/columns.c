@@ -570,8 +570,10 @@ layout_from_header(struct layout *lo, const struct csvrow *hdr, const struct map
 		if (m)
 			for (j = 0; j < m->n; j++)
 				if (strcmp(m->header[j], keys[i]) == 0) {
+					char *h = c->header;
+
 					*c = m->col[j];
-					c->header = xstrdup(hdr->f[i]);
+					c->header = h;
 					goto mapped;
 				}
 		if (!keys[i][0]) {
