@@ -67,15 +67,22 @@ piece_close(void)
 	piece.open = 0;
 }
 
+/* Cards for standard output gather here and go out 64 KiB at a time: a
+ * write that large skips stdio's own copy. */
+static struct strbuf obuf;
+
+static void
+flush_out(void)
+{
+	out_write(stdout, obuf.s, obuf.len);
+	sb_reset(&obuf);
+}
+
 static void
 emit(const struct strbuf *card, const char *fname, unsigned long line)
 {
 	char path[4096];
 
-	if (!opt.dir) {
-		out_write(stdout, card->s, card->len);
-		return;
-	}
 	if (card->len > opt.max) {
 		warn_at(fname, line, "vCard of %zu bytes is over the -s limit of %llu; row skipped",
 		    card->len, opt.max);
@@ -194,10 +201,14 @@ on_row(const struct csvrow *row, const struct csvinfo *info, void *ctx)
 		return;
 	}
 	st->rows++;
-	sb_reset(&st->card);
-	switch (card_build(&st->card, &st->lo, row, &opt.card, st->name, &st->why)) {
+	if (opt.dir)
+		sb_reset(&st->card);
+	switch (card_build(opt.dir ? &st->card : &obuf, &st->lo, row, &opt.card, st->name, &st->why)) {
 	case CARD_OK:
-		emit(&st->card, st->name, row->line);
+		if (opt.dir)
+			emit(&st->card, st->name, row->line);
+		else if (obuf.len >= 65536)
+			flush_out();
 		st->cards++;
 		break;
 	case CARD_SKIP:
@@ -224,6 +235,7 @@ read_file(const char *path)
 		warnmsg("%s:", st.name);
 		input_failed = 1;
 	}
+	flush_out();
 	nerrors += (int)nerr;
 	if (st.have_header)
 		layout_free(&st.lo);
@@ -382,6 +394,7 @@ main(int argc, char **argv)
 		piece.base = NULL;
 	}
 	mapping_free(opt.map);
+	sb_free(&obuf);
 	out_close_stdout();
 	return input_failed ? 2 : nerrors || card_warnings ? 1 : 0;
 }

@@ -18,6 +18,9 @@
 
 enum { N_FAMILY, N_GIVEN, N_MIDDLE, N_PREFIX, N_SUFFIX };
 
+/* A literal's length is known: no strlen per card. */
+#define ADDLIT(b, lit) sb_add((b), lit, sizeof lit - 1)
+
 unsigned long card_warnings;
 
 static struct {
@@ -64,13 +67,13 @@ reset(void)
 
 /* ---- values --------------------------------------------------------- */
 
-static int
+static inline int
 is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static void
+static inline void
 trim(const char **s, size_t *n)
 {
 	while (*n && is_ws(**s))
@@ -159,7 +162,7 @@ params(struct strbuf *b, const char *first, const char *type, int pref, int v4)
 			sb_addc(b, v4 ? (char)tolower((unsigned char)*p) : *p);
 	}
 	if (pref && v4)
-		sb_adds(b, ";PREF=1");
+		ADDLIT(b, ";PREF=1");
 }
 
 /* ---- dates ---------------------------------------------------------- */
@@ -321,7 +324,7 @@ gather_multi(const struct layout *lo, const struct column *c, const struct csvro
 		switch (c->role) {
 		case R_EMAIL:
 			b = &acc.emails;
-			sb_adds(b, "EMAIL");
+			ADDLIT(b, "EMAIL");
 			params(b, v4 ? NULL : "INTERNET", type, pref && i == 0, v4);
 			if (!acc.first_is_email) {
 				sb_reset(&acc.first);
@@ -331,14 +334,14 @@ gather_multi(const struct layout *lo, const struct column *c, const struct csvro
 			break;
 		case R_TEL:
 			b = &acc.tels;
-			sb_adds(b, "TEL");
+			ADDLIT(b, "TEL");
 			params(b, NULL, type, pref && i == 0, v4);
 			if (!acc.first.len)
 				sb_add(&acc.first, p, pn);
 			break;
 		default:
 			b = &acc.urls;
-			sb_adds(b, "URL");
+			ADDLIT(b, "URL");
 			params(b, NULL, type, pref && i == 0, v4);
 			break;
 		}
@@ -440,7 +443,7 @@ put_adr(struct strbuf *out, const struct layout *lo, const struct csvrow *row, i
 	for (i = 0;; i++) {
 		any = 0;
 		sb_reset(&acc.line);
-		sb_adds(&acc.line, "ADR");
+		ADDLIT(&acc.line, "ADR");
 		params(&acc.line, NULL, type, pref && i == 0, v4);
 		sb_addc(&acc.line, ':');
 		for (j = 0; j < 7; j++) {
@@ -666,7 +669,7 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 	sb_add(out, v4 ? "BEGIN:VCARD\r\nVERSION:4.0\r\n" : "BEGIN:VCARD\r\nVERSION:3.0\r\n", 26);
 	start = out->len;
 	sb_reset(&acc.line);
-	sb_adds(&acc.line, "N:");
+	ADDLIT(&acc.line, "N:");
 	for (i = 0; i < 5; i++) {
 		if (i)
 			sb_addc(&acc.line, ';');
@@ -677,7 +680,7 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 	prop(out, "NICKNAME", &acc.nick);
 	if (acc.org.len || acc.dept.len) {
 		sb_reset(&acc.line);
-		sb_adds(&acc.line, "ORG:");
+		ADDLIT(&acc.line, "ORG:");
 		esc(&acc.line, acc.org.s, acc.org.len);
 		if (acc.dept.len) {
 			sb_addc(&acc.line, ';');
@@ -694,7 +697,7 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 	put_lines(out, &acc.urls);
 	if (acc.has_bday) {
 		sb_reset(&acc.line);
-		sb_adds(&acc.line, "BDAY:");
+		ADDLIT(&acc.line, "BDAY:");
 		date_value(&acc.line, acc.bday, v4);
 		put(out, &acc.line);
 	}
@@ -706,7 +709,7 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 	}
 	if (acc.cats.len) {
 		sb_reset(&acc.line);
-		sb_adds(&acc.line, "CATEGORIES:");
+		ADDLIT(&acc.line, "CATEGORIES:");
 		sb_add(&acc.line, acc.cats.s, acc.cats.len);	/* escaped already */
 		put(out, &acc.line);
 	}
