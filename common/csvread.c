@@ -38,6 +38,8 @@ struct reader {
 	iconv_t cd;		/* whole-stream conversion, or (iconv_t)-1 */
 	int unit;		/* bytes skipped on an invalid sequence */
 	int single_byte;	/* ASCII-compatible, one byte a character */
+	char sb_map[128][4];	/* ... and what 0x80-0xFF are in UTF-8 */
+	unsigned char sb_len[128];
 	char pend[8];		/* an incomplete sequence left by a chunk */
 	size_t npend;
 	int bad_reported;
@@ -93,11 +95,49 @@ valid_utf8(const unsigned char *s, size_t n, int partial_end)
 
 static size_t convert_all(struct reader *, iconv_t, const char *, size_t, struct strbuf *, int);
 
+/* Bytes the encoding does not allow: U+FFFD, reported once per file with
+ * the line they are on (out holds the decoded text since r->line began). */
+static void
+bad_bytes(struct reader *r, struct strbuf *out)
+{
+	if (!r->bad_reported) {
+		unsigned long l = r->line;
+		size_t i;
+
+		for (i = 0; i < out->len; i++)
+			l += out->s[i] == '\n';
+		warn_at(r->name, l, "bytes that are not %s; replaced by U+FFFD",
+		    r->info.encoding);
+		(*r->nerr)++;
+		r->bad_reported = 1;
+	}
+	sb_add(out, "\xef\xbf\xbd", 3);
+}
+
+/* A single-byte code page: iconv says once what each of the bytes 0x80-0xFF
+ * is in UTF-8, and a table applies it; iconv's own per-call cost would
+ * otherwise be most of the run on an export full of accented names. */
+static void
+single_byte_table(struct reader *r, iconv_t cd)
+{
+	int b;
+
+	for (b = 0x80; b < 0x100; b++) {
+		char in = (char)b, *ip = &in, *op = r->sb_map[b - 0x80];
+		size_t il = 1, ol = 4;
+
+		iconv(cd, NULL, NULL, NULL, NULL);
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1)
+			r->sb_len[b - 0x80] = 0;	/* not in the code page */
+		else
+			r->sb_len[b - 0x80] = (unsigned char)(4 - ol);
+	}
+	iconv(cd, NULL, NULL, NULL, NULL);
+}
+
 /* Append s converted by cd to out; an invalid sequence becomes U+FFFD and
  * is reported once per file. Returns the bytes left unconverted at the end
- * (an incomplete sequence) when more input may follow. A single-byte code
- * page keeps ASCII as it is: only the runs of other bytes go through iconv,
- * which spends most of its time on the ASCII it would copy. */
+ * (an incomplete sequence) when more input may follow. */
 static size_t
 convert(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf *out, int more)
 {
@@ -108,7 +148,8 @@ convert(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf *ou
 	while (i < n) {
 		uint64_t w;
 
-		/* eight bytes a step while none has its high bit set */
+		/* ASCII is itself: eight bytes a step while none has its
+		 * high bit set */
 		for (j = i; j + 8 <= n; j += 8) {
 			memcpy(&w, s + j, 8);
 			if (w & 0x8080808080808080ULL)
@@ -117,11 +158,14 @@ convert(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf *ou
 		for (; j < n && !((unsigned char)s[j] & 0x80); j++)
 			;
 		sb_add(out, s + i, j - i);
-		for (i = j; j < n && ((unsigned char)s[j] & 0x80); j++)
-			;
-		if (j > i)
-			convert_all(r, cd, s + i, j - i, out, 0);
-		i = j;
+		for (i = j; i < n && ((unsigned char)s[i] & 0x80); i++) {
+			int k = (unsigned char)s[i] - 0x80;
+
+			if (r->sb_len[k])
+				sb_add(out, r->sb_map[k], r->sb_len[k]);
+			else
+				bad_bytes(r, out);
+		}
 	}
 	return 0;
 }
@@ -154,18 +198,7 @@ convert_all(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf
 		if (errno == EINVAL && more)
 			return inleft;
 		/* EILSEQ, or a sequence cut by the end of the input */
-		if (!r->bad_reported) {
-			unsigned long l = r->line;
-			size_t i;
-
-			for (i = 0; i < out->len; i++)
-				l += out->s[i] == '\n';
-			warn_at(r->name, l, "bytes that are not %s; replaced by U+FFFD",
-			    r->info.encoding);
-			(*r->nerr)++;
-			r->bad_reported = 1;
-		}
-		sb_add(out, "\xef\xbf\xbd", 3);
+		bad_bytes(r, out);
 		{
 			size_t skip = inleft < (size_t)r->unit ? inleft : (size_t)r->unit;
 
@@ -176,6 +209,9 @@ convert_all(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf
 	return 0;
 }
 
+static void field_add(struct reader *r, const char *s, size_t n) __attribute__((noinline));
+
+/* Called for every cell: kept small enough to need no stack frame. */
 static void
 field_cb(void *s, size_t n, void *data)
 {
@@ -188,6 +224,12 @@ field_cb(void *s, size_t n, void *data)
 		r->len[r->nf++] = 0;
 		return;
 	}
+	field_add(r, s, n);
+}
+
+static void
+field_add(struct reader *r, const char *s, size_t n)
+{
 	if (r->nf == r->capf) {
 		r->capf = r->capf ? r->capf * 2 : 64;
 		r->off = xrealloc(r->off, r->capf * sizeof *r->off);
@@ -202,7 +244,7 @@ field_cb(void *s, size_t n, void *data)
 		r->len[r->nf++] = 0;
 		return;
 	}
-	if (r->cd == (iconv_t)-1 && !valid_utf8(s, n, 0)) {
+	if (r->cd == (iconv_t)-1 && !valid_utf8((const unsigned char *)s, n, 0)) {
 		if (r->cd1252 == (iconv_t)-1 &&
 		    (r->cd1252 = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
 			die("iconv: windows-1252:");
@@ -408,6 +450,8 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 		r.single_byte = strncasecmp(from, "WINDOWS-125", 11) == 0 ||
 		    strncasecmp(from, "CP125", 5) == 0 || strncasecmp(from, "ISO-8859-", 9) == 0 ||
 		    strncasecmp(from, "ISO8859-", 8) == 0 || strncasecmp(from, "LATIN", 5) == 0;
+		if (r.single_byte)
+			single_byte_table(&r, r.cd);
 	}
 
 	/* decode the first chunk to find the delimiter on the first line */
