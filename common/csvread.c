@@ -56,7 +56,9 @@ struct reader {
 	size_t *off, *len, nf, capf;
 	size_t *full, nfull;	/* the fields that are not empty */
 	char **ptrs;
-	size_t capptrs;
+	size_t capptrs, nptrs;
+	char *ptrs_base;	/* the rowbuf.s the pointers were set for */
+	size_t *prev_full, nprev_full;
 };
 
 static int
@@ -268,12 +270,27 @@ row_cb(int c, void *data)
 	(void)c;
 	if (!r->rowbuf.len)	/* the NUL that empty fields point at */
 		sb_addc(&r->rowbuf, '\0');
-	if (r->nf + 1 > r->capptrs) {
-		r->capptrs = r->nf + 1;
-		r->ptrs = xrealloc(r->ptrs, r->capptrs * sizeof *r->ptrs);
-	}
-	for (i = 0; i < r->nf; i++)
-		r->ptrs[i] = r->rowbuf.s + r->off[i];
+	/* Every empty field points at the buffer's first byte. Rows of one
+	 * export are alike: when the buffer has not moved, only the pointers
+	 * of the last row's full fields and this row's need setting. */
+	if (r->nf > r->nptrs || r->rowbuf.s != r->ptrs_base) {
+		if (r->nf > r->capptrs) {
+			r->capptrs = r->nf;
+			r->ptrs = xrealloc(r->ptrs, r->capptrs * sizeof *r->ptrs);
+			r->prev_full = xrealloc(r->prev_full, r->capptrs * sizeof *r->prev_full);
+		}
+		for (i = 0; i < r->nf; i++)
+			r->ptrs[i] = r->rowbuf.s;
+		r->nptrs = r->nf;
+		r->ptrs_base = r->rowbuf.s;
+	} else
+		for (i = 0; i < r->nprev_full; i++)
+			r->ptrs[r->prev_full[i]] = r->rowbuf.s;
+	for (i = 0; i < r->nfull; i++)
+		r->ptrs[r->full[i]] = r->rowbuf.s + r->off[r->full[i]];
+	if (r->nfull)
+		memcpy(r->prev_full, r->full, r->nfull * sizeof *r->full);
+	r->nprev_full = r->nfull;
 	row.n = r->nf;
 	row.f = r->ptrs;
 	row.len = r->len;
@@ -514,6 +531,7 @@ done:
 	free(r.len);
 	free(r.full);
 	free(r.ptrs);
+	free(r.prev_full);
 	errno = e;
 	return rc;
 }

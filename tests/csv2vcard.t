@@ -81,6 +81,12 @@ run csv2vcard -e UTF-8 outlook.csv
 has "-e with the wrong encoding: reported with the line" "$T/err" \
 	"csv2vcard: outlook.csv:2: bytes that are not UTF-8; replaced by U+FFFD"
 is "... exit 1" "$status" 1
+printf 'Name,E-mail\r\nJos\351 \201x,jose@example.com\r\n' > "$T/undefined.csv"
+run csv2vcard "$T/undefined.csv"
+has "a byte windows-1252 leaves undefined becomes U+FFFD" "$T/out" "FN:José �x"
+has "... reported with its line" "$T/err" \
+	"csv2vcard: $T/undefined.csv:2: bytes that are not WINDOWS-1252; replaced by U+FFFD"
+is "... exit 1" "$status" 1
 run csv2vcard -e NO-SUCH-CODE outlook.csv
 is "-e with an unknown encoding: exit 2" "$status" 2
 has "... said so" "$T/err" "csv2vcard: NO-SUCH-CODE: unknown encoding"

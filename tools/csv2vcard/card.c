@@ -121,28 +121,31 @@ static const unsigned char special[256] = {
 static void
 esc(struct strbuf *b, const char *s, size_t n)
 {
-	size_t i, run = 0;
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	char *o;
 
-	for (i = 0; i < n; i++) {
-		char c = s[i];
+	/* one pass, written in place: at worst every byte doubles */
+	if (b->len + 2 * n + 1 > b->cap)
+		sb_grow(b, 2 * n);
+	o = b->s + b->len;
+	while (p < e) {
+		unsigned char c = *p++;
 
-		if (!special[(unsigned char)c])
+		if (!special[c]) {
+			*o++ = (char)c;
 			continue;
-		sb_add(b, s + run, i - run);
-		run = i + 1;
+		}
+		*o++ = '\\';
 		if (c == '\r') {
-			if (i + 1 < n && s[i + 1] == '\n')
-				continue;	/* CRLF: the LF writes it */
-			c = '\n';
-		}
-		if (c == '\n')
-			sb_add(b, "\\n", 2);
-		else {
-			sb_addc(b, '\\');
-			sb_addc(b, c);
-		}
+			if (p < e && *p == '\n')
+				p++;	/* CRLF is one line break */
+			c = 'n';
+		} else if (c == '\n')
+			c = 'n';
+		*o++ = (char)c;
 	}
-	sb_add(b, s + run, n - run);
+	*o = '\0';
+	b->len = (size_t)(o - b->s);
 }
 
 /* ";TYPE=..." (and ";PREF=1" in 4.0): types in the version's spelling. */
