@@ -118,6 +118,10 @@ static const unsigned char special[256] = {
 	['\\'] = 1, [','] = 1, [';'] = 1, ['\n'] = 1, ['\r'] = 1,
 };
 
+/* A byte of w is zero (a false alarm is possible only above a true one). */
+#define ONES 0x0101010101010101ULL
+#define HASZERO(w) (((w) - ONES) & ~(w) & 0x8080808080808080ULL)
+
 static void
 esc(struct strbuf *b, const char *s, size_t n)
 {
@@ -129,8 +133,22 @@ esc(struct strbuf *b, const char *s, size_t n)
 		sb_grow(b, 2 * n);
 	o = b->s + b->len;
 	while (p < e) {
-		unsigned char c = *p++;
+		unsigned char c;
 
+		if (e - p >= 8) {	/* eight plain bytes at a time */
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if (!(HASZERO(w ^ (ONES * '\\')) | HASZERO(w ^ (ONES * ',')) |
+			    HASZERO(w ^ (ONES * ';')) | HASZERO(w ^ (ONES * '\n')) |
+			    HASZERO(w ^ (ONES * '\r')))) {
+				memcpy(o, p, 8);
+				o += 8;
+				p += 8;
+				continue;
+			}
+		}
+		c = *p++;
 		if (!special[c]) {
 			*o++ = (char)c;
 			continue;
