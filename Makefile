@@ -17,7 +17,7 @@ COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/fold.o common/atomicfile.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out \
-	tests/unit/fold tests/unit/atomicfile
+	tests/unit/fold tests/unit/atomicfile tests/unit/csvread
 MAN1 = man/ldif2prov.1 man/csv2vcard.1
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
@@ -46,6 +46,8 @@ csv2vcard: $(CSV2VCARD_OBJS) $(COMMON)
 $(UNIT): tests/unit/tap.h $(COMMON)
 tests/unit/%: tests/unit/%.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(COMMON)
+tests/unit/csvread: tests/unit/csvread.c common/csvread.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< common/csvread.o $(COMMON) -lcsv
 
 check: all $(UNIT)
 	prove -e '' $(UNIT) tests/*.t
