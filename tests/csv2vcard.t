@@ -5,7 +5,7 @@ D=$DATA/csv2vcard
 cd "$D" || exit 2
 
 # each export gives exactly the expected vCards
-for f in outlook outlook-fr google google-old-utf16 thunderbird-de thunderbird-fr apple; do
+for f in outlook outlook-com outlook-fr google google-old-utf16 thunderbird-de thunderbird-fr apple; do
 	run csv2vcard $f.csv
 	same "$f.csv gives the expected vCards" "$D/$f.vcf" "$T/out"
 	if [ -f $f.err ]; then
@@ -25,7 +25,7 @@ same "-m: a mapping file names unknown columns" "$D/mapped.vcf" "$T/out"
 is "-m: exit 0" "$status" 0
 
 # what a user checks in any vCard file: CRLF, 75 octets, the required lines
-cat outlook.vcf outlook-fr.vcf google.vcf google-v4.vcf google-old-utf16.vcf \
+cat outlook.vcf outlook-com.vcf outlook-fr.vcf google.vcf google-v4.vcf google-old-utf16.vcf \
     thunderbird-de.vcf thunderbird-fr.vcf apple.vcf generic.vcf zimbra.vcf > "$T/all.vcf"
 is "every line ends in CRLF" "$(tr -d '\r' < "$T/all.vcf" | wc -l)" "$(grep -c "$(printf '\r')\$" "$T/all.vcf")"
 is "no line is longer than 75 octets" \
@@ -53,6 +53,8 @@ has "a column with no vCard property is kept in NOTE" outlook.vcf " Spouse: Ana"
 has "FN from the organisation when there is no name" outlook.vcf "FN:Café Zürich GmbH"
 has "FN from the e-mail address when there is nothing else" outlook.vcf "FN:info@example.net"
 has "every phone keeps its type" outlook.vcf "TEL;TYPE=WORK,FAX:+49 221 555 0199"
+has "Outlook.com's order and names: Title is the prefix there too" outlook-com.vcf "N:Tanaka;Yuki;;Ms.;"
+has "... its assistant's phone keeps its kind" outlook-com.vcf "TEL;TYPE=X-ASSISTANT:+81 3 5550 1001"
 has "a semicolon French export: day-first dates" outlook-fr.vcf "BDAY:1975-02-01"
 has "Google's ::: values become separate e-mails" google.vcf "EMAIL;TYPE=INTERNET,HOME:anna.schmidt@example.com"
 has "... phones" google.vcf "TEL;TYPE=CELL:+49 151 5550 1002"

@@ -44,6 +44,7 @@ static struct {
 } opt;
 
 static int nerrors;		/* rows reported: exit 1 */
+static int progress;		/* stderr is a terminal: show the count */
 static int input_failed;	/* a file could not be read: exit 2 */
 
 /* ---- where cards go --------------------------------------------------- */
@@ -200,7 +201,9 @@ on_row(const struct csvrow *row, const struct csvinfo *info, void *ctx)
 		keep_header(st, row);
 		return;
 	}
-	st->rows++;
+	if (++st->rows % 65536 == 0 && progress)
+		fprintf(stderr, "\r%s: %s: %lu rows, line %lu", diag_prog, st->name, st->rows,
+		    row->line);
 	if (opt.dir)
 		sb_reset(&st->card);
 	switch (card_build(opt.dir ? &st->card : &obuf, &st->lo, row, &opt.card, st->name, &st->why)) {
@@ -236,6 +239,8 @@ read_file(const char *path)
 		input_failed = 1;
 	}
 	flush_out();
+	if (progress && st.rows >= 65536)	/* the count's line, cleared */
+		fprintf(stderr, "\r%*s\r", 60, "");
 	nerrors += (int)nerr;
 	if (st.have_header)
 		layout_free(&st.lo);
@@ -349,6 +354,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	progress = isatty(2);
 	if (opt.max && !opt.dir) {
 		warnmsg("-s needs -d");
 		usage();
