@@ -76,6 +76,10 @@ csv2vcard "$T/changed.csv" > "$T/r3" 2>/dev/null
 is "a changed contact gets another UID, the others keep theirs" \
 	"$(diff "$T/r1" "$T/r3" | grep -c '^[<>] UID:')" 2
 
+printf 'Name,E-mail,Type\nAda,ada@example.com,customer\n' > "$T/type.csv"
+run csv2vcard "$T/type.csv"
+has "a 'Type' column outside Zimbra's export is data, kept" "$T/out" "NOTE:Type: customer"
+
 # encodings
 run csv2vcard -e windows-1252 outlook.csv
 same "-e names the encoding" "$D/outlook.vcf" "$T/out"
@@ -166,6 +170,16 @@ is "... the others are written" "$(cat "$T"/l/*.vcf | grep -c '^FN:')" 2
 run csv2vcard -d "$T/d" google.csv
 is "-d: Carbonio's 10 MB limit by default: one file" "$(cat "$T/out")" "$T/d/google-0001.vcf"
 same "... holding everything" "$D/google.vcf" "$T/d/google-0001.vcf"
+
+mkdir "$T/same" "$T/a" "$T/b"
+cp google.csv "$T/a/x.csv"
+cp apple.csv "$T/b/x.csv"
+run csv2vcard -d "$T/same" "$T/a/x.csv" "$T/b/x.csv"
+same_text "-d: two inputs of the same name do not overwrite each other" "$T/out" <<X
+$T/same/x-0001.vcf
+$T/same/x-2-0001.vcf
+X
+same "... the second is whole" "$D/apple.vcf" "$T/same/x-2-0001.vcf"
 
 # interrupted in the middle: never a half-written file under a final name.
 # The input is a pipe held open, so the kill comes while a piece is open.

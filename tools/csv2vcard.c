@@ -277,20 +277,37 @@ parse_size(const char *s)
 	return *end ? 0 : n;
 }
 
-/* DIR/NAME where NAME is the input's file name without ".csv". */
+/* DIR/NAME where NAME is the input's file name without ".csv"; a name met
+ * before in this run (a/x.csv, b/x.csv) gets "-2", "-3"... so that the
+ * second input does not replace the first one's files. */
 static char *
 piece_base(const char *path)
 {
+	static char **used;
+	static size_t nused;
 	const char *b = path && strcmp(path, "-") != 0 ? path : "contacts", *sl = strrchr(b, '/');
-	size_t n;
+	size_t n, i;
+	unsigned k = 1;
 	char *s;
 
 	b = sl ? sl + 1 : b;
 	n = strlen(b);
 	if (n > 4 && strcasecmp(b + n - 4, ".csv") == 0)
 		n -= 4;
-	s = xmalloc(strlen(opt.dir) + n + 2);
-	sprintf(s, "%s/%.*s", opt.dir, (int)n, b);
+	s = xmalloc(strlen(opt.dir) + n + 16);
+	for (;;) {
+		if (k == 1)
+			sprintf(s, "%s/%.*s", opt.dir, (int)n, b);
+		else
+			sprintf(s, "%s/%.*s-%u", opt.dir, (int)n, b, k);
+		for (i = 0; i < nused && strcmp(used[i], s) != 0; i++)
+			;
+		if (i == nused)
+			break;
+		k++;
+	}
+	used = xrealloc(used, (nused + 1) * sizeof *used);
+	used[nused++] = xstrdup(s);
 	return s;
 }
 

@@ -606,7 +606,12 @@ layout_from_header(struct layout *lo, const struct csvrow *hdr, const struct map
 			continue;
 		}
 		if ((e = lookup(keys[i])) != NULL) {
-			set(c, e->role, e->part, e->slot, e->type);
+			/* "type" and "dlist" mean a group only in Zimbra's
+			 * export; elsewhere a "Type" column is data */
+			if ((e->role == R_KIND || e->role == R_DLIST) && lo->dialect != D_ZIMBRA)
+				set(c, R_EXTRA, 0, 0, NULL);
+			else
+				set(c, e->role, e->part, e->slot, e->type);
 			continue;
 		}
 		if (apple_column(c, keys[i])) {
