@@ -45,14 +45,6 @@ sb_printf(struct strbuf *b, const char *fmt, ...)
 }
 
 void
-sb_reset(struct strbuf *b)
-{
-	b->len = 0;
-	if (b->s)
-		b->s[0] = '\0';
-}
-
-void
 sb_free(struct strbuf *b)
 {
 	free(b->s);

@@ -36,7 +36,14 @@ sb_addc(struct strbuf *b, char c)
 
 void sb_adds(struct strbuf *b, const char *s);
 void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_reset(struct strbuf *b);
+static inline void
+sb_reset(struct strbuf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
 void sb_free(struct strbuf *b);
 
 #endif

@@ -181,6 +181,17 @@ $T/same/x-2-0001.vcf
 X
 same "... the second is whole" "$D/apple.vcf" "$T/same/x-2-0001.vcf"
 
+# waitfor DIR: until a finished piece is there (at most 10 s), so that the
+# kill comes while the next one is being written
+waitfor() {
+	n=0
+	while [ $n -lt 100 ] && ! ls "$1" | grep -q 'vcf$'; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	sleep 0.2
+}
+
 # interrupted in the middle: never a half-written file under a final name.
 # The input is a pipe held open, so the kill comes while a piece is open.
 mkdir "$T/k"
@@ -190,7 +201,7 @@ pid=$!
 exec 3> "$T/fifo"
 printf 'Name,E-mail,Notes\n' >&3
 awk 'BEGIN { for (i = 0; i < 2000; i++) printf "Person %d,p%d@example.com,\"note %d, two\nlines\"\n", i, i, i }' >&3
-sleep 1
+waitfor "$T/k"
 kill -9 $pid
 wait $pid 2>/dev/null
 exec 3>&-
@@ -206,7 +217,7 @@ pid=$!
 exec 3> "$T/fifo"
 printf 'Name,E-mail,Notes\n' >&3
 awk 'BEGIN { for (i = 0; i < 2000; i++) printf "Person %d,p%d@example.com,\"note %d, two\nlines\"\n", i, i, i }' >&3
-sleep 1
+waitfor "$T/k"
 kill -TERM $pid
 wait $pid 2>/dev/null
 exec 3>&-

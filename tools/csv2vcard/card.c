@@ -98,6 +98,14 @@ nth(const char *s, size_t n, int multi, int i, const char **p, size_t *pn)
 {
 	const char *end = s + n, *sep;
 
+	if (!multi) {		/* one value: itself, or nothing after it */
+		if (i)
+			return 0;
+		*p = s;
+		*pn = n;
+		trim(p, pn);
+		return 1;
+	}
 	for (;;) {
 		sep = multi ? memmem(s, (size_t)(end - s), " ::: ", 5) : NULL;
 		if (i == 0) {
@@ -177,10 +185,16 @@ params(struct strbuf *b, const char *first, const char *type, int pref, int v4)
 	for (i = 0; i < 3; i++) {
 		if (!parts[i] || !*parts[i])
 			continue;
-		sb_adds(b, any ? "," : ";TYPE=");
+		if (any)
+			sb_addc(b, ',');
+		else
+			ADDLIT(b, ";TYPE=");
 		any = 1;
-		for (p = parts[i]; *p; p++)
-			sb_addc(b, v4 ? (char)tolower((unsigned char)*p) : *p);
+		if (!v4)	/* the tables' own spelling */
+			sb_adds(b, parts[i]);
+		else
+			for (p = parts[i]; *p; p++)
+				sb_addc(b, (char)tolower((unsigned char)*p));
 	}
 	if (pref && v4)
 		ADDLIT(b, ";PREF=1");
