@@ -427,10 +427,21 @@ categories(const struct layout *lo, const char *v, size_t n)
 
 /* ---- writing -------------------------------------------------------- */
 
+/* Content lines are written straight into the card from ls on; the rare
+ * one over 75 octets is moved aside and folded back. */
 static void
-put(struct strbuf *out, const struct strbuf *line)
+line_end(struct strbuf *out, size_t ls)
 {
-	fold_line(out, line->s, line->len);
+	size_t n = out->len - ls;
+
+	if (n <= FOLD_WIDTH) {
+		ADDLIT(out, "\r\n");
+		return;
+	}
+	sb_reset(&acc.line);
+	sb_add(&acc.line, out->s + ls, n);
+	out->len = ls;
+	fold_line(out, acc.line.s, acc.line.len);
 }
 
 static void
@@ -438,11 +449,12 @@ prop(struct strbuf *out, const char *name, const struct strbuf *val)
 {
 	if (!val->len)
 		return;
-	sb_reset(&acc.line);
-	sb_adds(&acc.line, name);
-	sb_addc(&acc.line, ':');
-	esc(&acc.line, val->s, val->len);
-	put(out, &acc.line);
+	size_t ls = out->len;
+
+	sb_adds(out, name);
+	sb_addc(out, ':');
+	esc(out, val->s, val->len);
+	line_end(out, ls);
 }
 
 /* Lines kept unfolded, one a '\n'. */
@@ -476,27 +488,31 @@ put_adr(struct strbuf *out, const struct layout *lo, const struct csvrow *row, i
 	/* Google writes several addresses of one label into one group, each
 	 * part " ::: "-separated: the i-th of every part makes address i */
 	for (i = 0;; i++) {
+		size_t ls = out->len;
+
 		any = 0;
-		sb_reset(&acc.line);
-		ADDLIT(&acc.line, "ADR");
-		params(&acc.line, NULL, type, pref && i == 0, v4);
-		sb_addc(&acc.line, ':');
+		ADDLIT(out, "ADR");
+		params(out, NULL, type, pref && i == 0, v4);
+		sb_addc(out, ':');
 		for (j = 0; j < 7; j++) {
 			int part = order[j];
 
 			if (j)
-				sb_addc(&acc.line, ';');
+				sb_addc(out, ';');
 			/* only a formatted address: it goes whole into the street */
 			if (!structured && part == A_STREET)
 				part = A_FORMATTED;
 			if (nth(a[part].s ? a[part].s : "", a[part].len, lo->multi, i, &p, &pn)) {
 				any |= i == 0 || pn > 0;
-				esc(&acc.line, p, pn);
+				esc(out, p, pn);
 			}
 		}
-		if (!any)
+		if (!any) {
+			out->len = ls;
+			out->s[ls] = '\0';
 			break;
-		put(out, &acc.line);
+		}
+		line_end(out, ls);
 		if (!lo->multi)
 			break;
 	}
@@ -569,7 +585,7 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
     const struct card_opts *o, const char *fname, struct strbuf *why)
 {
 	int v4 = o->version4, i;
-	size_t f, start, nonempty = 0;
+	size_t f, start, ls, nonempty = 0;
 
 	reset();
 	for (f = 0; f < row->nfull; f++) {
@@ -703,25 +719,25 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 
 	sb_add(out, v4 ? "BEGIN:VCARD\r\nVERSION:4.0\r\n" : "BEGIN:VCARD\r\nVERSION:3.0\r\n", 26);
 	start = out->len;
-	sb_reset(&acc.line);
-	ADDLIT(&acc.line, "N:");
+	ls = out->len;
+	ADDLIT(out, "N:");
 	for (i = 0; i < 5; i++) {
 		if (i)
-			sb_addc(&acc.line, ';');
-		esc(&acc.line, acc.n[i].s, acc.n[i].len);
+			sb_addc(out, ';');
+		esc(out, acc.n[i].s, acc.n[i].len);
 	}
-	put(out, &acc.line);
+	line_end(out, ls);
 	prop(out, "FN", &acc.fn);
 	prop(out, "NICKNAME", &acc.nick);
 	if (acc.org.len || acc.dept.len) {
-		sb_reset(&acc.line);
-		ADDLIT(&acc.line, "ORG:");
-		esc(&acc.line, acc.org.s, acc.org.len);
+		ls = out->len;
+		ADDLIT(out, "ORG:");
+		esc(out, acc.org.s, acc.org.len);
 		if (acc.dept.len) {
-			sb_addc(&acc.line, ';');
-			esc(&acc.line, acc.dept.s, acc.dept.len);
+			sb_addc(out, ';');
+			esc(out, acc.dept.s, acc.dept.len);
 		}
-		put(out, &acc.line);
+		line_end(out, ls);
 	}
 	prop(out, "TITLE", &acc.title);
 	put_lines(out, &acc.emails);
@@ -731,22 +747,22 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 			put_adr(out, lo, row, i, v4);
 	put_lines(out, &acc.urls);
 	if (acc.has_bday) {
-		sb_reset(&acc.line);
-		ADDLIT(&acc.line, "BDAY:");
-		date_value(&acc.line, acc.bday, v4);
-		put(out, &acc.line);
+		ls = out->len;
+		ADDLIT(out, "BDAY:");
+		date_value(out, acc.bday, v4);
+		line_end(out, ls);
 	}
 	if (acc.has_anniv) {
-		sb_reset(&acc.line);
-		sb_adds(&acc.line, v4 ? "ANNIVERSARY:" : "X-ANNIVERSARY:");
-		date_value(&acc.line, acc.anniv, v4);
-		put(out, &acc.line);
+		ls = out->len;
+		sb_adds(out, v4 ? "ANNIVERSARY:" : "X-ANNIVERSARY:");
+		date_value(out, acc.anniv, v4);
+		line_end(out, ls);
 	}
 	if (acc.cats.len) {
-		sb_reset(&acc.line);
-		ADDLIT(&acc.line, "CATEGORIES:");
-		sb_add(&acc.line, acc.cats.s, acc.cats.len);	/* escaped already */
-		put(out, &acc.line);
+		ls = out->len;
+		ADDLIT(out, "CATEGORIES:");
+		sb_add(out, acc.cats.s, acc.cats.len);	/* escaped already */
+		line_end(out, ls);
 	}
 	if (acc.extras.len)
 		join(&acc.note, "\n", acc.extras.s, acc.extras.len);
