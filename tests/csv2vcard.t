@@ -171,6 +171,12 @@ run csv2vcard -d "$T/d" google.csv
 is "-d: Carbonio's 10 MB limit by default: one file" "$(cat "$T/out")" "$T/d/google-0001.vcf"
 same "... holding everything" "$D/google.vcf" "$T/d/google-0001.vcf"
 
+mkdir "$T/g"
+cp zimbra.csv "$T/z2.csv"
+run csv2vcard -d "$T/g" -g "$T/g/all-groups.csv" zimbra.csv "$T/z2.csv"
+is "-d with -g: the groups of every input in the one file" "$(grep -c '"group"' "$T/g/all-groups.csv")" 2
+has "... listed once it is complete" "$T/out" "$T/g/all-groups.csv"
+
 mkdir "$T/same" "$T/a" "$T/b"
 cp google.csv "$T/a/x.csv"
 cp apple.csv "$T/b/x.csv"

@@ -65,6 +65,9 @@ piece_close(void)
 	if (af_commit(&piece.af) != 0)
 		die("%s-%04u.vcf:", piece.base, piece.num);
 	out_printf(stdout, "%s-%04u.vcf\n", piece.base, piece.num);
+	/* now: the reader of the list may import the file while we go on */
+	if (fflush(stdout) != 0)
+		die("stdout: write error:");
 	piece.open = 0;
 }
 
@@ -405,7 +408,8 @@ main(int argc, char **argv)
 			groups.path = (char *)opt.groups;
 		read_file(path);
 		piece_close();
-		if (groups.open && (opt.dir || i == (argc ? argc : 1) - 1)) {
+		/* a groups file of this input's own, or -g's after the last */
+		if (groups.open && ((opt.dir && !opt.groups) || i == (argc ? argc : 1) - 1)) {
 			if (af_commit(&groups.af) != 0)
 				die("%s:", groups.path);
 			groups.open = 0;
