@@ -55,6 +55,7 @@ struct reader {
 	struct strbuf rowbuf;	/* the fields of the row, each NUL-ended */
 	size_t *off, *len, nf, capf;
 	size_t *full, nfull;	/* the fields that are not empty */
+	size_t nskipped;	/* non-empty fields of skipped columns */
 	char **ptrs;
 	size_t capptrs, nptrs;
 	char *ptrs_base;	/* the rowbuf.s the pointers were set for */
@@ -219,9 +220,10 @@ field_cb(void *s, size_t n, void *data)
 {
 	struct reader *r = data;
 
-	if (n == 0 && r->nf < r->capf) {
+	if (r->nf < r->capf && (n == 0 || (r->nf < r->info.nskip && r->info.skip[r->nf]))) {
 		/* most cells of an export are empty: they all point at the
-		 * NUL that starts the row's buffer */
+		 * NUL that starts the row's buffer; so do unwanted ones */
+		r->nskipped += n != 0;
 		r->off[r->nf] = 0;
 		r->len[r->nf++] = 0;
 		return;
@@ -296,9 +298,10 @@ row_cb(int c, void *data)
 	row.len = r->len;
 	row.full = r->full;
 	row.nfull = r->nfull;
+	row.nskipped = r->nskipped;
 	row.line = r->row_line;
 	r->fn(&row, &r->info, r->ctx);
-	r->nf = r->nfull = 0;
+	r->nf = r->nfull = r->nskipped = 0;
 	sb_reset(&r->rowbuf);
 	r->at_row_start = 1;
 }
@@ -349,7 +352,7 @@ feed(struct reader *r, const char *s, size_t n)
 			csv_set_delim(&r->p, (unsigned char)r->delim);
 			if (r->delim == '\t')
 				csv_set_space_func(&r->p, space_cb);
-			r->nf = r->nfull = 0;
+			r->nf = r->nfull = r->nskipped = 0;
 			sb_reset(&r->rowbuf);
 			r->at_row_start = 1;
 		}

@@ -15,6 +15,7 @@ struct csvrow {
 	size_t *len;		/* ... of len[i] bytes */
 	size_t *full;		/* the indexes of the fields that are not */
 	size_t nfull;		/* empty, in order: most cells of an export are */
+	size_t nskipped;	/* values of skipped columns (csvinfo) not empty */
 	unsigned long line;	/* the physical line the row starts on */
 };
 
@@ -29,10 +30,15 @@ struct csvread_opts {
 struct csvinfo {
 	const char *encoding;	/* what was recognised or named */
 	int delim;
+	/* Set by the caller (from the header, say): columns whose values it
+	 * does not want. They come as empty fields, uncopied; a row counts
+	 * in nskipped those that were not empty. */
+	const unsigned char *skip;
+	size_t nskip;
 };
 
 /* Called for each row; the row lives until the function returns. */
-typedef void (*csvrow_fn)(const struct csvrow *row, const struct csvinfo *info, void *ctx);
+typedef void (*csvrow_fn)(const struct csvrow *row, struct csvinfo *info, void *ctx);
 
 /* Read the file (NULL or "-": standard input; name is what diagnostics
  * call it) and call fn for every row, the header included. Problems with

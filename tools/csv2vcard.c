@@ -145,6 +145,7 @@ struct file_state {
 	struct strbuf hstore;
 	struct strbuf card, why;
 	unsigned long rows, cards;
+	unsigned char *skip;	/* the columns not worth copying */
 };
 
 static void
@@ -186,7 +187,7 @@ group_row(struct file_state *st, const struct csvrow *row)
 }
 
 static void
-on_row(const struct csvrow *row, const struct csvinfo *info, void *ctx)
+on_row(const struct csvrow *row, struct csvinfo *info, void *ctx)
 {
 	struct file_state *st = ctx;
 
@@ -202,6 +203,17 @@ on_row(const struct csvrow *row, const struct csvinfo *info, void *ctx)
 			return;
 		}
 		keep_header(st, row);
+		/* what is ignored need not be copied; but Zimbra's group rows
+		 * are written back whole */
+		if (st->lo.dialect != D_ZIMBRA) {
+			size_t i;
+
+			st->skip = xcalloc(row->n + 1, 1);
+			for (i = 0; i < row->n; i++)
+				st->skip[i] = st->lo.col[i].role == R_IGNORE;
+			info->skip = st->skip;
+			info->nskip = row->n;
+		}
 		return;
 	}
 	if (++st->rows % 65536 == 0 && progress)
@@ -249,6 +261,7 @@ read_file(const char *path)
 		layout_free(&st.lo);
 	free(st.header.f);
 	free(st.header.len);
+	free(st.skip);
 	sb_free(&st.hstore);
 	sb_free(&st.card);
 	sb_free(&st.why);

@@ -41,7 +41,7 @@ static const char *got_enc;
 static int got_delim;
 
 static void
-collect(const struct csvrow *row, const struct csvinfo *info, void *ctx)
+collect(const struct csvrow *row, struct csvinfo *info, void *ctx)
 {
 	size_t i;
 
@@ -55,6 +55,18 @@ collect(const struct csvrow *row, const struct csvinfo *info, void *ctx)
 	sb_addc(&got, '\n');
 	got_enc = info->encoding;
 	got_delim = info->delim;
+}
+
+/* Like collect, and from the header on, column 1 is not wanted. */
+static void
+collect_skip(const struct csvrow *row, struct csvinfo *info, void *ctx)
+{
+	static const unsigned char skip[] = { 0, 1, 0 };
+
+	collect(row, info, ctx);
+	sb_printf(&got, "(%zu skipped)\n", row->nskipped);
+	info->skip = skip;
+	info->nskip = sizeof skip;
 }
 
 int
@@ -113,6 +125,17 @@ main(void)
 	csvread(path, path, &o, collect, NULL, &nerr);
 	ok(got.s && strcmp(got.s, "1:\xc3\xa9|b\n") == 0 && strcmp(got_enc, "ISO-8859-15") == 0,
 	    "-e: a named encoding is used");
+
+	/* columns the caller does not want come empty, and are counted */
+	f = fopen(path, "wb");
+	fputs("a,b,c\n1,2,3\n4,,6\n", f);
+	fclose(f);
+	o.encoding = NULL;
+	sb_reset(&got);
+	csvread(path, path, &o, collect_skip, NULL, &nerr);
+	ok(got.s && strcmp(got.s, "1:a|b|c\n(0 skipped)\n2:1||3\n(1 skipped)\n3:4||6\n(0 skipped)\n") == 0,
+	    "skipped columns: empty, counted when they held something: \"%s\"",
+	    tap_show(got.s ? got.s : "", got.len));
 
 	unlink(path);
 	ok(csvread(path, path, &o, collect, NULL, &nerr) == -1, "a missing file: -1");

@@ -668,7 +668,7 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 			break;
 		}
 	}
-	if (!nonempty)
+	if (!nonempty && !row->nskipped)
 		return CARD_EMPTY;
 
 	/* Thunderbird's three birthday columns */
