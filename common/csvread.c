@@ -214,40 +214,50 @@ convert_all(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf
 
 static void field_add(struct reader *r, const char *s, size_t n) __attribute__((noinline));
 
-/* Called for every cell: kept small enough to need no stack frame. */
+/* Called for every cell, most of them empty: an empty one costs a count.
+ * len[] is kept zero everywhere but at the fields that are not empty (and
+ * row_cb puts those back to zero), so nothing need be stored for it. */
 static void
 field_cb(void *s, size_t n, void *data)
 {
 	struct reader *r = data;
 
-	if (r->nf < r->capf && (n == 0 || (r->nf < r->info.nskip && r->info.skip[r->nf]))) {
-		/* most cells of an export are empty: they all point at the
-		 * NUL that starts the row's buffer; so do unwanted ones */
-		r->nskipped += n != 0;
-		r->off[r->nf] = 0;
-		r->len[r->nf++] = 0;
+	if (n == 0) {
+		r->nf++;
 		return;
 	}
 	field_add(r, s, n);
 }
 
+/* Room for fields 0..nf, the new ones empty. */
+static void
+field_room(struct reader *r, size_t nf)
+{
+	size_t old = r->capf;
+
+	if (nf < r->capf)
+		return;
+	while (r->capf <= nf)
+		r->capf = r->capf ? r->capf * 2 : 64;
+	r->off = xrealloc(r->off, r->capf * sizeof *r->off);
+	r->len = xrealloc(r->len, r->capf * sizeof *r->len);
+	r->full = xrealloc(r->full, r->capf * sizeof *r->full);
+	memset(r->len + old, 0, (r->capf - old) * sizeof *r->len);
+}
+
 static void
 field_add(struct reader *r, const char *s, size_t n)
 {
-	if (r->nf == r->capf) {
-		r->capf = r->capf ? r->capf * 2 : 64;
-		r->off = xrealloc(r->off, r->capf * sizeof *r->off);
-		r->len = xrealloc(r->len, r->capf * sizeof *r->len);
-		r->full = xrealloc(r->full, r->capf * sizeof *r->full);
-	}
-	if (!r->rowbuf.len)
-		sb_addc(&r->rowbuf, '\0');
-	r->off[r->nf] = r->rowbuf.len;
-	if (n == 0) {
-		r->off[r->nf] = 0;
-		r->len[r->nf++] = 0;
+	if (r->nf < r->info.nskip && r->info.skip[r->nf]) {
+		/* unwanted: it comes as empty, and is counted */
+		r->nskipped++;
+		r->nf++;
 		return;
 	}
+	field_room(r, r->nf);
+	if (!r->rowbuf.len)	/* the NUL that empty fields point at */
+		sb_addc(&r->rowbuf, '\0');
+	r->off[r->nf] = r->rowbuf.len;
 	if (r->cd == (iconv_t)-1 && !valid_utf8((const unsigned char *)s, n, 0)) {
 		if (r->cd1252 == (iconv_t)-1 &&
 		    (r->cd1252 = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
@@ -272,6 +282,8 @@ row_cb(int c, void *data)
 	(void)c;
 	if (!r->rowbuf.len)	/* the NUL that empty fields point at */
 		sb_addc(&r->rowbuf, '\0');
+	if (r->nf)
+		field_room(r, r->nf - 1);	/* a row may end in new empty fields */
 	/* Every empty field points at the buffer's first byte. Rows of one
 	 * export are alike: when the buffer has not moved, only the pointers
 	 * of the last row's full fields and this row's need setting. */
@@ -301,6 +313,8 @@ row_cb(int c, void *data)
 	row.nskipped = r->nskipped;
 	row.line = r->row_line;
 	r->fn(&row, &r->info, r->ctx);
+	for (i = 0; i < r->nfull; i++)
+		r->len[r->full[i]] = 0;
 	r->nf = r->nfull = r->nskipped = 0;
 	sb_reset(&r->rowbuf);
 	r->at_row_start = 1;
@@ -328,7 +342,7 @@ static void
 feed(struct reader *r, const char *s, size_t n)
 {
 	const char *nl;
-	size_t k, max = r->opts->max_row ? r->opts->max_row : 4u << 20;
+	size_t j, k, max = r->opts->max_row ? r->opts->max_row : 4u << 20;
 
 	while (n > 0) {
 		nl = memchr(s, '\n', n);
@@ -352,6 +366,8 @@ feed(struct reader *r, const char *s, size_t n)
 			csv_set_delim(&r->p, (unsigned char)r->delim);
 			if (r->delim == '\t')
 				csv_set_space_func(&r->p, space_cb);
+			for (j = 0; j < r->nfull; j++)
+				r->len[r->full[j]] = 0;
 			r->nf = r->nfull = r->nskipped = 0;
 			sb_reset(&r->rowbuf);
 			r->at_row_start = 1;
