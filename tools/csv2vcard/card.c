@@ -98,12 +98,11 @@ nth(const char *s, size_t n, int multi, int i, const char **p, size_t *pn)
 {
 	const char *end = s + n, *sep;
 
-	if (!multi) {		/* one value: itself, or nothing after it */
+	if (!multi) {		/* one value (trimmed already): itself */
 		if (i)
 			return 0;
 		*p = s;
 		*pn = n;
-		trim(p, pn);
 		return 1;
 	}
 	for (;;) {
