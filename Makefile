@@ -17,15 +17,15 @@ ETPAN_LIBS := $(shell $(PKG_CONFIG) --libs libetpan 2>/dev/null | sed 's/-specs=
 ICAL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libical 2>/dev/null)
 ICAL_LIBS := $(shell $(PKG_CONFIG) --libs libical 2>/dev/null || echo -lical)
 
-TOOLS = ldif2prov prov-apply imap-copy ics-split
+TOOLS = ldif2prov prov-apply imap-copy ics-split csv2vcard
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
 	common/foldermap.o common/fold.o common/sha256.o common/atomicfile.o
 IMAP = common/imapconn.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
-	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile
-MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1
+	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread
+MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1
 FILTERS = scripts/ics-prov
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
@@ -64,9 +64,19 @@ tools/ics-split.o: tools/ics-split.c common/*.h
 ics-split: tools/ics-split.o $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ics-split.o $(COMMON) $(ICAL_LIBS)
 
+# common/csvread needs libcsv, which only csv2vcard links (no pkg-config file)
+CSV2VCARD_OBJS = tools/csv2vcard.o tools/csv2vcard/columns.o tools/csv2vcard/card.o \
+	common/csvread.o
+$(CSV2VCARD_OBJS): tools/csv2vcard/csv2vcard.h common/*.h
+
+csv2vcard: $(CSV2VCARD_OBJS) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CSV2VCARD_OBJS) $(COMMON) -lcsv
+
 $(UNIT): tests/unit/tap.h $(COMMON)
 tests/unit/%: tests/unit/%.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(COMMON)
+tests/unit/csvread: tests/unit/csvread.c common/csvread.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< common/csvread.o $(COMMON) -lcsv
 
 tests/icscheck: tests/icscheck.c
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/icscheck.c $(ICAL_LIBS)
@@ -81,7 +91,10 @@ tests/bench/ldif-floor: tests/bench/ldif-floor.c
 tests/bench/ics-floor: tests/bench/ics-floor.c
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/ics-floor.c $(ICAL_LIBS)
 
-bench: bench-ldif2prov bench-prov-apply bench-ics-split
+tests/bench/csv-floor: tests/bench/csv-floor.c
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lcsv
+
+bench: bench-ldif2prov bench-prov-apply bench-ics-split bench-csv2vcard
 
 bench-ldif2prov: ldif2prov tests/bench/ldif-floor
 	scripts/bench-ldif2prov
@@ -91,6 +104,9 @@ bench-prov-apply: ldif2prov prov-apply
 
 bench-ics-split: ics-split tests/bench/ics-floor
 	scripts/bench-ics-split
+
+bench-csv2vcard: csv2vcard tests/bench/csv-floor
+	scripts/bench-csv2vcard
 
 demo: all
 	scripts/demo
@@ -104,6 +120,8 @@ install: all
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 
 clean:
-	rm -f $(TOOLS) tools/*.o common/*.o $(UNIT) tests/icscheck tests/bench/ldif-floor tests/bench/ics-floor
+	rm -f $(TOOLS) tools/*.o tools/*/*.o common/*.o $(UNIT) tests/icscheck \
+		tests/bench/ldif-floor tests/bench/ics-floor tests/bench/csv-floor
 
-.PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split demo install clean
+.PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split \
+	bench-csv2vcard demo install clean

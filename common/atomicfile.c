@@ -1,7 +1,9 @@
-/* atomicfile: tmp + fsync + rename (mblaze's and mbsync's order), so that a
- * reader, or a re-run after a crash or a full disk, never sees a torn file. */
+/* atomicfile: tmp + fsync + rename, the way mbsync and mblaze make files
+ * appear whole. Open files are kept on a list so that af_abort_all() can
+ * remove their temporary names from an exit handler. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,93 +12,142 @@
 #include "atomicfile.h"
 #include "diag.h"
 
+#define MAXOPEN 8
+
+static struct atomicfile *open_files[MAXOPEN];
+
+static void
+track(struct atomicfile *af, int on)
+{
+	int i;
+
+	for (i = 0; i < MAXOPEN; i++)
+		if (on ? open_files[i] == NULL : open_files[i] == af) {
+			open_files[i] = on ? af : NULL;
+			return;
+		}
+}
+
 static char *
-join(const char *dir, const char *a, const char *b)
+dir_of(const char *path)
 {
-	size_t n = strlen(dir) + strlen(a) + strlen(b) + 2;
-	char *p = xmalloc(n);
+	const char *sl = strrchr(path, '/');
 
-	snprintf(p, n, "%s/%s%s", dir, a, b);
-	return p;
+	if (!sl)
+		return xstrdup(".");
+	if (sl == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(sl - path));
 }
 
 int
-atomicfile_open(struct atomicfile *af, const char *dir, const char *name)
+af_open(struct atomicfile *af, const char *path)
 {
-	mode_t um = umask(0);
-	int fd, e;
+	const char *base = strrchr(path, '/');
+	char *dir = dir_of(path);
+	size_t n;
+	int fd;
 
-	umask(um);
-	memset(af, 0, sizeof *af);
-	af->path = join(dir, name, "");
-	af->tmp = join(dir, ".", name);
-	af->tmp = xrealloc(af->tmp, strlen(af->tmp) + 8);
-	strcat(af->tmp, ".XXXXXX");
-	if ((fd = mkstemp(af->tmp)) < 0)
-		goto fail;
-	if (fchmod(fd, 0666 & ~um) != 0 || !(af->fp = fdopen(fd, "w"))) {
-		e = errno;
-		close(fd);
-		unlink(af->tmp);
-		errno = e;
-		goto fail;
-	}
-	return 0;
-fail:
-	e = errno;
-	free(af->path);
-	free(af->tmp);
-	memset(af, 0, sizeof *af);
-	errno = e;
-	return -1;
-}
-
-int
-atomicfile_commit(struct atomicfile *af)
-{
-	int bad = fflush(af->fp) != 0 || ferror(af->fp) || fsync(fileno(af->fp)) != 0;
-	int e = errno;
-
-	if (fclose(af->fp) != 0 && !bad) {
-		bad = 1;
-		e = errno;
-	}
+	base = base ? base + 1 : path;
+	n = strlen(dir) + strlen(base) + 16;
+	af->tmp = xmalloc(n);
+	snprintf(af->tmp, n, "%s/.%s.XXXXXX", dir, base);
+	free(dir);
+	af->path = xstrdup(path);
 	af->fp = NULL;
-	if (!bad && rename(af->tmp, af->path) != 0) {
-		bad = 1;
-		e = errno;
+	if ((fd = mkstemp(af->tmp)) < 0 || (af->fp = fdopen(fd, "w")) == NULL) {
+		int e = errno;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(af->tmp);
+		}
+		free(af->tmp);
+		free(af->path);
+		af->tmp = af->path = NULL;
+		errno = e;
+		return -1;
 	}
-	if (bad)
-		unlink(af->tmp);
-	free(af->path);
+	/* mkstemp makes it 0600; a contacts file is as private as its source,
+	 * but the owner's umask decides, as for any other output */
+	{
+		mode_t um = umask(0);
+
+		umask(um);
+		fchmod(fd, 0666 & ~um);
+	}
+	track(af, 1);
+	return 0;
+}
+
+static void
+release(struct atomicfile *af)
+{
+	track(af, 0);
 	free(af->tmp);
-	memset(af, 0, sizeof *af);
-	errno = e;
-	return bad ? -1 : 0;
+	free(af->path);
+	af->tmp = af->path = NULL;
+	af->fp = NULL;
+}
+
+int
+af_commit(struct atomicfile *af)
+{
+	char *dir;
+	int e, dfd;
+
+	if (fflush(af->fp) != 0 || ferror(af->fp) || fsync(fileno(af->fp)) != 0) {
+		e = errno;
+		af_abort(af);
+		errno = e;
+		return -1;
+	}
+	if (fclose(af->fp) != 0 || rename(af->tmp, af->path) != 0) {
+		e = errno;
+		af->fp = NULL;
+		unlink(af->tmp);
+		release(af);
+		errno = e;
+		return -1;
+	}
+	/* the rename itself must reach the disk too */
+	dir = dir_of(af->path);
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	release(af);
+	return 0;
 }
 
 void
-atomicfile_abort(struct atomicfile *af)
+af_abort(struct atomicfile *af)
 {
+	if (!af->tmp)
+		return;
 	if (af->fp)
 		fclose(af->fp);
-	if (af->tmp)
-		unlink(af->tmp);
-	free(af->path);
-	free(af->tmp);
-	memset(af, 0, sizeof *af);
+	unlink(af->tmp);
+	release(af);
 }
 
-int
-atomicfile_sync_dir(const char *dir)
+void
+af_abort_all(void)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY), r, e;
+	int i;
 
-	if (fd < 0)
-		return -1;
-	r = fsync(fd);
-	e = errno;
-	close(fd);
-	errno = e;
-	return r;
+	for (i = 0; i < MAXOPEN; i++)
+		if (open_files[i])
+			af_abort(open_files[i]);
+}
+
+void
+af_unlink_all(void)
+{
+	int i;
+
+	for (i = 0; i < MAXOPEN; i++)
+		if (open_files[i] && open_files[i]->tmp)
+			unlink(open_files[i]->tmp);
 }

@@ -1,24 +1,29 @@
-/* atomicfile: a file that appears complete or not at all. It is written
- * under a temporary name in its directory, fsync'd, then renamed. */
+/* atomicfile: a file that appears whole or not at all. It is written under
+ * a hidden temporary name in its final directory, fsync'd, then renamed over
+ * the final name (and the directory fsync'd), so that a crash, a full disk
+ * or a kill leaves either the complete file or nothing under its name. */
 #ifndef ATOMICFILE_H
 #define ATOMICFILE_H
 
 #include <stdio.h>
 
 struct atomicfile {
-	FILE *fp;		/* write here between open and commit */
+	FILE *fp;		/* write here (checked writes: out_write) */
 	char *path;		/* the final name */
-	char *tmp;		/* ".NAME.XXXXXX" beside it */
+	char *tmp;		/* DIR/.NAME.XXXXXX while open */
 };
 
-/* Start dir/name (mode 0666 less the umask). -1 with errno on failure. */
-int atomicfile_open(struct atomicfile *af, const char *dir, const char *name);
-/* Flush, fsync, close, rename into place. -1 with errno on failure, the
- * temporary file then removed: nothing is left half-written. */
-int atomicfile_commit(struct atomicfile *af);
-/* Give up: remove the temporary file. */
-void atomicfile_abort(struct atomicfile *af);
-/* fsync a directory, so that renames into it survive a crash. */
-int atomicfile_sync_dir(const char *dir);
+/* Create the temporary file for path. Returns 0, or -1 with errno set. */
+int af_open(struct atomicfile *af, const char *path);
+/* Flush, fsync, close and rename to the final name. Returns 0, or -1 with
+ * errno set (the temporary file is then removed). */
+int af_commit(struct atomicfile *af);
+/* Close and remove the temporary file; the final name is left as it was. */
+void af_abort(struct atomicfile *af);
+/* Remove every temporary file still open: for an exit handler, so that a
+ * fatal error leaves nothing half-written behind. */
+void af_abort_all(void);
+/* Only unlink the temporary names: safe in a signal handler. */
+void af_unlink_all(void);
 
 #endif

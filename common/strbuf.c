@@ -7,8 +7,8 @@
 #include "diag.h"
 #include "strbuf.h"
 
-static void
-grow(struct strbuf *b, size_t need)
+void
+sb_grow(struct strbuf *b, size_t need)
 {
 	size_t cap = b->cap ? b->cap : 64;
 
@@ -18,24 +18,6 @@ grow(struct strbuf *b, size_t need)
 		cap *= 2;
 	b->s = xrealloc(b->s, cap);
 	b->cap = cap;
-}
-
-void
-sb_add(struct strbuf *b, const void *p, size_t n)
-{
-	grow(b, n);
-	if (n)
-		memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void
-sb_addc(struct strbuf *b, char c)
-{
-	grow(b, 1);
-	b->s[b->len++] = c;
-	b->s[b->len] = '\0';
 }
 
 void
@@ -55,19 +37,11 @@ sb_printf(struct strbuf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		die("sb_printf: bad format");
-	grow(b, (size_t)n);
+	sb_grow(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
-}
-
-void
-sb_reset(struct strbuf *b)
-{
-	b->len = 0;
-	if (b->s)
-		b->s[0] = '\0';
 }
 
 void

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1172,9 +1173,9 @@ piece_write(const struct strbuf *hdr, const char *base, unsigned no, size_t g0,
 	size_t g, z;
 	char *path;
 
-	sb_printf(&name, "%s-%03u.ics", base, no);
-	if (atomicfile_open(&af, opt.dir, name.s) != 0)
-		die("%s/%s:", opt.dir, name.s);
+	sb_printf(&name, "%s/%s-%03u.ics", opt.dir, base, no);
+	if (af_open(&af, name.s) != 0)
+		die("%s:", name.s);
 	setvbuf(af.fp, NULL, _IOFBF, 1 << 16);
 	fwrite(hdr->s, 1, hdr->len, af.fp);
 	for (z = 0; z < cal.nzones; z++)
@@ -1200,7 +1201,7 @@ piece_write(const struct strbuf *hdr, const char *base, unsigned no, size_t g0,
 		copy_range(af.fp, off, len);
 	fputs("END:VCALENDAR\r\n", af.fp);
 	path = xstrdup(af.path);
-	if (atomicfile_commit(&af) != 0)
+	if (af_commit(&af) != 0)
 		die("%s:", path);
 	out_puts(stdout, path);
 	out_write(stdout, opt.nul ? "" : "\n", 1);
@@ -1293,8 +1294,6 @@ cal_end(const char *prefix)
 	}
 	if (count)
 		piece_write(&hdr, base.s, ++no, start, cal.ngroups, mark);
-	if (no && atomicfile_sync_dir(opt.dir) != 0)
-		die("%s:", opt.dir);
 
 	/* forget the calendar; the spool is reused */
 	for (z = 0; z < cal.nzones; z++) {
@@ -1504,6 +1503,15 @@ number(const char *s, int sizes)
 	return v;
 }
 
+/* Interrupted: the piece being written is not complete, remove it. */
+static void
+on_signal(int sig)
+{
+	af_unlink_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1512,6 +1520,11 @@ main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	out_init();
+	/* a fatal error or a signal removes the piece being written */
+	atexit(af_abort_all);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	while ((c = getopt(argc, argv, "0d:n:p:s:")) != -1) {
 		switch (c) {
 		case '0':

@@ -1,77 +1,97 @@
-/* Unit test of common/atomicfile: a file is complete under its name or
- * absent, and no temporary file is left behind. */
+/* Unit test of common/atomicfile: the final name holds nothing until the
+ * commit, then everything; an abort (or a fatal exit) leaves no trace. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../common/atomicfile.h"
+#include "../../common/diag.h"
 #include "tap.h"
 
+static char dir[] = "/tmp/atomicfile-test.XXXXXX";
+
 static int
-entries(const char *dir)
+entries(void)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int n = 0;
 
-	while (d && (e = readdir(d)))
+	while ((e = readdir(d)) != NULL)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			n++;
-	if (d)
-		closedir(d);
+	closedir(d);
 	return n;
 }
 
-static int
-content_is(const char *path, const char *want)
+static char *
+slurp(const char *path)
 {
-	char buf[256];
+	static char buf[256];
 	FILE *f = fopen(path, "r");
 	size_t n;
 
 	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof buf, f);
+		return NULL;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
 	fclose(f);
-	return n == strlen(want) && memcmp(buf, want, n) == 0;
+	return buf;
 }
 
 int
 main(void)
 {
-	char dir[] = "/tmp/atomicfile-test.XXXXXX", path[256], missing[300];
 	struct atomicfile af;
-	struct stat st;
-	mode_t um = umask(022);
+	char path[128], *s;
+	pid_t pid;
+	int st;
 
-	umask(um);
 	if (!mkdtemp(dir))
 		return 2;
-	snprintf(path, sizeof path, "%s/a.ics", dir);
+	snprintf(path, sizeof path, "%s/a.vcf", dir);
 
-	ok(atomicfile_open(&af, dir, "a.ics") == 0, "open in a directory");
-	fputs("partial", af.fp);
+	ok(af_open(&af, path) == 0, "open");
+	fputs("BEGIN:VCARD\r\n", af.fp);
 	fflush(af.fp);
-	ok(stat(path, &st) != 0, "before commit the name does not exist");
-	ok(atomicfile_commit(&af) == 0 && content_is(path, "partial"), "commit puts it in place");
-	ok(entries(dir) == 1, "no temporary file is left");
-	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == (0666 & ~um), "mode 0666 less the umask");
+	ok(access(path, F_OK) != 0, "before the commit the final name does not exist");
+	ok(entries() == 1, "... only the hidden temporary file does");
+	ok(af_commit(&af) == 0, "commit");
+	s = slurp(path);
+	ok(s && strcmp(s, "BEGIN:VCARD\r\n") == 0, "after the commit the file is whole");
+	ok(entries() == 1, "... and the temporary name is gone");
 
-	ok(atomicfile_open(&af, dir, "a.ics") == 0, "open again over an existing file");
-	fputs("new", af.fp);
-	ok(content_is(path, "partial"), "the old file stays whole while the new one is written");
-	atomicfile_abort(&af);
-	ok(content_is(path, "partial") && entries(dir) == 1, "abort keeps the old file, removes the temporary one");
+	ok(af_open(&af, path) == 0, "open over an existing file");
+	fputs("something else", af.fp);
+	af_abort(&af);
+	s = slurp(path);
+	ok(s && strcmp(s, "BEGIN:VCARD\r\n") == 0, "an abort leaves the old file as it was");
+	ok(entries() == 1, "... and no temporary file");
 
-	ok(atomicfile_open(&af, dir, "a.ics") == 0, "open a third time");
-	fputs("replaced", af.fp);
-	ok(atomicfile_commit(&af) == 0 && content_is(path, "replaced"), "commit replaces the old file whole");
-	ok(atomicfile_sync_dir(dir) == 0, "the directory can be synced");
+	/* a fatal error: the exit handler removes the half-written file */
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		static struct atomicfile cf;
+		char p2[128];
 
-	snprintf(missing, sizeof missing, "%s/no/such", dir);
-	ok(atomicfile_open(&af, missing, "a.ics") == -1 && af.fp == NULL, "a missing directory fails");
+		snprintf(p2, sizeof p2, "%s/b.vcf", dir);
+		atexit(af_abort_all);
+		if (af_open(&cf, p2) != 0)
+			_exit(3);
+		fputs("half", cf.fp);
+		fflush(cf.fp);
+		exit(2);
+	}
+	waitpid(pid, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 2, "a child dies with exit 2");
+	ok(entries() == 1, "... leaving neither b.vcf nor its temporary file");
 
+	snprintf(path, sizeof path, "%s/no/such/dir/c.vcf", dir);
+	ok(af_open(&af, path) == -1, "open in a missing directory fails");
+
+	snprintf(path, sizeof path, "%s/a.vcf", dir);
 	unlink(path);
 	rmdir(dir);
 	return tap_done();

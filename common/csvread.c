@@ -1,0 +1,556 @@
+/* csvread: encoding and delimiter recognition, iconv, libcsv, and the
+ * bookkeeping of physical line numbers.
+ *
+ * libcsv is fed one physical line at a time, so that when it reports the end
+ * of a row we know which line we are on, and when a row begins we know the
+ * line it begins on. Recognition looks at the first 64 KiB: a BOM decides;
+ * else bytes that are not UTF-8 there mean windows-1252 (what Outlook writes
+ * in western locales); else UTF-8. Because an export can be pure ASCII for
+ * its first thousand rows and then carry one windows-1252 accent, a field
+ * that is not valid UTF-8 in a file read as UTF-8 is converted from
+ * windows-1252 on its own. */
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "csvread.h"
+#include "diag.h"
+#include "strbuf.h"
+
+#define CHUNK 65536
+
+struct reader {
+	const char *name;
+	const struct csvread_opts *opts;
+	struct csvinfo info;
+	csvrow_fn fn;
+	void *ctx;
+	unsigned long *nerr;
+
+	int fd;
+	iconv_t cd;		/* whole-stream conversion, or (iconv_t)-1 */
+	int unit;		/* bytes skipped on an invalid sequence */
+	int single_byte;	/* ASCII-compatible, one byte a character */
+	char sb_map[128][4];	/* ... and what 0x80-0xFF are in UTF-8 */
+	unsigned char sb_len[128];
+	char pend[8];		/* an incomplete sequence left by a chunk */
+	size_t npend;
+	int bad_reported;
+	iconv_t cd1252;		/* per-field fallback in UTF-8 mode */
+
+	struct csv_parser p;
+	int delim;
+	unsigned long line;	/* the physical line being fed */
+	int at_row_start;
+	unsigned long row_line;
+	size_t row_bytes;
+
+	struct strbuf rowbuf;	/* the fields of the row, each NUL-ended */
+	size_t *off, *len, nf, capf;
+	size_t *full, nfull;	/* the fields that are not empty */
+	size_t nskipped;	/* non-empty fields of skipped columns */
+	char **ptrs;
+	size_t capptrs, nptrs;
+	char *ptrs_base;	/* the rowbuf.s the pointers were set for */
+	size_t *prev_full, nprev_full;
+};
+
+static int
+valid_utf8(const unsigned char *s, size_t n, int partial_end)
+{
+	size_t i = 0, k, need;
+	unsigned c;
+
+	while (i < n) {
+		c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			need = 1;
+		else if (c >= 0xE0 && c <= 0xEF)
+			need = 2;
+		else if (c >= 0xF0 && c <= 0xF4)
+			need = 3;
+		else
+			return 0;
+		if (i + need >= n)
+			return partial_end;	/* cut by the end of the window */
+		for (k = 1; k <= need; k++)
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+		/* overlong forms and surrogates */
+		if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
+		    (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+static size_t convert_all(struct reader *, iconv_t, const char *, size_t, struct strbuf *, int);
+
+/* Bytes the encoding does not allow: U+FFFD, reported once per file with
+ * the line they are on (out holds the decoded text since r->line began). */
+static void
+bad_bytes(struct reader *r, struct strbuf *out)
+{
+	if (!r->bad_reported) {
+		unsigned long l = r->line;
+		size_t i;
+
+		for (i = 0; i < out->len; i++)
+			l += out->s[i] == '\n';
+		warn_at(r->name, l, "bytes that are not %s; replaced by U+FFFD",
+		    r->info.encoding);
+		(*r->nerr)++;
+		r->bad_reported = 1;
+	}
+	sb_add(out, "\xef\xbf\xbd", 3);
+}
+
+/* A single-byte code page: iconv says once what each of the bytes 0x80-0xFF
+ * is in UTF-8, and a table applies it; iconv's own per-call cost would
+ * otherwise be most of the run on an export full of accented names. */
+static void
+single_byte_table(struct reader *r, iconv_t cd)
+{
+	int b;
+
+	for (b = 0x80; b < 0x100; b++) {
+		char in = (char)b, *ip = &in, *op = r->sb_map[b - 0x80];
+		size_t il = 1, ol = 4;
+
+		iconv(cd, NULL, NULL, NULL, NULL);
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1)
+			r->sb_len[b - 0x80] = 0;	/* not in the code page */
+		else
+			r->sb_len[b - 0x80] = (unsigned char)(4 - ol);
+	}
+	iconv(cd, NULL, NULL, NULL, NULL);
+}
+
+/* Append s converted by cd to out; an invalid sequence becomes U+FFFD and
+ * is reported once per file. Returns the bytes left unconverted at the end
+ * (an incomplete sequence) when more input may follow. */
+static size_t
+convert(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf *out, int more)
+{
+	size_t i = 0, j;
+
+	if (!r->single_byte)
+		return convert_all(r, cd, s, n, out, more);
+	while (i < n) {
+		uint64_t w;
+
+		/* ASCII is itself: eight bytes a step while none has its
+		 * high bit set */
+		for (j = i; j + 8 <= n; j += 8) {
+			memcpy(&w, s + j, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+		}
+		for (; j < n && !((unsigned char)s[j] & 0x80); j++)
+			;
+		sb_add(out, s + i, j - i);
+		for (i = j; i < n && ((unsigned char)s[i] & 0x80); i++) {
+			int k = (unsigned char)s[i] - 0x80;
+
+			if (r->sb_len[k])
+				sb_add(out, r->sb_map[k], r->sb_len[k]);
+			else
+				bad_bytes(r, out);
+		}
+	}
+	return 0;
+}
+
+static size_t
+convert_all(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf *out, int more)
+{
+	char *in = (char *)s, *o;
+	size_t inleft = n, oleft, rc;
+
+	while (inleft > 0) {
+		if (out->cap - out->len < inleft * 3 + 16) {
+			size_t want = out->len + inleft * 3 + 16;
+
+			sb_add(out, "", 0);	/* make sure s exists */
+			if (out->cap < want + 1) {
+				out->s = xrealloc(out->s, want + 1);
+				out->cap = want + 1;
+			}
+		}
+		o = out->s + out->len;
+		oleft = out->cap - out->len - 1;
+		rc = iconv(cd, &in, &inleft, &o, &oleft);
+		out->len = (size_t)(o - out->s);
+		out->s[out->len] = '\0';
+		if (rc != (size_t)-1)
+			break;
+		if (errno == E2BIG)
+			continue;
+		if (errno == EINVAL && more)
+			return inleft;
+		/* EILSEQ, or a sequence cut by the end of the input */
+		bad_bytes(r, out);
+		{
+			size_t skip = inleft < (size_t)r->unit ? inleft : (size_t)r->unit;
+
+			in += skip;
+			inleft -= skip;
+		}
+	}
+	return 0;
+}
+
+static void field_add(struct reader *r, const char *s, size_t n) __attribute__((noinline));
+
+/* Called for every cell, most of them empty: an empty one costs a count.
+ * len[] is kept zero everywhere but at the fields that are not empty (and
+ * row_cb puts those back to zero), so nothing need be stored for it. */
+static void
+field_cb(void *s, size_t n, void *data)
+{
+	struct reader *r = data;
+
+	if (n == 0) {
+		r->nf++;
+		return;
+	}
+	field_add(r, s, n);
+}
+
+/* Room for fields 0..nf, the new ones empty. */
+static void
+field_room(struct reader *r, size_t nf)
+{
+	size_t old = r->capf;
+
+	if (nf < r->capf)
+		return;
+	while (r->capf <= nf)
+		r->capf = r->capf ? r->capf * 2 : 64;
+	r->off = xrealloc(r->off, r->capf * sizeof *r->off);
+	r->len = xrealloc(r->len, r->capf * sizeof *r->len);
+	r->full = xrealloc(r->full, r->capf * sizeof *r->full);
+	memset(r->len + old, 0, (r->capf - old) * sizeof *r->len);
+}
+
+static void
+field_add(struct reader *r, const char *s, size_t n)
+{
+	if (r->nf < r->info.nskip && r->info.skip[r->nf]) {
+		/* unwanted: it comes as empty, and is counted */
+		r->nskipped++;
+		r->nf++;
+		return;
+	}
+	field_room(r, r->nf);
+	if (!r->rowbuf.len)	/* the NUL that empty fields point at */
+		sb_addc(&r->rowbuf, '\0');
+	r->off[r->nf] = r->rowbuf.len;
+	if (r->cd == (iconv_t)-1 && !valid_utf8((const unsigned char *)s, n, 0)) {
+		if (r->cd1252 == (iconv_t)-1 &&
+		    (r->cd1252 = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
+			die("iconv: windows-1252:");
+		iconv(r->cd1252, NULL, NULL, NULL, NULL);
+		convert(r, r->cd1252, s, n, &r->rowbuf, 0);
+	} else
+		sb_add(&r->rowbuf, s, n);
+	r->len[r->nf] = r->rowbuf.len - r->off[r->nf];
+	sb_addc(&r->rowbuf, '\0');
+	r->full[r->nfull++] = r->nf;
+	r->nf++;
+}
+
+static void
+row_cb(int c, void *data)
+{
+	struct reader *r = data;
+	struct csvrow row;
+	size_t i;
+
+	(void)c;
+	if (!r->rowbuf.len)	/* the NUL that empty fields point at */
+		sb_addc(&r->rowbuf, '\0');
+	if (r->nf)
+		field_room(r, r->nf - 1);	/* a row may end in new empty fields */
+	/* Every empty field points at the buffer's first byte. Rows of one
+	 * export are alike: when the buffer has not moved, only the pointers
+	 * of the last row's full fields and this row's need setting. */
+	if (r->nf > r->nptrs || r->rowbuf.s != r->ptrs_base) {
+		if (r->nf > r->capptrs) {
+			r->capptrs = r->nf;
+			r->ptrs = xrealloc(r->ptrs, r->capptrs * sizeof *r->ptrs);
+			r->prev_full = xrealloc(r->prev_full, r->capptrs * sizeof *r->prev_full);
+		}
+		for (i = 0; i < r->nf; i++)
+			r->ptrs[i] = r->rowbuf.s;
+		r->nptrs = r->nf;
+		r->ptrs_base = r->rowbuf.s;
+	} else
+		for (i = 0; i < r->nprev_full; i++)
+			r->ptrs[r->prev_full[i]] = r->rowbuf.s;
+	for (i = 0; i < r->nfull; i++)
+		r->ptrs[r->full[i]] = r->rowbuf.s + r->off[r->full[i]];
+	if (r->nfull)
+		memcpy(r->prev_full, r->full, r->nfull * sizeof *r->full);
+	r->nprev_full = r->nfull;
+	row.n = r->nf;
+	row.f = r->ptrs;
+	row.len = r->len;
+	row.full = r->full;
+	row.nfull = r->nfull;
+	row.nskipped = r->nskipped;
+	row.line = r->row_line;
+	r->fn(&row, &r->info, r->ctx);
+	for (i = 0; i < r->nfull; i++)
+		r->len[r->full[i]] = 0;
+	r->nf = r->nfull = r->nskipped = 0;
+	sb_reset(&r->rowbuf);
+	r->at_row_start = 1;
+}
+
+static int
+space_cb(unsigned char c)
+{
+	return c == ' ';
+}
+
+static int
+blank(const char *s, size_t n, int delim)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\r' && s[i] != '\n' && (s[i] != '\t' || delim == '\t'))
+			return 0;
+	return 1;
+}
+
+/* Feed decoded bytes to libcsv a physical line at a time. */
+static void
+feed(struct reader *r, const char *s, size_t n)
+{
+	const char *nl;
+	size_t j, k, max = r->opts->max_row ? r->opts->max_row : 4u << 20;
+
+	while (n > 0) {
+		nl = memchr(s, '\n', n);
+		k = nl ? (size_t)(nl - s) + 1 : n;
+		if (r->at_row_start && !blank(s, k, r->delim)) {
+			r->row_line = r->line;
+			r->at_row_start = 0;
+			r->row_bytes = 0;
+		}
+		if (csv_parse(&r->p, s, k, field_cb, row_cb, r) != k)
+			die("%s: %s", r->name, csv_strerror(csv_error(&r->p)));
+		r->row_bytes += k;
+		if (!r->at_row_start && r->row_bytes > max) {
+			warn_at(r->name, r->row_line, "row runs on for more than %zu bytes "
+			    "(a quote never closed?); skipped up to line %lu", max, r->line);
+			(*r->nerr)++;
+			/* start afresh on the next line */
+			csv_free(&r->p);
+			if (csv_init(&r->p, 0) != 0)
+				die("out of memory");
+			csv_set_delim(&r->p, (unsigned char)r->delim);
+			if (r->delim == '\t')
+				csv_set_space_func(&r->p, space_cb);
+			for (j = 0; j < r->nfull; j++)
+				r->len[r->full[j]] = 0;
+			r->nf = r->nfull = r->nskipped = 0;
+			sb_reset(&r->rowbuf);
+			r->at_row_start = 1;
+		}
+		if (nl)
+			r->line++;
+		s += k;
+		n -= k;
+	}
+}
+
+/* The delimiter that occurs most often outside quotes on the first line. */
+static int
+guess_delim(const char *s, size_t n)
+{
+	size_t i, comma = 0, semi = 0, tab = 0;
+	int q = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			q = !q;
+		else if (!q && s[i] == '\n')
+			break;
+		else if (!q && s[i] == ',')
+			comma++;
+		else if (!q && s[i] == ';')
+			semi++;
+		else if (!q && s[i] == '\t')
+			tab++;
+	}
+	if (tab > comma && tab > semi)
+		return '\t';
+	if (semi > comma)
+		return ';';
+	return ',';
+}
+
+static ssize_t
+fill(int fd, char *buf, size_t cap)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < cap) {
+		n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int
+csvread(const char *path, const char *name, const struct csvread_opts *opts,
+    csvrow_fn fn, void *ctx, unsigned long *nerr)
+{
+	struct reader r = { 0 };
+	static char buf[CHUNK];	/* one reader at a time */
+	struct strbuf dec = { 0 };
+	const char *from = NULL;
+	size_t skip = 0, left;
+	ssize_t n;
+	int e, rc = 0, more;
+
+	r.name = name;
+	r.opts = opts;
+	r.fn = fn;
+	r.ctx = ctx;
+	r.nerr = nerr;
+	r.cd = r.cd1252 = (iconv_t)-1;
+	r.unit = 1;
+	r.line = 1;
+	r.at_row_start = 1;
+	if (!path || strcmp(path, "-") == 0)
+		r.fd = 0;
+	else if ((r.fd = open(path, O_RDONLY)) < 0)
+		return -1;
+
+	if ((n = fill(r.fd, buf, CHUNK)) < 0)
+		goto fail;
+	const unsigned char *u = (const unsigned char *)buf;
+
+	if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+		skip = 3, r.info.encoding = "UTF-8";
+	else if (n >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+		skip = 2, from = "UTF-16LE";
+	else if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+		skip = 2, from = "UTF-16BE";
+	if (opts->encoding) {
+		/* a named encoding wins, but its BOM is still not data */
+		from = opts->encoding;
+		if (!((skip == 3 && strcasecmp(from, "UTF-8") == 0) ||
+		    (skip == 2 && strncasecmp(from, "UTF-16", 6) == 0)))
+			skip = 0;
+		if (strcasecmp(from, "UTF-16") == 0 && skip == 2)
+			from = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+	} else if (!from && !skip) {
+		if (!valid_utf8(u, (size_t)n, n == CHUNK))
+			from = "WINDOWS-1252";
+		else
+			r.info.encoding = "UTF-8";
+	}
+	if (from) {
+		if ((r.cd = iconv_open("UTF-8", from)) == (iconv_t)-1) {
+			if (errno == EINVAL)
+				die("%s: unknown encoding (see iconv -l)", from);
+			die("iconv_open %s:", from);
+		}
+		r.info.encoding = from;
+		if (strncasecmp(from, "UTF-16", 6) == 0)
+			r.unit = 2;
+		r.single_byte = strncasecmp(from, "WINDOWS-125", 11) == 0 ||
+		    strncasecmp(from, "CP125", 5) == 0 || strncasecmp(from, "ISO-8859-", 9) == 0 ||
+		    strncasecmp(from, "ISO8859-", 8) == 0 || strncasecmp(from, "LATIN", 5) == 0;
+		if (r.single_byte)
+			single_byte_table(&r, r.cd);
+	}
+
+	/* decode the first chunk to find the delimiter on the first line */
+	more = n == CHUNK;
+	if (r.cd != (iconv_t)-1) {
+		left = convert(&r, r.cd, buf + skip, (size_t)n - skip, &dec, more);
+		memcpy(r.pend, buf + (size_t)n - left, left);
+		r.npend = left;
+	} else
+		sb_add(&dec, buf + skip, (size_t)n - skip);
+	r.delim = opts->delim ? opts->delim : guess_delim(dec.s ? dec.s : "", dec.len);
+	r.info.delim = r.delim;
+	if (csv_init(&r.p, 0) != 0)
+		die("out of memory");
+	csv_set_delim(&r.p, (unsigned char)r.delim);
+	if (r.delim == '\t')	/* else libcsv's own test (space, TAB) is right */
+		csv_set_space_func(&r.p, space_cb);
+	feed(&r, dec.s ? dec.s : "", dec.len);
+
+	while (more) {
+		size_t off = r.npend;
+
+		memcpy(buf, r.pend, r.npend);
+		if ((n = fill(r.fd, buf + off, CHUNK - off)) < 0)
+			goto fail;
+		more = (size_t)n == CHUNK - off;
+		if (r.cd != (iconv_t)-1) {
+			sb_reset(&dec);
+			left = convert(&r, r.cd, buf, off + (size_t)n, &dec, more);
+			memcpy(r.pend, buf + off + (size_t)n - left, left);
+			r.npend = left;
+			feed(&r, dec.s, dec.len);
+		} else
+			feed(&r, buf, (size_t)n);
+	}
+	/* libcsv only calls an open quote at the end an error in its strict
+	 * mode, which also refuses the stray quotes real exports hold
+	 * ("Bob "the builder""); its state is public in csv.h, so look:
+	 * a quoted field begun (pstate 2) and not closed */
+	if (r.p.quoted && r.p.pstate == 2) {
+		warn_at(name, r.row_line, "quoted field not closed at the end of the input; row skipped");
+		(*nerr)++;
+	} else
+		csv_fini(&r.p, field_cb, row_cb, &r);
+	goto done;
+fail:
+	rc = -1;
+done:
+	e = errno;
+	csv_free(&r.p);
+	if (r.cd != (iconv_t)-1)
+		iconv_close(r.cd);
+	if (r.cd1252 != (iconv_t)-1)
+		iconv_close(r.cd1252);
+	if (r.fd > 0)
+		close(r.fd);
+	sb_free(&dec);
+	sb_free(&r.rowbuf);
+	free(r.off);
+	free(r.len);
+	free(r.full);
+	free(r.ptrs);
+	free(r.prev_full);
+	errno = e;
+	return rc;
+}
