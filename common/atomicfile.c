@@ -3,6 +3,7 @@
  * remove their temporary names from an exit handler. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,4 +151,21 @@ af_unlink_all(void)
 	for (i = 0; i < MAXOPEN; i++)
 		if (open_files[i] && open_files[i]->tmp)
 			unlink(open_files[i]->tmp);
+}
+
+static void
+on_signal(int sig)
+{
+	af_unlink_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+af_cleanup_at_exit(void)
+{
+	atexit(af_abort_all);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 }

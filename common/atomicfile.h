@@ -25,5 +25,8 @@ void af_abort(struct atomicfile *af);
 void af_abort_all(void);
 /* Only unlink the temporary names: safe in a signal handler. */
 void af_unlink_all(void);
+/* At exit (a fatal error) and on SIGINT, SIGTERM and SIGHUP, remove the
+ * temporary files still open; call once at start. */
+void af_cleanup_at_exit(void);
 
 #endif

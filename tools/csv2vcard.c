@@ -267,15 +267,6 @@ read_file(const char *path)
 	sb_free(&st.why);
 }
 
-/* Interrupted: the piece being written is not complete, remove it. */
-static void
-on_signal(int sig)
-{
-	af_unlink_all();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 static unsigned long long
 parse_size(const char *s)
 {
@@ -334,10 +325,8 @@ main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	out_init();
-	atexit(af_abort_all);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	/* a fatal error or a signal removes the piece being written */
+	af_cleanup_at_exit();
 	while ((c = getopt(argc, argv, "4D:d:e:F:g:m:s:")) != -1) {
 		switch (c) {
 		case '4':

@@ -1503,15 +1503,6 @@ number(const char *s, int sizes)
 	return v;
 }
 
-/* Interrupted: the piece being written is not complete, remove it. */
-static void
-on_signal(int sig)
-{
-	af_unlink_all();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1521,10 +1512,7 @@ main(int argc, char **argv)
 	diag_init(argv[0]);
 	out_init();
 	/* a fatal error or a signal removes the piece being written */
-	atexit(af_abort_all);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	af_cleanup_at_exit();
 	while ((c = getopt(argc, argv, "0d:n:p:s:")) != -1) {
 		switch (c) {
 		case '0':
