@@ -18,7 +18,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
