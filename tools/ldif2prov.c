@@ -340,63 +340,77 @@ enum { SP_COS, SP_DOMAIN, SP_ACCOUNT, SP_COSREF, SP_ALIAS, SP_LIST, SP_CHILD, SP
 	SP_GROUP, SP_LOGIN, NSPOOL };
 static FILE *spool[NSPOOL];
 
-/* A spool record: a kind byte, a field count, then each field as a 32-bit
- * length and its bytes. Kinds: 'L' a finished line; 'S' an account's COS
- * (address, COS id, domain); 'A' an alias (alias, target: "=ADDRESS" or
- * "#ZIMBRAID", file, line); 'M'/'G' a member of a list / of a group without
- * address (list address or group DN, member: "=ADDRESS", "dn:DN" or
- * "uid:UID", file, line); 'C' a child entry's command (owner address, verb,
- * name, quoted rest, file, line). */
+/* A spool record: a header (kind, field count, the position it came from,
+ * the length of what follows), then the fields, each ended by a NUL. It
+ * goes out in one write and comes back in two reads. Kinds: 'L' a finished
+ * line; 'S' an account's COS (address, COS id, domain); 'A' an alias
+ * (alias, target: "=ADDRESS" or "#ZIMBRAID"); 'M'/'G' a member of a list /
+ * of a group without address (list address or group DN, member:
+ * "=ADDRESS", "dn:DN" or "uid:UID"); 'C' a child entry's command (owner
+ * address, verb, name, quoted rest). */
+struct sphdr {
+	char kind;
+	unsigned char nf;
+	uint32_t len;
+	struct pos pos;
+};
+
 static void
-spool_put(int sp, char kind, int nf, ...)
+spool_put(int sp, char kind, struct pos p, int nf, ...)
 {
+	static struct strbuf b;
+	struct sphdr h;
 	va_list ap;
-	unsigned char hdr[2] = { (unsigned char)kind, (unsigned char)nf };
 	int i;
 
-	out_write(spool[sp], hdr, 2);
+	memset(&h, 0, sizeof h);	/* no stray bytes from the padding */
+	h.kind = kind;
+	h.nf = (unsigned char)nf;
+	h.pos = p;
+	sb_reset(&b);
+	sb_add(&b, &h, sizeof h);
 	va_start(ap, nf);
 	for (i = 0; i < nf; i++) {
 		const char *s = va_arg(ap, const char *);
-		uint32_t n = (uint32_t)strlen(s);
 
-		out_write(spool[sp], &n, sizeof n);
-		out_write(spool[sp], s, n);
+		sb_add(&b, s, strlen(s) + 1);
 	}
 	va_end(ap);
+	h.len = (uint32_t)(b.len - sizeof h);
+	memcpy(b.s, &h, sizeof h);
+	out_write(spool[sp], b.s, b.len);
 }
 
 struct sprec {
 	char kind;
 	int nf;
+	struct pos pos;
 	char *f[8];
-	struct strbuf b[8];
+	struct strbuf b;
 };
 
 static int
 spool_get(FILE *f, struct sprec *r)
 {
-	unsigned char hdr[2];
+	struct sphdr h;
+	char *s;
 	int i;
 
-	if (fread(hdr, 1, 2, f) != 2)
+	if (fread(&h, sizeof h, 1, f) != 1)
 		return 0;
-	r->kind = (char)hdr[0];
-	r->nf = hdr[1];
-	for (i = 0; i < r->nf && i < 8; i++) {
-		uint32_t n;
-
-		if (fread(&n, sizeof n, 1, f) != 1)
-			die("spool: short read");
-		if (r->b[i].cap < n + 1) {
-			r->b[i].cap = n + 64;
-			r->b[i].s = xrealloc(r->b[i].s, r->b[i].cap);
-		}
-		if (n && fread(r->b[i].s, 1, n, f) != n)
-			die("spool: short read");
-		r->b[i].s[n] = '\0';
-		r->b[i].len = n;
-		r->f[i] = r->b[i].s;
+	if (r->b.cap < (size_t)h.len + 1) {
+		r->b.cap = (size_t)h.len + 256;
+		r->b.s = xrealloc(r->b.s, r->b.cap);
+	}
+	if (h.len && fread(r->b.s, 1, h.len, f) != h.len)
+		die("spool: short read");
+	r->b.s[h.len] = '\0';
+	r->kind = h.kind;
+	r->nf = h.nf;
+	r->pos = h.pos;
+	for (i = 0, s = r->b.s; i < r->nf && i < 8; i++) {
+		r->f[i] = s;
+		s += strlen(s) + 1;
 	}
 	return 1;
 }
@@ -404,10 +418,10 @@ spool_get(FILE *f, struct sprec *r)
 static void
 spool_line(int sp, struct strbuf *line)
 {
+	sb_addc(line, '\n');
 	out_write(spool[sp], line->s, line->len);
-	out_write(spool[sp], "\n", 1);
+	line->s[--line->len] = '\0';
 }
-
 
 static void
 rewind_spool(int sp)
@@ -423,29 +437,6 @@ emit_text(int sp)
 {
 	rewind_spool(sp);
 	out_copy(stdout, spool[sp], "temporary file");
-}
-
-static char *
-posstr(struct pos p, char *buf, size_t n, int which)
-{
-	unsigned long v = which == 0 ? p.file : p.line;
-	char *q = buf + n - 1;
-
-	*q = '\0';
-	do
-		*--q = (char)('0' + v % 10);
-	while ((v /= 10) && q > buf);
-	return q;
-}
-
-static struct pos
-strpos(const char *file, const char *line)
-{
-	struct pos p;
-
-	p.file = (unsigned)strtoul(file, NULL, 10);
-	p.line = strtoul(line, NULL, 10);
-	return p;
 }
 
 /* ---- addresses ---------------------------------------------------------- */
@@ -881,25 +872,21 @@ skip_entry(const struct rec *r, const char *addr, const char *why)
 static void
 add_alias(const struct rec *r, const struct av *a, const char *target_ref)
 {
-	char *al = addr_norm(a->val), fb[16], lb[16];
+	char *al = addr_norm(a->val);
 	struct pos p = { r->pos.file, a->line };
 
 	if (!al) {
 		err_at(p, "alias \"%s\" is not a mail address; not carried", a->val);
 		return;
 	}
-	spool_put(SP_ALIAS, 'A', 4, al, target_ref, posstr(p, fb, sizeof fb, 0),
-	    posstr(p, lb, sizeof lb, 1));
+	spool_put(SP_ALIAS, 'A', p, 2, al, target_ref);
 	free(al);
 }
 
 static void
 add_member(int sp, const char *list, const char *ref, struct pos p)
 {
-	char fb[16], lb[16];
-
-	spool_put(sp, sp == SP_GROUP ? 'G' : 'M', 4, list, ref, posstr(p, fb, sizeof fb, 0),
-	    posstr(p, lb, sizeof lb, 1));
+	spool_put(sp, sp == SP_GROUP ? 'G' : 'M', p, 2, list, ref);
 }
 
 /* Is the entry a system account that a migration must not copy
@@ -1255,7 +1242,7 @@ do_account(const struct rec *r, int zimbra, int resource)
 	if (zimbra) {
 		const char *cos = firstval(r, "zimbraCOSId");
 
-		spool_put(SP_COSREF, 'S', 3, dst, cos ? cos : "", domain_of(addr));
+		spool_put(SP_COSREF, 'S', r->pos, 3, dst, cos ? cos : "", domain_of(addr));
 		if (firstval(r, "zimbraPrefDefaultSignatureId") ||
 		    firstval(r, "zimbraPrefForwardReplySignatureId")) {
 			struct strbuf ma = { 0 };
@@ -1266,7 +1253,7 @@ do_account(const struct rec *r, int zimbra, int resource)
 				if (attr_is(&r->av[i], "zimbraPrefDefaultSignatureId") ||
 				    attr_is(&r->av[i], "zimbraPrefForwardReplySignatureId"))
 					add_attr(&ma, r->av[i].type, &r->av[i], r->pos);
-			spool_put(SP_CHILD, 'L', 1, ma.s);
+			spool_put(SP_CHILD, 'L', r->pos, 1, ma.s);
 			sb_free(&ma);
 		}
 	}
@@ -1469,7 +1456,7 @@ do_child(const struct rec *r, const char *verb, const char *name_attr)
 {
 	struct strbuf rest = { 0 };
 	const char *name = firstval(r, name_attr);
-	char *owner = owner_address(r->dn), fb[16], lb[16];
+	char *owner = owner_address(r->dn);
 	size_t i;
 
 	if (!name || !owner) {
@@ -1488,8 +1475,7 @@ do_child(const struct rec *r, const char *verb, const char *name_attr)
 			continue;
 		add_attr(&rest, a->type, a, r->pos);
 	}
-	spool_put(SP_CHILD, 'C', 6, owner, verb, name, rest.s ? rest.s : "",
-	    posstr(r->pos, fb, sizeof fb, 0), posstr(r->pos, lb, sizeof lb, 1));
+	spool_put(SP_CHILD, 'C', r->pos, 4, owner, verb, name, rest.s ? rest.s : "");
 	free(owner);
 	sb_free(&rest);
 }
@@ -1799,7 +1785,7 @@ resolve_aliases(FILE *acct_aliases, FILE *list_aliases, struct sprec *rec)
 	rewind_spool(SP_ALIAS);
 	while (spool_get(spool[SP_ALIAS], rec)) {
 		const char *al = rec->f[0], *ref = rec->f[1];
-		struct pos p = strpos(rec->f[2], rec->f[3]);
+		struct pos p = rec->pos;
 		struct ival *t, *own, *l;
 		struct strbuf line = { 0 };
 		char *dal, *dt;
@@ -1905,7 +1891,7 @@ emit_children(struct sprec *rec)
 		o = idx_get("a:", rec->f[0]);
 		if (!o || (o->kind != K_ACCOUNT && o->kind != K_RESOURCE)) {
 			if (!o || o->kind != K_SKIPPED)
-				err_at(strpos(rec->f[4], rec->f[5]), "%s %s: its account (%s) is "
+				err_at(rec->pos, "%s %s: its account (%s) is "
 				    "not in the export; not carried", rec->f[1], rec->f[2], rec->f[0]);
 			continue;
 		}
@@ -1950,7 +1936,7 @@ load_groups(struct sprec *rec)
 			m->pos = xrealloc(m->pos, m->cap * sizeof *m->pos);
 		}
 		m->ref[m->n] = xstrdup(rec->f[1]);
-		m->pos[m->n++] = strpos(rec->f[2], rec->f[3]);
+		m->pos[m->n++] = rec->pos;
 	}
 }
 
@@ -2057,7 +2043,7 @@ emit_members(struct sprec *rec)
 			cur = xstrdup(rec->f[0]);
 			a.list = renamed(cur);
 		}
-		resolve_member(&a, rec->f[1], strpos(rec->f[2], rec->f[3]), 0);
+		resolve_member(&a, rec->f[1], rec->pos, 0);
 	}
 	adlm_flush(&a);
 	free(cur);
@@ -2072,7 +2058,6 @@ emit(void)
 	struct sprec rec = { 0 };
 	FILE *acct_aliases = tmp(), *list_aliases = tmp();
 	size_t i;
-	int k;
 
 	if (opt.account_list) {
 		emit_text(SP_LOGIN);
@@ -2104,8 +2089,7 @@ emit(void)
 	out_copy(stdout, list_aliases, "temporary file");
 	emit_members(&rec);
 out:
-	for (k = 0; k < 8; k++)
-		sb_free(&rec.b[k]);
+	sb_free(&rec.b);
 	fclose(acct_aliases);
 	fclose(list_aliases);
 }
