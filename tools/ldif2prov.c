@@ -113,9 +113,11 @@ struct aname {
 	unsigned flags;
 	const char *person_to;	/* the Carbonio name, for person_attrs */
 	unsigned classbit;	/* C_*, when the name is an object class's */
+	unsigned id;		/* 0, 1, 2... in order of first sight */
 };
 
 static struct strmap anames;
+static unsigned nanames;
 
 struct av {
 	const char *type;	/* attribute description, as written */
@@ -154,6 +156,15 @@ static const struct {
 	{ "inetLocalMailRecipient", C_PERSON }, { "mailRecipient", C_PERSON },
 };
 
+/* firsts[an->id] says where the first non-empty value of a name is, when
+ * its gen is the record's: the lookups by name (first(), is_true()...) cost
+ * one probe instead of a walk over all the values, and a new record forgets
+ * them all by bumping gen. */
+struct first {
+	unsigned gen;
+	unsigned i;
+};
+
 struct rec {
 	struct pos pos;		/* of the dn: line */
 	const char *dn;
@@ -162,6 +173,9 @@ struct rec {
 	size_t nav, cap;
 	char **freevals;
 	size_t nfree, freecap;
+	struct first *firsts;
+	size_t nfirsts;
+	unsigned gen;
 };
 
 static const struct aname *aname_of(const char *type);
@@ -193,11 +207,9 @@ static const struct av *
 first(const struct rec *r, const char *name)
 {
 	const struct aname *an = an_lit(name);
-	size_t i;
 
-	for (i = 0; i < r->nav; i++)
-		if (r->av[i].an == an && r->av[i].len)
-			return &r->av[i];
+	if (an->id < r->nfirsts && r->firsts[an->id].gen == r->gen)
+		return &r->av[r->firsts[an->id].i];
 	return NULL;
 }
 
@@ -708,6 +720,7 @@ aname_of(const char *type)
 	if (!isnew)
 		return e->val;
 	an = e->val = xcalloc(1, sizeof *an);
+	an->id = nanames++;
 #define PREFIX(p) (n >= sizeof p - 1 && memcmp(buf, p, sizeof p - 1) == 0)
 	if (PREFIX("zimbra"))
 		an->flags |= F_ZIMBRA;
@@ -1594,43 +1607,78 @@ rec_reset(struct rec *r)
 	r->nav = 0;
 	r->dn = NULL;
 	r->classes = 0;
+	if (++r->gen == 0) {	/* wrapped: old stamps could match again */
+		memset(r->firsts, 0, r->nfirsts * sizeof *r->firsts);
+		r->gen = 1;
+	}
 }
 
 /* A direct-mapped cache in front of aname_of(), keyed by the length and
- * three characters of the name as written and checked with strcmp: an export
+ * three characters of the name as written and checked with memcmp: an export
  * spells the same few dozen names the same way, so most lookups end here
- * without lower-casing and hashing. */
+ * without lower-casing and hashing. It also remembers whether the name has
+ * options ("cn;lang-de"). */
 static const struct aname *
-aname_cached(const char *type)
+aname_cached(const char *type, size_t n, int *tagged)
 {
-	static struct { char name[48]; const struct aname *an; } cache[1024];
-	size_t n = strlen(type), h;
+	static struct {
+		char name[48];
+		unsigned char len, tagged;
+		const struct aname *an;
+	} cache[1024];
+	size_t h;
 
-	if (n == 0 || n >= sizeof cache[0].name)
+	if (n == 0 || n >= sizeof cache[0].name) {
+		*tagged = memchr(type, ';', n) != NULL;
 		return aname_of(type);
+	}
 	h = (n * 131 + (unsigned char)type[0] * 31 + (unsigned char)type[n / 2] * 7 +
 	    (unsigned char)type[n - 1]) & 1023;
-	if (cache[h].an && strcmp(cache[h].name, type) == 0)
+	if (cache[h].len == n && cache[h].an && memcmp(cache[h].name, type, n) == 0) {
+		*tagged = cache[h].tagged;
 		return cache[h].an;
-	memcpy(cache[h].name, type, n + 1);
+	}
+	memcpy(cache[h].name, type, n);
+	cache[h].len = (unsigned char)n;
+	cache[h].tagged = *tagged = memchr(type, ';', n) != NULL;
 	return cache[h].an = aname_of(type);
 }
 
 static void
-rec_add(struct rec *r, const char *type, const char *val, size_t len, unsigned long line)
+rec_add(struct rec *r, const struct berval *type, const char *val, size_t len,
+    unsigned long line)
 {
+	struct av *a;
+	int tagged;
+
 	if (r->nav == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
 		r->av = xrealloc(r->av, r->cap * sizeof *r->av);
 	}
-	r->av[r->nav].type = type;
-	r->av[r->nav].an = aname_cached(type);
-	r->av[r->nav].tagged = strchr(type, ';') != NULL;
-	r->av[r->nav].val = val;
-	r->av[r->nav].len = len;
-	r->av[r->nav].line = line;
-	if (r->av[r->nav].an == an_objectclass)
-		r->classes |= aname_cached(val)->classbit;
+	a = &r->av[r->nav];
+	a->type = type->bv_val;
+	a->an = aname_cached(type->bv_val, type->bv_len, &tagged);
+	a->tagged = tagged;
+	a->val = val;
+	a->len = len;
+	a->line = line;
+	if (a->an == an_objectclass)
+		r->classes |= aname_cached(val, len, &tagged)->classbit;
+	if (len) {
+		unsigned id = a->an->id;
+
+		if (id >= r->nfirsts) {
+			size_t n = r->nfirsts;
+
+			r->nfirsts = nanames + 64;
+			r->firsts = xrealloc(r->firsts, r->nfirsts * sizeof *r->firsts);
+			memset(r->firsts + n, 0, (r->nfirsts - n) * sizeof *r->firsts);
+		}
+		if (r->firsts[id].gen != r->gen) {
+			r->firsts[id].gen = r->gen;
+			r->firsts[id].i = (unsigned)r->nav;
+		}
+	}
 	r->nav++;
 }
 
@@ -1715,7 +1763,7 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 			}
 			continue;
 		}
-		rec_add(r, type.bv_val, val.bv_val, val.bv_len, phys);
+		rec_add(r, &type, val.bv_val, val.bv_len, phys);
 	}
 	if (!seen_dn)
 		return 0;	/* a "version: 1" record, or only comments */
@@ -1749,6 +1797,7 @@ read_file(const char *path, unsigned file)
 	rec_reset(&r);
 	free(r.av);
 	free(r.freevals);
+	free(r.firsts);
 	ber_memfree(buf);
 	if (lfp != &stdin_lfp)
 		ldif_close(lfp);
