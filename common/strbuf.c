@@ -21,6 +21,12 @@ grow(struct strbuf *b, size_t need)
 }
 
 void
+sb_reserve(struct strbuf *b, size_t n)
+{
+	grow(b, n);
+}
+
+void
 sb_add(struct strbuf *b, const void *p, size_t n)
 {
 	grow(b, n);

@@ -9,6 +9,9 @@ struct strbuf {
 	size_t len, cap;
 };
 
+/* Room for n more bytes and the NUL: b->s + b->len may then be written up
+ * to n bytes on, b->len set by hand. */
+void sb_reserve(struct strbuf *b, size_t n);
 void sb_add(struct strbuf *b, const void *p, size_t n);
 void sb_addc(struct strbuf *b, char c);
 void sb_adds(struct strbuf *b, const char *s);
