@@ -1,6 +1,6 @@
-/* strmap: open addressing with linear probing, FNV-1a hashing, keys copied
- * into an arena of large blocks so that 100,000 keys cost little more than
- * their bytes. */
+/* strmap: open addressing with linear probing, keys hashed eight bytes at a
+ * time and copied into an arena of large blocks so that 100,000 keys cost
+ * little more than their bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +14,26 @@ struct arena_blk {
 	char data[];
 };
 
+/* A word at a time (byte-at-a-time FNV-1a was most of a lookup's cost);
+ * the final mixing spreads every input bit over the low bits that pick the
+ * slot. */
 static uint64_t
 hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t i;
 
-	while (n--) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	return h;
+	for (w = 0, i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
 }
 
 char *
