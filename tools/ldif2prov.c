@@ -293,8 +293,8 @@ idx_get(const char *prefix, const char *key)
 
 /* The entry for prefix+key; a new one gets the value link when given (so
  * that an entry's address, DN and id share one value), else a fresh one. */
-static struct ival *
-idx_link(const char *prefix, const char *key, int *isnew, struct ival *link)
+static struct strmap_ent *
+idx_link_ent(const char *prefix, const char *key, int *isnew, struct ival *link)
 {
 	struct strmap_ent *e;
 	int fresh;
@@ -309,7 +309,13 @@ idx_link(const char *prefix, const char *key, int *isnew, struct ival *link)
 		e->val = link;
 	if (isnew)
 		*isnew = fresh;
-	return e->val;
+	return e;
+}
+
+static struct ival *
+idx_link(const char *prefix, const char *key, int *isnew, struct ival *link)
+{
+	return idx_link_ent(prefix, key, isnew, link)->val;
 }
 
 static struct ival *
@@ -331,17 +337,24 @@ static size_t ndomains_seen, domains_cap;
 static void
 want_domain(const char *domain)
 {
+	static const char *last;	/* accounts come domain by domain */
 	int isnew;
-	struct ival *v = idx_set("D:", domain, &isnew);
+	struct ival *v;
 
-	if (!isnew)
+	if (last && strcmp(last, domain) == 0)
 		return;
+	v = idx_set("D:", domain, &isnew);
+	if (!isnew) {
+		last = v->addr;
+		return;
+	}
 	v->addr = keep(domain);
 	if (ndomains_seen == domains_cap) {
 		domains_cap = domains_cap ? domains_cap * 2 : 64;
 		domains_seen = xrealloc(domains_seen, domains_cap * sizeof *domains_seen);
 	}
 	domains_seen[ndomains_seen++] = v->addr;
+	last = v->addr;
 }
 
 /* ---- spools: sections written during the pass, emitted at the end ------- */
@@ -479,35 +492,62 @@ valid_utf8(const char *s, size_t n)
 	return 1;
 }
 
+/* The bytes an address may hold: A_LOCAL in the local part (no blank,
+ * control or RFC 5322 special), A_DOMAIN in the domain (letters, digits,
+ * '-', '.', and UTF-8 for IDNs). A table: every address is checked. */
+enum { A_LOCAL = 1, A_DOMAIN = 2 };
+static unsigned char addr_bytes[256];
+
+static void
+addr_init(void)
+{
+	int c;
+
+	for (c = 1; c < 256; c++) {
+		if (c > ' ' && !strchr("\"(),:;<>[\\]", c))
+			addr_bytes[c] |= A_LOCAL;
+		if (isalnum(c) || c == '-' || c == '.' || c >= 0x80)
+			addr_bytes[c] |= A_DOMAIN;
+	}
+}
+
 /* Lower-case copy of s when it is one mail address (local@domain.tld), else
  * NULL. Leading and trailing blanks are forgiven. */
 static char *
 addr_norm(const char *s)
 {
-	const char *at, *p, *b, *e;
+	const unsigned char *at, *p, *b, *e;
 	char *r;
-	size_t i;
+	size_t i, n;
+	int dots = 0;
 
-	for (b = s; *b == ' ' || *b == '\t'; b++)
+	for (b = (const unsigned char *)s; *b == ' ' || *b == '\t'; b++)
 		;
-	for (e = b + strlen(b); e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
+	for (e = b + strlen((const char *)b); e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
 		;
 	at = memchr(b, '@', (size_t)(e - b));
-	if (!at || at == b || at + 1 >= e || memchr(at + 1, '@', (size_t)(e - at - 1)))
+	if (!at || at == b || at + 1 >= e || at[1] == '.' || e[-1] == '.')
 		return NULL;
 	for (p = b; p < at; p++)
-		if ((unsigned char)*p <= ' ' || strchr("\"(),:;<>[\\]", *p))
+		if (!(addr_bytes[*p] & A_LOCAL))
 			return NULL;
-	if (at[1] == '.' || e[-1] == '.' || !memchr(at + 1, '.', (size_t)(e - at - 1)))
-		return NULL;
-	for (p = at + 1; p < e; p++)
-		if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '.' || (unsigned char)*p >= 0x80))
+	/* a second '@' is no domain byte */
+	for (p = at + 1; p < e; p++) {
+		if (!(addr_bytes[*p] & A_DOMAIN))
 			return NULL;
-	if (strstr(at, ".."))
+		if (*p == '.') {
+			if (p[-1] == '.')
+				return NULL;
+			dots++;
+		}
+	}
+	if (!dots)
 		return NULL;
-	r = xstrndup(b, (size_t)(e - b));
-	for (i = 0; r[i]; i++)
-		r[i] = (char)tolower((unsigned char)r[i]);
+	n = (size_t)(e - b);
+	r = xmalloc(n + 1);
+	for (i = 0; i < n; i++)
+		r[i] = (char)(b[i] >= 'A' && b[i] <= 'Z' ? b[i] + ('a' - 'A') : b[i]);
+	r[n] = '\0';
 	return r;
 }
 
@@ -843,7 +883,8 @@ static int
 claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const char *zid)
 {
 	int isnew;
-	struct ival *v = idx_set("a:", addr, &isnew);
+	struct strmap_ent *e = idx_link_ent("a:", addr, &isnew, NULL);
+	struct ival *v = e->val;
 
 	if (!isnew && v->kind != K_SKIPPED && kind != K_SKIPPED) {
 		err_at(p, "%s: address already belongs to the entry at %s:%lu; entry skipped",
@@ -855,7 +896,7 @@ claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const c
 	v->kind = kind;
 	v->pos = p;
 	if (isnew)
-		v->addr = strmap_get(&idx, idxkey.s, idxkey.len)->key + 2;
+		v->addr = e->key + 2;
 	if (dnkey)
 		idx_link("d:", dnkey, NULL, v);
 	if (zid)
@@ -881,11 +922,11 @@ skip_entry(const struct rec *r, const char *addr, const char *why)
 	free(k);
 }
 
-/* An alias of an entry, checked at the end. */
+/* An alias of an entry, checked at the end: al is a->val normalised, NULL
+ * when it is not an address. */
 static void
-add_alias(const struct rec *r, const struct av *a, const char *target_ref)
+add_alias(const struct rec *r, const struct av *a, const char *al, const char *target_ref)
 {
-	char *al = addr_norm(a->val);
 	struct pos p = { r->pos.file, a->line };
 
 	if (!al) {
@@ -893,7 +934,6 @@ add_alias(const struct rec *r, const struct av *a, const char *target_ref)
 		return;
 	}
 	spool_put(SP_ALIAS, 'A', p, 2, al, target_ref);
-	free(al);
 }
 
 static void
@@ -1126,12 +1166,9 @@ collect_aliases(const struct rec *r, int zimbra, const char *primary, const char
 		    !attr_is(a, "mailLocalAddress"))
 			continue;
 		n = addr_norm(a->val);
-		if (n && strcmp(n, primary) == 0) {
-			free(n);
-			continue;
-		}
+		if (!n || strcmp(n, primary) != 0)
+			add_alias(r, a, n, target_ref);
 		free(n);
-		add_alias(r, a, target_ref);
 	}
 }
 
@@ -1414,8 +1451,11 @@ do_alias_entry(const struct rec *r)
 		free(d);
 		return;
 	}
-	sb_printf(&al, "%s@%s", uid, d);
-	sb_printf(&ref, "#%s", target);
+	sb_adds(&al, uid);
+	sb_addc(&al, '@');
+	sb_adds(&al, d);
+	sb_addc(&ref, '#');
+	sb_adds(&ref, target);
 	a.type = "uid";
 	a.val = al.s;
 	a.len = al.len;
@@ -1426,7 +1466,7 @@ do_alias_entry(const struct rec *r)
 		if (n && !domain_selected(n))
 			note_at(r->pos, "%s: domain not selected (-d); skipped", n);
 		else
-			add_alias(r, &a, ref.s);
+			add_alias(r, &a, n, ref.s);
 		free(n);
 	}
 	free(d);
@@ -2152,6 +2192,7 @@ main(int argc, char **argv)
 	diag_init(argv[0]);
 	out_init();
 	anames_init();
+	addr_init();
 	while ((c = getopt(argc, argv, "ad:l:Pr:sv")) != -1) {
 		switch (c) {
 		case 'a':
