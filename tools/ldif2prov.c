@@ -190,7 +190,10 @@ an_lit(const char *name)
 	static struct { const char *p; const struct aname *an; } memo[512];
 	size_t h = (size_t)(((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15ULL) >> 55);
 
-	if (memo[h].p != name) {
+	/* probing, never evicting: the code spells far fewer than 512 names */
+	while (memo[h].p && memo[h].p != name)
+		h = (h + 1) % (sizeof memo / sizeof memo[0]);
+	if (!memo[h].p) {
 		memo[h].p = name;
 		memo[h].an = aname_of(name);
 	}
@@ -470,8 +473,16 @@ static int
 valid_utf8(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 
 	while (p < e) {
+		uint64_t w;
+
+		/* eight ASCII bytes, none of them NUL, at a stroke */
+		if (e - p >= 8 && (memcpy(&w, p, 8), !(w & highs) && !((w - ones) & ~w & highs))) {
+			p += 8;
+			continue;
+		}
 		if (*p < 0x80) {
 			if (*p == 0)
 				return 0;
@@ -1781,6 +1792,10 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 		}
 		if (!val.bv_val)
 			val.bv_val = "", val.bv_len = 0;
+		/* libldap cuts blanks before the colon off with NULs, but
+		 * counts them in the length */
+		while (type.bv_len && type.bv_val[type.bv_len - 1] == '\0')
+			type.bv_len--;
 		if (!seen_dn) {
 			if (strcasecmp(type.bv_val, "version") == 0)
 				continue;
@@ -1793,9 +1808,9 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 			r->pos.line = phys;
 			continue;
 		}
-		if ((type.bv_val[0] | 0x20) == 'c' && strcasecmp(type.bv_val, "control") == 0)
+		if (type.bv_len == 7 && strcasecmp(type.bv_val, "control") == 0)
 			continue;
-		if ((type.bv_val[0] | 0x20) == 'c' && strcasecmp(type.bv_val, "changetype") == 0) {
+		if (type.bv_len == 10 && strcasecmp(type.bv_val, "changetype") == 0) {
 			if (strcasecmp(val.bv_val, "add") != 0) {
 				err_at(r->pos, "%s: changetype %s record not carried "
 				    "(only entries and add records are)", r->dn, val.bv_val);
