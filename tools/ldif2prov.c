@@ -1828,6 +1828,7 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 static void
 read_file(const char *path, unsigned file)
 {
+	static char inbuf[1 << 16];
 	LDIFFP stdin_lfp = { stdin, NULL }, *lfp;
 	unsigned long lineno = 0;
 	char *buf = NULL;
@@ -1840,7 +1841,8 @@ read_file(const char *path, unsigned file)
 		warnmsg("%s:", path);
 		input_failed = 1;
 		return;
-	}
+	} else	/* read in large blocks too (files only: stdin may be read twice) */
+		setvbuf(lfp->fp, inbuf, _IOFBF, sizeof inbuf);
 	while ((rc = ldif_read_record(lfp, &lineno, &buf, &buflen)) > 0) {
 		if (parse_record(&r, buf, lineno, feof(lfp->fp), file))
 			do_entry(&r);
@@ -1860,13 +1862,21 @@ read_file(const char *path, unsigned file)
 
 /* ---- the end: resolve references, write the stream in order ------------- */
 
+/* Spools are written and read back in large blocks: with stdio's 4 KB
+ * buffers they cost a system call every 4 KB. */
+enum { SPOOL_BUF = 1 << 16 };
+
 static FILE *
 tmp(void)
 {
+	static char bufs[NSPOOL + 2][SPOOL_BUF];	/* the spools, emit()'s two */
+	static size_t used;
 	FILE *f = tmpfile();
 
 	if (!f)
 		die("temporary file:");
+	if (used < sizeof bufs / sizeof bufs[0])
+		setvbuf(f, bufs[used++], _IOFBF, SPOOL_BUF);
 	return f;
 }
 
