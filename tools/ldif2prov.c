@@ -252,7 +252,9 @@ is_true(const struct rec *r, const char *name)
 
 /* ---- indexes ------------------------------------------------------------ */
 
-enum kind { K_NONE, K_ACCOUNT, K_RESOURCE, K_LIST, K_CONTACT, K_GROUP, K_SKIPPED };
+/* K_ALIAS: an address given out as an alias (at the end, once entries are
+ * all known); a look-up for an entry treats it as absent. */
+enum kind { K_NONE, K_ACCOUNT, K_RESOURCE, K_LIST, K_CONTACT, K_GROUP, K_SKIPPED, K_ALIAS };
 
 struct ival {
 	enum kind kind;
@@ -260,9 +262,10 @@ struct ival {
 	const char *addr;	/* address (d:, i:, u: keys), COS name (c:), COS id (m:) */
 };
 
-/* Keys: "a:ADDRESS" primary addresses; "d:DN" normalised DNs; "i:ID"
- * zimbraIds; "u:UID" posix uids; "c:ID" COS ids; "m:DOMAIN" domain default
- * COS ids; "D:DOMAIN" domains to create; "l:ALIAS" aliases given out. */
+/* Keys: "a:ADDRESS" primary addresses, and at the end the aliases given out
+ * (K_ALIAS); "d:DN" normalised DNs; "i:ID" zimbraIds; "u:UID" posix uids;
+ * "c:ID" COS ids; "m:DOMAIN" domain default COS ids; "D:DOMAIN" domains to
+ * create. */
 static struct strmap idx;
 
 /* The arena hands out unaligned bytes: index values get slabs of their own. */
@@ -584,23 +587,24 @@ domain_selected(const char *addr)
 }
 
 /* The address after the -r renames: "local@old" and "@old" (Zimbra's
- * catch-all form) become "local@new" and "@new". A malloc'd copy. */
-static char *
-renamed(const char *addr)
+ * catch-all form) become "local@new" and "@new", built in b; addr itself
+ * when no rename applies (most addresses: no copy). */
+static const char *
+renamed(const char *addr, struct strbuf *b)
 {
-	const char *at = strrchr(addr, '@');
+	const char *at;
 	size_t i;
 
-	if (at)
-		for (i = 0; i < opt.nrenames; i++)
-			if (strcasecmp(at + 1, opt.ren_from[i]) == 0) {
-				struct strbuf b = { 0 };
-
-				sb_add(&b, addr, (size_t)(at + 1 - addr));
-				sb_adds(&b, opt.ren_to[i]);
-				return b.s;
-			}
-	return xstrdup(addr);
+	if (!opt.nrenames || !(at = strrchr(addr, '@')))
+		return addr;
+	for (i = 0; i < opt.nrenames; i++)
+		if (strcasecmp(at + 1, opt.ren_from[i]) == 0) {
+			sb_reset(b);
+			sb_add(b, addr, (size_t)(at + 1 - addr));
+			sb_adds(b, opt.ren_to[i]);
+			return b->s;
+		}
+	return addr;
 }
 
 static const char *
@@ -822,7 +826,7 @@ anames_init(void)
 static void
 add_attr(struct strbuf *line, const char *name, const struct av *a, struct pos p)
 {
-	char *v;
+	static struct strbuf ren;
 
 	if (!valid_utf8(a->val, a->len)) {
 		struct pos ap = { p.file, a->line };
@@ -831,11 +835,9 @@ add_attr(struct strbuf *line, const char *name, const struct av *a, struct pos p
 		return;
 	}
 	prov_words(line, name);
-	if (a->an->flags & F_ADDRESS) {
-		v = renamed(a->val);
-		prov_words(line, v);
-		free(v);
-	} else
+	if (a->an->flags & F_ADDRESS)
+		prov_words(line, renamed(a->val, &ren));
+	else
 		prov_word(line, a->val, a->len);
 }
 
@@ -1188,7 +1190,9 @@ static void
 do_account(const struct rec *r, int zimbra, int resource)
 {
 	static struct strbuf line, extra;	/* reused: one record at a time */
-	char *addr = primary_address(r, zimbra), *dst, *k;
+	static struct strbuf ren;
+	char *addr = primary_address(r, zimbra), *k;
+	const char *dst;
 	const char *why, *zid = firstval(r, "zimbraId"), *status = NULL;
 	size_t i;
 
@@ -1219,7 +1223,7 @@ do_account(const struct rec *r, int zimbra, int resource)
 	free(k);
 	if (!zimbra && firstval(r, "uid"))
 		idx_link("u:", firstval(r, "uid"), NULL, idx_get("a:", addr));
-	dst = renamed(addr);
+	dst = renamed(addr, &ren);
 	want_domain(domain_of(dst));
 
 	if (opt.account_list) {
@@ -1326,7 +1330,6 @@ do_account(const struct rec *r, int zimbra, int resource)
 		sb_free(&ref);
 	}
 out:
-	free(dst);
 	free(addr);
 }
 
@@ -1337,7 +1340,9 @@ static void
 do_list(const struct rec *r, int zimbra)
 {
 	struct strbuf line = { 0 };
-	char *addr = primary_address(r, zimbra), *dst = NULL, *k = dn_key(r->dn);
+	static struct strbuf ren;
+	char *addr = primary_address(r, zimbra), *k = dn_key(r->dn);
+	const char *dst;
 	const char *zid = firstval(r, "zimbraId");
 	size_t i;
 	int sp = SP_MEMBER;
@@ -1362,7 +1367,7 @@ do_list(const struct rec *r, int zimbra)
 	} else if (!claim(addr, K_LIST, r->pos, k, zid))
 		goto out;
 	if (addr) {
-		dst = renamed(addr);
+		dst = renamed(addr, &ren);
 		want_domain(domain_of(dst));
 		if (!opt.account_list) {
 			prov_words(&line, "cdl");
@@ -1442,7 +1447,6 @@ do_list(const struct rec *r, int zimbra)
 out:
 	free(k);
 	free(addr);
-	free(dst);
 	sb_free(&line);
 }
 
@@ -1896,17 +1900,17 @@ emit_lines(FILE *f, struct sprec *rec)
 static void
 resolve_aliases(FILE *acct_aliases, FILE *list_aliases, struct sprec *rec)
 {
+	struct strbuf line = { 0 }, ren_alias = { 0 }, ren_target = { 0 };
+
 	rewind_spool(SP_ALIAS);
 	while (spool_get(spool[SP_ALIAS], rec)) {
-		const char *al = rec->f[0], *ref = rec->f[1];
+		const char *al = rec->f[0], *ref = rec->f[1], *dal, *dt;
 		struct pos p = rec->pos;
-		struct ival *t, *own, *l;
-		struct strbuf line = { 0 };
-		char *dal, *dt;
+		struct ival *t, *own;
 		int isnew;
 
 		t = idx_get(ref[0] == '=' ? "a:" : "i:", ref + 1);
-		if (!t || t->kind == K_NONE) {
+		if (!t || t->kind == K_NONE || t->kind == K_ALIAS) {
 			err_at(p, "alias %s: its target (zimbraId %s) is not in the export; "
 			    "not carried", al, ref + 1);
 			continue;
@@ -1919,36 +1923,39 @@ resolve_aliases(FILE *acct_aliases, FILE *list_aliases, struct sprec *rec)
 			note_at(p, "alias %s: domain not selected (-d); skipped", al);
 			continue;
 		}
-		own = idx_get("a:", al);
-		if (own && own->kind != K_NONE) {
+		/* one look-up says whether the address is an entry's own or
+		 * an alias already given out */
+		own = idx_set("a:", al, &isnew);
+		if (!isnew && own->kind == K_ALIAS) {
+			if (own->addr != t->addr)
+				err_at(p, "alias %s of %s is already an alias of %s (%s:%lu); "
+				    "not carried", al, t->addr, own->addr, fname(own->pos.file),
+				    own->pos.line);
+			continue;
+		}
+		if (!isnew && own->kind != K_NONE) {
 			if (own->addr != t->addr)
 				err_at(p, "alias %s of %s is the address of the entry at %s:%lu; "
 				    "alias not carried", al, t->addr, fname(own->pos.file),
 				    own->pos.line);
 			continue;
 		}
-		l = idx_set("l:", al, &isnew);
-		if (!isnew) {
-			if (l->addr != t->addr)
-				err_at(p, "alias %s of %s is already an alias of %s (%s:%lu); "
-				    "not carried", al, t->addr, l->addr, fname(l->pos.file),
-				    l->pos.line);
-			continue;
-		}
-		l->addr = t->addr;
-		l->pos = p;
-		dal = renamed(al);
-		dt = renamed(t->addr);
+		own->kind = K_ALIAS;
+		own->addr = t->addr;
+		own->pos = p;
+		dal = renamed(al, &ren_alias);
+		dt = renamed(t->addr, &ren_target);
 		want_domain(domain_of(dal));
+		sb_reset(&line);
 		prov_words(&line, t->kind == K_LIST ? "adla" : "aaa");
 		prov_words(&line, dt);
 		prov_words(&line, dal);
-		free(dal);
-		free(dt);
+		sb_addc(&line, '\n');
 		out_write(t->kind == K_LIST ? list_aliases : acct_aliases, line.s, line.len);
-		out_write(t->kind == K_LIST ? list_aliases : acct_aliases, "\n", 1);
-		sb_free(&line);
 	}
+	sb_free(&line);
+	sb_free(&ren_alias);
+	sb_free(&ren_target);
 }
 
 /* Accounts, then their COS by name: `sac ACCOUNT COSNAME`, which both
@@ -1995,10 +2002,10 @@ static void
 emit_children(struct sprec *rec)
 {
 	rewind_spool(SP_CHILD);
+	struct strbuf line = { 0 }, ren = { 0 };
+
 	while (spool_get(spool[SP_CHILD], rec)) {
 		struct ival *o;
-		struct strbuf line = { 0 };
-		char *dst;
 
 		if (rec->kind != 'C')
 			continue;
@@ -2009,19 +2016,19 @@ emit_children(struct sprec *rec)
 				    "not in the export; not carried", rec->f[1], rec->f[2], rec->f[0]);
 			continue;
 		}
-		dst = renamed(o->addr);
+		sb_reset(&line);
 		prov_words(&line, rec->f[1]);
-		prov_words(&line, dst);
+		prov_words(&line, renamed(o->addr, &ren));
 		prov_words(&line, rec->f[2]);
 		if (*rec->f[3]) {
 			sb_addc(&line, ' ');
 			sb_adds(&line, rec->f[3]);
 		}
+		sb_addc(&line, '\n');
 		out_write(stdout, line.s, line.len);
-		out_write(stdout, "\n", 1);
-		free(dst);
-		sb_free(&line);
 	}
+	sb_free(&line);
+	sb_free(&ren);
 	emit_lines(spool[SP_CHILD], rec);
 }
 
@@ -2056,6 +2063,7 @@ load_groups(struct sprec *rec)
 
 struct adlm {
 	const char *list;	/* renamed list address */
+	struct strbuf ren_list, ren;	/* renamed()'s room for both */
 	struct strbuf line;
 	int n;
 	struct strmap seen;
@@ -2077,7 +2085,7 @@ adlm_flush(struct adlm *a)
 static void
 adlm_add(struct adlm *a, const char *member)
 {
-	char *m = renamed(member);
+	const char *m = renamed(member, &a->ren);
 	int isnew;
 
 	strmap_put(&a->seen, m, strlen(m), &isnew);
@@ -2090,7 +2098,6 @@ adlm_add(struct adlm *a, const char *member)
 		if (++a->n == MEMBERS_PER_LINE)
 			adlm_flush(a);
 	}
-	free(m);
 }
 
 /* Resolve a member reference to addresses (a group without address gives
@@ -2110,6 +2117,8 @@ resolve_member(struct adlm *a, const char *ref, struct pos p, int depth)
 		char *za = zimbra_dn_address(ref + 3);
 
 		v = za ? idx_get("a:", za) : NULL;
+		if (v && v->kind == K_ALIAS)
+			v = NULL;
 		free(za);
 	}
 	if (!v || v->kind == K_NONE) {
@@ -2152,18 +2161,18 @@ emit_members(struct sprec *rec)
 		if (!cur || strcmp(cur, rec->f[0]) != 0) {
 			adlm_flush(&a);
 			free(cur);
-			free((char *)a.list);
 			strmap_free(&a.seen);
 			cur = xstrdup(rec->f[0]);
-			a.list = renamed(cur);
+			a.list = renamed(cur, &a.ren_list);
 		}
 		resolve_member(&a, rec->f[1], rec->pos, 0);
 	}
 	adlm_flush(&a);
 	free(cur);
-	free((char *)a.list);
 	strmap_free(&a.seen);
 	sb_free(&a.line);
+	sb_free(&a.ren_list);
+	sb_free(&a.ren);
 }
 
 static void
