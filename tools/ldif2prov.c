@@ -1158,6 +1158,7 @@ primary_address(const struct rec *r, int zimbra)
 static void
 collect_aliases(const struct rec *r, int zimbra, const char *primary, const char *target_ref)
 {
+	const struct aname *zalias = an_lit("zimbraMailAlias");	/* out of the loop */
 	size_t i;
 
 	for (i = 0; i < r->nav; i++) {
@@ -1166,7 +1167,7 @@ collect_aliases(const struct rec *r, int zimbra, const char *primary, const char
 		char *n;
 
 		if (zimbra) {
-			if (!attr_is(a, "zimbraMailAlias"))
+			if (a->an != zalias)
 				continue;
 		} else if (attr_is(a, "proxyAddresses")) {
 			if (strncasecmp(a->val, "smtp:", 5) != 0)
@@ -1344,6 +1345,7 @@ do_list(const struct rec *r, int zimbra)
 	char *addr = primary_address(r, zimbra), *k = dn_key(r->dn);
 	const char *dst;
 	const char *zid = firstval(r, "zimbraId");
+	const struct aname *fwd;
 	size_t i;
 	int sp = SP_MEMBER;
 
@@ -1404,7 +1406,9 @@ do_list(const struct rec *r, int zimbra)
 			sb_free(&ref);
 		}
 	}
-	/* members, in the order the entry gives them */
+	/* members, in the order the entry gives them (a list may have
+	 * thousands: the name looked up once) */
+	fwd = an_lit("zimbraMailForwardingAddress");
 	for (i = 0; i < r->nav; i++) {
 		const struct av *a = &r->av[i];
 		struct pos p = { r->pos.file, a->line };
@@ -1413,7 +1417,7 @@ do_list(const struct rec *r, int zimbra)
 
 		if (!a->len || !owner)
 			continue;
-		if (zimbra ? attr_is(a, "zimbraMailForwardingAddress") : 0) {
+		if (zimbra && a->an == fwd) {
 			char *m = addr_norm(a->val);
 
 			if (!m) {
