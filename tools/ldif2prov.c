@@ -1672,35 +1672,56 @@ rec_reset(struct rec *r)
 	}
 }
 
-/* A direct-mapped cache in front of aname_of(), keyed by the length and
- * three characters of the name as written and checked with memcmp: an export
- * spells the same few dozen names the same way, so most lookups end here
- * without lower-casing and hashing. It also remembers whether the name has
+/* A cache in front of aname_of() for names as written: an export spells the
+ * same few dozen names the same way, so most look-ups end here without
+ * lower-casing and hashing. A name is matched by its first and last eight
+ * bytes (its bytes zero-padded when shorter), memcmp only for the middle of
+ * names over 16 bytes. Entries are never evicted: past 512 spellings the
+ * others go to aname_of() every time. It also remembers whether the name has
  * options ("cn;lang-de"). */
 static const struct aname *
 aname_cached(const char *type, size_t n, int *tagged)
 {
 	static struct {
-		char name[48];
-		unsigned char len, tagged;
+		char name[48];		/* zero-padded */
+		uint32_t len, tagged;
 		const struct aname *an;
-	} cache[1024];
-	size_t h;
+	} cache[512];
+	enum { NCACHE = sizeof cache / sizeof cache[0] };
+	const struct aname *an;
+	uint64_t head = 0, tail = 0, w;
+	size_t h, i, probes;
 
 	if (n == 0 || n >= sizeof cache[0].name) {
 		*tagged = memchr(type, ';', n) != NULL;
 		return aname_of(type);
 	}
-	h = (n * 131 + (unsigned char)type[0] * 31 + (unsigned char)type[n / 2] * 7 +
-	    (unsigned char)type[n - 1]) & 1023;
-	if (cache[h].len == n && cache[h].an && memcmp(cache[h].name, type, n) == 0) {
-		*tagged = cache[h].tagged;
+	if (n >= 8) {
+		memcpy(&head, type, 8);
+		memcpy(&tail, type + n - 8, 8);
+	} else
+		for (i = 0; i < n; i++)
+			head |= (uint64_t)(unsigned char)type[i] << (8 * i);
+	h = (size_t)(((head ^ tail * 31 ^ n) * 0x9e3779b97f4a7c15ULL) >> 55);
+	for (probes = 0; probes < NCACHE && cache[h].an; probes++, h = (h + 1) % NCACHE) {
+		if (cache[h].len != n || (memcpy(&w, cache[h].name, 8), w != head))
+			continue;
+		if (n > 8 && (memcpy(&w, cache[h].name + n - 8, 8), w != tail))
+			continue;
+		if (n > 16 && memcmp(cache[h].name + 8, type + 8, n - 16) != 0)
+			continue;
+		*tagged = (int)cache[h].tagged;
 		return cache[h].an;
 	}
-	memcpy(cache[h].name, type, n);
-	cache[h].len = (unsigned char)n;
-	cache[h].tagged = *tagged = memchr(type, ';', n) != NULL;
-	return cache[h].an = aname_of(type);
+	an = aname_of(type);
+	*tagged = memchr(type, ';', n) != NULL;
+	if (probes < NCACHE) {
+		memcpy(cache[h].name, type, n);
+		cache[h].len = (uint32_t)n;
+		cache[h].tagged = (uint32_t)*tagged;
+		cache[h].an = an;
+	}
+	return an;
 }
 
 static void
