@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "diag.h"
 #include "strmap.h"
@@ -75,29 +74,6 @@ slot(struct strmap_ent *tab, size_t cap, const char *key, size_t klen, uint32_t 
 	}
 }
 
-/* A zeroed table. From 2 MB on it asks for huge pages: each look-up in a
- * large map lands on a random page, which with 4 KB pages is a TLB miss as
- * well as a cache miss, and filling the table costs a page fault per 4 KB. */
-enum { HUGE_PAGE = 2 << 20 };
-
-static struct strmap_ent *
-table_new(size_t cap)
-{
-	size_t bytes = cap * sizeof(struct strmap_ent);
-	void *p;
-
-#ifdef MADV_HUGEPAGE
-	if (bytes >= HUGE_PAGE && bytes % HUGE_PAGE == 0 &&
-	    (p = aligned_alloc(HUGE_PAGE, bytes)) != NULL) {
-		madvise(p, bytes, MADV_HUGEPAGE);	/* a hint: no matter if refused */
-		memset(p, 0, bytes);
-		return p;
-	}
-#endif
-	(void)p;
-	return xcalloc(cap, sizeof(struct strmap_ent));
-}
-
 struct strmap_ent *
 strmap_get(struct strmap *m, const char *key, size_t klen)
 {
@@ -119,7 +95,7 @@ strmap_put(struct strmap *m, const char *key, size_t klen, int *isnew)
 		die("strmap: key of %zu bytes", klen);
 	if ((m->n + 1) * 4 >= m->cap * 3) {
 		size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
-		struct strmap_ent *tab = table_new(cap);
+		struct strmap_ent *tab = xcalloc(cap, sizeof *tab);
 
 		/* the stored hash places each entry: no key is read */
 		for (i = 0; i < m->cap; i++)
