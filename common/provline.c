@@ -44,64 +44,89 @@ uchar(const unsigned char *p, size_t n, int *ws)
 	return 1;
 }
 
-static int
-plain(const char *w, size_t n)
+/* What each byte asks of a word: 0 nothing, Q quotes around the word (the
+ * separators, control bytes, both quotes, DEL and every non-ASCII byte, so
+ * that no Unicode space can split it), E quotes and a backslash escape. */
+enum { Q = 1, E = 2 };
+static const unsigned char need[256] = {
+	Q, Q, Q, Q, Q, Q, Q, Q, Q, E, E, Q, Q, E, Q, Q,	/* 0x00: \t \n \r */
+	Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q,
+	Q, 0, Q, 0, 0, 0, 0, E, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x20: space " ' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, E, 0, 0, 0,	/* 0x50: \\ */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Q,	/* 0x7f: DEL */
+	Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q,
+	Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q,
+	Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q,
+	Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q,
+	Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q,
+	Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q,
+	Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q,
+	Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q, Q,
+};
+
+/* Append the quoted word, after a space when sep; written straight into the
+ * buffer, with room made once: a converter quotes every word it writes. */
+static void
+quote(struct strbuf *b, const char *w, size_t n, int sep)
 {
+	const unsigned char *u = (const unsigned char *)w;
+	unsigned any = 0;
 	size_t i;
+	char *p;
 
-	if (n == 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)w[i];
-
-		if (c <= 0x20 || c >= 0x7f || c == '\'' || c == '"' || c == '\\')
-			return 0;
+	for (i = 0; i < n; i++)
+		any |= need[u[i]];
+	sb_reserve(b, 1 + (any & E ? 2 * n : n) + 2);
+	p = b->s + b->len;
+	if (sep)
+		*p++ = ' ';
+	if (n && !any) {
+		memcpy(p, w, n);
+		p += n;
+	} else {
+		*p++ = '\'';
+		if (!(any & E)) {
+			memcpy(p, w, n);
+			p += n;
+		} else
+			for (i = 0; i < n; i++) {
+				if (need[u[i]] != E) {
+					*p++ = (char)u[i];
+					continue;
+				}
+				*p++ = '\\';
+				switch (u[i]) {
+				case '\n': *p++ = 'n'; break;
+				case '\r': *p++ = 'r'; break;
+				case '\t': *p++ = 't'; break;
+				default: *p++ = (char)u[i]; break;	/* \\ and ' */
+				}
+			}
+		*p++ = '\'';
 	}
-	return 1;
+	*p = '\0';
+	b->len = (size_t)(p - b->s);
 }
 
 void
 prov_quote(struct strbuf *b, const char *w, size_t n)
 {
-	size_t i, run = 0;
-
-	if (plain(w, n)) {
-		sb_add(b, w, n);
-		return;
-	}
-	sb_addc(b, '\'');
-	for (i = 0; i < n; i++) {
-		const char *esc = NULL;
-
-		switch (w[i]) {
-		case '\\': esc = "\\\\"; break;
-		case '\'': esc = "\\'"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		}
-		if (esc) {
-			sb_add(b, w + run, i - run);
-			sb_add(b, esc, 2);
-			run = i + 1;
-		}
-	}
-	sb_add(b, w + run, n - run);
-	sb_addc(b, '\'');
+	quote(b, w, n, 0);
 }
 
 void
 prov_word(struct strbuf *b, const char *w, size_t n)
 {
-	if (b->len)
-		sb_addc(b, ' ');
-	prov_quote(b, w, n);
+	quote(b, w, n, b->len != 0);
 }
 
 void
 prov_words(struct strbuf *b, const char *w)
 {
-	prov_word(b, w, strlen(w));
+	quote(b, w, strlen(w), b->len != 0);
 }
 
 static void

@@ -34,6 +34,15 @@ sb_addc(struct strbuf *b, char c)
 	b->s[b->len] = '\0';
 }
 
+/* Room for n more bytes and the NUL: b->s + b->len may then be written up
+ * to n bytes on, b->len set by hand. */
+static inline void
+sb_reserve(struct strbuf *b, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		sb_grow(b, n);
+}
+
 void sb_adds(struct strbuf *b, const char *s);
 void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline void

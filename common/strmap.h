@@ -5,10 +5,12 @@
 #define STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct strmap_ent {
 	const char *key;
-	size_t klen;
+	uint32_t klen;
+	uint32_t hash;		/* the low bits of the key's hash: see strmap.c */
 	void *val;
 	unsigned long aux;
 };

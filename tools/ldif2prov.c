@@ -113,9 +113,11 @@ struct aname {
 	unsigned flags;
 	const char *person_to;	/* the Carbonio name, for person_attrs */
 	unsigned classbit;	/* C_*, when the name is an object class's */
+	unsigned id;		/* 0, 1, 2... in order of first sight */
 };
 
 static struct strmap anames;
+static unsigned nanames;
 
 struct av {
 	const char *type;	/* attribute description, as written */
@@ -154,6 +156,15 @@ static const struct {
 	{ "inetLocalMailRecipient", C_PERSON }, { "mailRecipient", C_PERSON },
 };
 
+/* firsts[an->id] says where the first non-empty value of a name is, when
+ * its gen is the record's: the lookups by name (first(), is_true()...) cost
+ * one probe instead of a walk over all the values, and a new record forgets
+ * them all by bumping gen. */
+struct first {
+	unsigned gen;
+	unsigned i;
+};
+
 struct rec {
 	struct pos pos;		/* of the dn: line */
 	const char *dn;
@@ -162,6 +173,9 @@ struct rec {
 	size_t nav, cap;
 	char **freevals;
 	size_t nfree, freecap;
+	struct first *firsts;
+	size_t nfirsts;
+	unsigned gen;
 };
 
 static const struct aname *aname_of(const char *type);
@@ -176,7 +190,10 @@ an_lit(const char *name)
 	static struct { const char *p; const struct aname *an; } memo[512];
 	size_t h = (size_t)(((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15ULL) >> 55);
 
-	if (memo[h].p != name) {
+	/* probing, never evicting: the code spells far fewer than 512 names */
+	while (memo[h].p && memo[h].p != name)
+		h = (h + 1) % (sizeof memo / sizeof memo[0]);
+	if (!memo[h].p) {
 		memo[h].p = name;
 		memo[h].an = aname_of(name);
 	}
@@ -193,11 +210,9 @@ static const struct av *
 first(const struct rec *r, const char *name)
 {
 	const struct aname *an = an_lit(name);
-	size_t i;
 
-	for (i = 0; i < r->nav; i++)
-		if (r->av[i].an == an && r->av[i].len)
-			return &r->av[i];
+	if (an->id < r->nfirsts && r->firsts[an->id].gen == r->gen)
+		return &r->av[r->firsts[an->id].i];
 	return NULL;
 }
 
@@ -237,7 +252,9 @@ is_true(const struct rec *r, const char *name)
 
 /* ---- indexes ------------------------------------------------------------ */
 
-enum kind { K_NONE, K_ACCOUNT, K_RESOURCE, K_LIST, K_CONTACT, K_GROUP, K_SKIPPED };
+/* K_ALIAS: an address given out as an alias (at the end, once entries are
+ * all known); a look-up for an entry treats it as absent. */
+enum kind { K_NONE, K_ACCOUNT, K_RESOURCE, K_LIST, K_CONTACT, K_GROUP, K_SKIPPED, K_ALIAS };
 
 struct ival {
 	enum kind kind;
@@ -245,9 +262,10 @@ struct ival {
 	const char *addr;	/* address (d:, i:, u: keys), COS name (c:), COS id (m:) */
 };
 
-/* Keys: "a:ADDRESS" primary addresses; "d:DN" normalised DNs; "i:ID"
- * zimbraIds; "u:UID" posix uids; "c:ID" COS ids; "m:DOMAIN" domain default
- * COS ids; "D:DOMAIN" domains to create; "l:ALIAS" aliases given out. */
+/* Keys: "a:ADDRESS" primary addresses, and at the end the aliases given out
+ * (K_ALIAS); "d:DN" normalised DNs; "i:ID" zimbraIds; "u:UID" posix uids;
+ * "c:ID" COS ids; "m:DOMAIN" domain default COS ids; "D:DOMAIN" domains to
+ * create. */
 static struct strmap idx;
 
 /* The arena hands out unaligned bytes: index values get slabs of their own. */
@@ -281,8 +299,8 @@ idx_get(const char *prefix, const char *key)
 
 /* The entry for prefix+key; a new one gets the value link when given (so
  * that an entry's address, DN and id share one value), else a fresh one. */
-static struct ival *
-idx_link(const char *prefix, const char *key, int *isnew, struct ival *link)
+static struct strmap_ent *
+idx_link_ent(const char *prefix, const char *key, int *isnew, struct ival *link)
 {
 	struct strmap_ent *e;
 	int fresh;
@@ -297,7 +315,13 @@ idx_link(const char *prefix, const char *key, int *isnew, struct ival *link)
 		e->val = link;
 	if (isnew)
 		*isnew = fresh;
-	return e->val;
+	return e;
+}
+
+static struct ival *
+idx_link(const char *prefix, const char *key, int *isnew, struct ival *link)
+{
+	return idx_link_ent(prefix, key, isnew, link)->val;
 }
 
 static struct ival *
@@ -319,17 +343,24 @@ static size_t ndomains_seen, domains_cap;
 static void
 want_domain(const char *domain)
 {
+	static const char *last;	/* accounts come domain by domain */
 	int isnew;
-	struct ival *v = idx_set("D:", domain, &isnew);
+	struct ival *v;
 
-	if (!isnew)
+	if (last && strcmp(last, domain) == 0)
 		return;
+	v = idx_set("D:", domain, &isnew);
+	if (!isnew) {
+		last = v->addr;
+		return;
+	}
 	v->addr = keep(domain);
 	if (ndomains_seen == domains_cap) {
 		domains_cap = domains_cap ? domains_cap * 2 : 64;
 		domains_seen = xrealloc(domains_seen, domains_cap * sizeof *domains_seen);
 	}
 	domains_seen[ndomains_seen++] = v->addr;
+	last = v->addr;
 }
 
 /* ---- spools: sections written during the pass, emitted at the end ------- */
@@ -340,63 +371,77 @@ enum { SP_COS, SP_DOMAIN, SP_ACCOUNT, SP_COSREF, SP_ALIAS, SP_LIST, SP_CHILD, SP
 	SP_GROUP, SP_LOGIN, NSPOOL };
 static FILE *spool[NSPOOL];
 
-/* A spool record: a kind byte, a field count, then each field as a 32-bit
- * length and its bytes. Kinds: 'L' a finished line; 'S' an account's COS
- * (address, COS id, domain); 'A' an alias (alias, target: "=ADDRESS" or
- * "#ZIMBRAID", file, line); 'M'/'G' a member of a list / of a group without
- * address (list address or group DN, member: "=ADDRESS", "dn:DN" or
- * "uid:UID", file, line); 'C' a child entry's command (owner address, verb,
- * name, quoted rest, file, line). */
+/* A spool record: a header (kind, field count, the position it came from,
+ * the length of what follows), then the fields, each ended by a NUL. It
+ * goes out in one write and comes back in two reads. Kinds: 'L' a finished
+ * line; 'S' an account's COS (address, COS id, domain); 'A' an alias
+ * (alias, target: "=ADDRESS" or "#ZIMBRAID"); 'M'/'G' a member of a list /
+ * of a group without address (list address or group DN, member:
+ * "=ADDRESS", "dn:DN" or "uid:UID"); 'C' a child entry's command (owner
+ * address, verb, name, quoted rest). */
+struct sphdr {
+	char kind;
+	unsigned char nf;
+	uint32_t len;
+	struct pos pos;
+};
+
 static void
-spool_put(int sp, char kind, int nf, ...)
+spool_put(int sp, char kind, struct pos p, int nf, ...)
 {
+	static struct strbuf b;
+	struct sphdr h;
 	va_list ap;
-	unsigned char hdr[2] = { (unsigned char)kind, (unsigned char)nf };
 	int i;
 
-	out_write(spool[sp], hdr, 2);
+	memset(&h, 0, sizeof h);	/* no stray bytes from the padding */
+	h.kind = kind;
+	h.nf = (unsigned char)nf;
+	h.pos = p;
+	sb_reset(&b);
+	sb_add(&b, &h, sizeof h);
 	va_start(ap, nf);
 	for (i = 0; i < nf; i++) {
 		const char *s = va_arg(ap, const char *);
-		uint32_t n = (uint32_t)strlen(s);
 
-		out_write(spool[sp], &n, sizeof n);
-		out_write(spool[sp], s, n);
+		sb_add(&b, s, strlen(s) + 1);
 	}
 	va_end(ap);
+	h.len = (uint32_t)(b.len - sizeof h);
+	memcpy(b.s, &h, sizeof h);
+	out_write(spool[sp], b.s, b.len);
 }
 
 struct sprec {
 	char kind;
 	int nf;
+	struct pos pos;
 	char *f[8];
-	struct strbuf b[8];
+	struct strbuf b;
 };
 
 static int
 spool_get(FILE *f, struct sprec *r)
 {
-	unsigned char hdr[2];
+	struct sphdr h;
+	char *s;
 	int i;
 
-	if (fread(hdr, 1, 2, f) != 2)
+	if (fread(&h, sizeof h, 1, f) != 1)
 		return 0;
-	r->kind = (char)hdr[0];
-	r->nf = hdr[1];
-	for (i = 0; i < r->nf && i < 8; i++) {
-		uint32_t n;
-
-		if (fread(&n, sizeof n, 1, f) != 1)
-			die("spool: short read");
-		if (r->b[i].cap < n + 1) {
-			r->b[i].cap = n + 64;
-			r->b[i].s = xrealloc(r->b[i].s, r->b[i].cap);
-		}
-		if (n && fread(r->b[i].s, 1, n, f) != n)
-			die("spool: short read");
-		r->b[i].s[n] = '\0';
-		r->b[i].len = n;
-		r->f[i] = r->b[i].s;
+	if (r->b.cap < (size_t)h.len + 1) {
+		r->b.cap = (size_t)h.len + 256;
+		r->b.s = xrealloc(r->b.s, r->b.cap);
+	}
+	if (h.len && fread(r->b.s, 1, h.len, f) != h.len)
+		die("spool: short read");
+	r->b.s[h.len] = '\0';
+	r->kind = h.kind;
+	r->nf = h.nf;
+	r->pos = h.pos;
+	for (i = 0, s = r->b.s; i < r->nf && i < 8; i++) {
+		r->f[i] = s;
+		s += strlen(s) + 1;
 	}
 	return 1;
 }
@@ -404,10 +449,10 @@ spool_get(FILE *f, struct sprec *r)
 static void
 spool_line(int sp, struct strbuf *line)
 {
+	sb_addc(line, '\n');
 	out_write(spool[sp], line->s, line->len);
-	out_write(spool[sp], "\n", 1);
+	line->s[--line->len] = '\0';
 }
-
 
 static void
 rewind_spool(int sp)
@@ -425,37 +470,22 @@ emit_text(int sp)
 	out_copy(stdout, spool[sp], "temporary file");
 }
 
-static char *
-posstr(struct pos p, char *buf, size_t n, int which)
-{
-	unsigned long v = which == 0 ? p.file : p.line;
-	char *q = buf + n - 1;
-
-	*q = '\0';
-	do
-		*--q = (char)('0' + v % 10);
-	while ((v /= 10) && q > buf);
-	return q;
-}
-
-static struct pos
-strpos(const char *file, const char *line)
-{
-	struct pos p;
-
-	p.file = (unsigned)strtoul(file, NULL, 10);
-	p.line = strtoul(line, NULL, 10);
-	return p;
-}
-
 /* ---- addresses ---------------------------------------------------------- */
 
 static int
 valid_utf8(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 
 	while (p < e) {
+		uint64_t w;
+
+		/* eight ASCII bytes, none of them NUL, at a stroke */
+		if (e - p >= 8 && (memcpy(&w, p, 8), !(w & highs) && !((w - ones) & ~w & highs))) {
+			p += 8;
+			continue;
+		}
 		if (*p < 0x80) {
 			if (*p == 0)
 				return 0;
@@ -476,35 +506,62 @@ valid_utf8(const char *s, size_t n)
 	return 1;
 }
 
+/* The bytes an address may hold: A_LOCAL in the local part (no blank,
+ * control or RFC 5322 special), A_DOMAIN in the domain (letters, digits,
+ * '-', '.', and UTF-8 for IDNs). A table: every address is checked. */
+enum { A_LOCAL = 1, A_DOMAIN = 2 };
+static unsigned char addr_bytes[256];
+
+static void
+addr_init(void)
+{
+	int c;
+
+	for (c = 1; c < 256; c++) {
+		if (c > ' ' && !strchr("\"(),:;<>[\\]", c))
+			addr_bytes[c] |= A_LOCAL;
+		if (isalnum(c) || c == '-' || c == '.' || c >= 0x80)
+			addr_bytes[c] |= A_DOMAIN;
+	}
+}
+
 /* Lower-case copy of s when it is one mail address (local@domain.tld), else
  * NULL. Leading and trailing blanks are forgiven. */
 static char *
 addr_norm(const char *s)
 {
-	const char *at, *p, *b, *e;
+	const unsigned char *at, *p, *b, *e;
 	char *r;
-	size_t i;
+	size_t i, n;
+	int dots = 0;
 
-	for (b = s; *b == ' ' || *b == '\t'; b++)
+	for (b = (const unsigned char *)s; *b == ' ' || *b == '\t'; b++)
 		;
-	for (e = b + strlen(b); e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
+	for (e = b + strlen((const char *)b); e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
 		;
 	at = memchr(b, '@', (size_t)(e - b));
-	if (!at || at == b || at + 1 >= e || memchr(at + 1, '@', (size_t)(e - at - 1)))
+	if (!at || at == b || at + 1 >= e || at[1] == '.' || e[-1] == '.')
 		return NULL;
 	for (p = b; p < at; p++)
-		if ((unsigned char)*p <= ' ' || strchr("\"(),:;<>[\\]", *p))
+		if (!(addr_bytes[*p] & A_LOCAL))
 			return NULL;
-	if (at[1] == '.' || e[-1] == '.' || !memchr(at + 1, '.', (size_t)(e - at - 1)))
-		return NULL;
-	for (p = at + 1; p < e; p++)
-		if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '.' || (unsigned char)*p >= 0x80))
+	/* a second '@' is no domain byte */
+	for (p = at + 1; p < e; p++) {
+		if (!(addr_bytes[*p] & A_DOMAIN))
 			return NULL;
-	if (strstr(at, ".."))
+		if (*p == '.') {
+			if (p[-1] == '.')
+				return NULL;
+			dots++;
+		}
+	}
+	if (!dots)
 		return NULL;
-	r = xstrndup(b, (size_t)(e - b));
-	for (i = 0; r[i]; i++)
-		r[i] = (char)tolower((unsigned char)r[i]);
+	n = (size_t)(e - b);
+	r = xmalloc(n + 1);
+	for (i = 0; i < n; i++)
+		r[i] = (char)(b[i] >= 'A' && b[i] <= 'Z' ? b[i] + ('a' - 'A') : b[i]);
+	r[n] = '\0';
 	return r;
 }
 
@@ -530,23 +587,24 @@ domain_selected(const char *addr)
 }
 
 /* The address after the -r renames: "local@old" and "@old" (Zimbra's
- * catch-all form) become "local@new" and "@new". A malloc'd copy. */
-static char *
-renamed(const char *addr)
+ * catch-all form) become "local@new" and "@new", built in b; addr itself
+ * when no rename applies (most addresses: no copy). */
+static const char *
+renamed(const char *addr, struct strbuf *b)
 {
-	const char *at = strrchr(addr, '@');
+	const char *at;
 	size_t i;
 
-	if (at)
-		for (i = 0; i < opt.nrenames; i++)
-			if (strcasecmp(at + 1, opt.ren_from[i]) == 0) {
-				struct strbuf b = { 0 };
-
-				sb_add(&b, addr, (size_t)(at + 1 - addr));
-				sb_adds(&b, opt.ren_to[i]);
-				return b.s;
-			}
-	return xstrdup(addr);
+	if (!opt.nrenames || !(at = strrchr(addr, '@')))
+		return addr;
+	for (i = 0; i < opt.nrenames; i++)
+		if (strcasecmp(at + 1, opt.ren_from[i]) == 0) {
+			sb_reset(b);
+			sb_add(b, addr, (size_t)(at + 1 - addr));
+			sb_adds(b, opt.ren_to[i]);
+			return b->s;
+		}
+	return addr;
 }
 
 static const char *
@@ -717,6 +775,7 @@ aname_of(const char *type)
 	if (!isnew)
 		return e->val;
 	an = e->val = xcalloc(1, sizeof *an);
+	an->id = nanames++;
 #define PREFIX(p) (n >= sizeof p - 1 && memcmp(buf, p, sizeof p - 1) == 0)
 	if (PREFIX("zimbra"))
 		an->flags |= F_ZIMBRA;
@@ -767,7 +826,7 @@ anames_init(void)
 static void
 add_attr(struct strbuf *line, const char *name, const struct av *a, struct pos p)
 {
-	char *v;
+	static struct strbuf ren;
 
 	if (!valid_utf8(a->val, a->len)) {
 		struct pos ap = { p.file, a->line };
@@ -776,11 +835,9 @@ add_attr(struct strbuf *line, const char *name, const struct av *a, struct pos p
 		return;
 	}
 	prov_words(line, name);
-	if (a->an->flags & F_ADDRESS) {
-		v = renamed(a->val);
-		prov_words(line, v);
-		free(v);
-	} else
+	if (a->an->flags & F_ADDRESS)
+		prov_words(line, renamed(a->val, &ren));
+	else
 		prov_word(line, a->val, a->len);
 }
 
@@ -839,7 +896,8 @@ static int
 claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const char *zid)
 {
 	int isnew;
-	struct ival *v = idx_set("a:", addr, &isnew);
+	struct strmap_ent *e = idx_link_ent("a:", addr, &isnew, NULL);
+	struct ival *v = e->val;
 
 	if (!isnew && v->kind != K_SKIPPED && kind != K_SKIPPED) {
 		err_at(p, "%s: address already belongs to the entry at %s:%lu; entry skipped",
@@ -851,7 +909,7 @@ claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const c
 	v->kind = kind;
 	v->pos = p;
 	if (isnew)
-		v->addr = strmap_get(&idx, idxkey.s, idxkey.len)->key + 2;
+		v->addr = e->key + 2;
 	if (dnkey)
 		idx_link("d:", dnkey, NULL, v);
 	if (zid)
@@ -877,29 +935,24 @@ skip_entry(const struct rec *r, const char *addr, const char *why)
 	free(k);
 }
 
-/* An alias of an entry, checked at the end. */
+/* An alias of an entry, checked at the end: al is a->val normalised, NULL
+ * when it is not an address. */
 static void
-add_alias(const struct rec *r, const struct av *a, const char *target_ref)
+add_alias(const struct rec *r, const struct av *a, const char *al, const char *target_ref)
 {
-	char *al = addr_norm(a->val), fb[16], lb[16];
 	struct pos p = { r->pos.file, a->line };
 
 	if (!al) {
 		err_at(p, "alias \"%s\" is not a mail address; not carried", a->val);
 		return;
 	}
-	spool_put(SP_ALIAS, 'A', 4, al, target_ref, posstr(p, fb, sizeof fb, 0),
-	    posstr(p, lb, sizeof lb, 1));
-	free(al);
+	spool_put(SP_ALIAS, 'A', p, 2, al, target_ref);
 }
 
 static void
 add_member(int sp, const char *list, const char *ref, struct pos p)
 {
-	char fb[16], lb[16];
-
-	spool_put(sp, sp == SP_GROUP ? 'G' : 'M', 4, list, ref, posstr(p, fb, sizeof fb, 0),
-	    posstr(p, lb, sizeof lb, 1));
+	spool_put(sp, sp == SP_GROUP ? 'G' : 'M', p, 2, list, ref);
 }
 
 /* Is the entry a system account that a migration must not copy
@@ -1105,6 +1158,7 @@ primary_address(const struct rec *r, int zimbra)
 static void
 collect_aliases(const struct rec *r, int zimbra, const char *primary, const char *target_ref)
 {
+	const struct aname *zalias = an_lit("zimbraMailAlias");	/* out of the loop */
 	size_t i;
 
 	for (i = 0; i < r->nav; i++) {
@@ -1113,7 +1167,7 @@ collect_aliases(const struct rec *r, int zimbra, const char *primary, const char
 		char *n;
 
 		if (zimbra) {
-			if (!attr_is(a, "zimbraMailAlias"))
+			if (a->an != zalias)
 				continue;
 		} else if (attr_is(a, "proxyAddresses")) {
 			if (strncasecmp(a->val, "smtp:", 5) != 0)
@@ -1126,12 +1180,9 @@ collect_aliases(const struct rec *r, int zimbra, const char *primary, const char
 		    !attr_is(a, "mailLocalAddress"))
 			continue;
 		n = addr_norm(a->val);
-		if (n && strcmp(n, primary) == 0) {
-			free(n);
-			continue;
-		}
+		if (!n || strcmp(n, primary) != 0)
+			add_alias(r, a, n, target_ref);
 		free(n);
-		add_alias(r, a, target_ref);
 	}
 }
 
@@ -1140,7 +1191,9 @@ static void
 do_account(const struct rec *r, int zimbra, int resource)
 {
 	static struct strbuf line, extra;	/* reused: one record at a time */
-	char *addr = primary_address(r, zimbra), *dst, *k;
+	static struct strbuf ren;
+	char *addr = primary_address(r, zimbra), *k;
+	const char *dst;
 	const char *why, *zid = firstval(r, "zimbraId"), *status = NULL;
 	size_t i;
 
@@ -1171,7 +1224,7 @@ do_account(const struct rec *r, int zimbra, int resource)
 	free(k);
 	if (!zimbra && firstval(r, "uid"))
 		idx_link("u:", firstval(r, "uid"), NULL, idx_get("a:", addr));
-	dst = renamed(addr);
+	dst = renamed(addr, &ren);
 	want_domain(domain_of(dst));
 
 	if (opt.account_list) {
@@ -1255,7 +1308,7 @@ do_account(const struct rec *r, int zimbra, int resource)
 	if (zimbra) {
 		const char *cos = firstval(r, "zimbraCOSId");
 
-		spool_put(SP_COSREF, 'S', 3, dst, cos ? cos : "", domain_of(addr));
+		spool_put(SP_COSREF, 'S', r->pos, 3, dst, cos ? cos : "", domain_of(addr));
 		if (firstval(r, "zimbraPrefDefaultSignatureId") ||
 		    firstval(r, "zimbraPrefForwardReplySignatureId")) {
 			struct strbuf ma = { 0 };
@@ -1266,7 +1319,7 @@ do_account(const struct rec *r, int zimbra, int resource)
 				if (attr_is(&r->av[i], "zimbraPrefDefaultSignatureId") ||
 				    attr_is(&r->av[i], "zimbraPrefForwardReplySignatureId"))
 					add_attr(&ma, r->av[i].type, &r->av[i], r->pos);
-			spool_put(SP_CHILD, 'L', 1, ma.s);
+			spool_put(SP_CHILD, 'L', r->pos, 1, ma.s);
 			sb_free(&ma);
 		}
 	}
@@ -1278,7 +1331,6 @@ do_account(const struct rec *r, int zimbra, int resource)
 		sb_free(&ref);
 	}
 out:
-	free(dst);
 	free(addr);
 }
 
@@ -1289,8 +1341,11 @@ static void
 do_list(const struct rec *r, int zimbra)
 {
 	struct strbuf line = { 0 };
-	char *addr = primary_address(r, zimbra), *dst = NULL, *k = dn_key(r->dn);
+	static struct strbuf ren;
+	char *addr = primary_address(r, zimbra), *k = dn_key(r->dn);
+	const char *dst;
 	const char *zid = firstval(r, "zimbraId");
+	const struct aname *fwd;
 	size_t i;
 	int sp = SP_MEMBER;
 
@@ -1314,7 +1369,7 @@ do_list(const struct rec *r, int zimbra)
 	} else if (!claim(addr, K_LIST, r->pos, k, zid))
 		goto out;
 	if (addr) {
-		dst = renamed(addr);
+		dst = renamed(addr, &ren);
 		want_domain(domain_of(dst));
 		if (!opt.account_list) {
 			prov_words(&line, "cdl");
@@ -1351,7 +1406,9 @@ do_list(const struct rec *r, int zimbra)
 			sb_free(&ref);
 		}
 	}
-	/* members, in the order the entry gives them */
+	/* members, in the order the entry gives them (a list may have
+	 * thousands: the name looked up once) */
+	fwd = an_lit("zimbraMailForwardingAddress");
 	for (i = 0; i < r->nav; i++) {
 		const struct av *a = &r->av[i];
 		struct pos p = { r->pos.file, a->line };
@@ -1360,7 +1417,7 @@ do_list(const struct rec *r, int zimbra)
 
 		if (!a->len || !owner)
 			continue;
-		if (zimbra ? attr_is(a, "zimbraMailForwardingAddress") : 0) {
+		if (zimbra && a->an == fwd) {
 			char *m = addr_norm(a->val);
 
 			if (!m) {
@@ -1394,7 +1451,6 @@ do_list(const struct rec *r, int zimbra)
 out:
 	free(k);
 	free(addr);
-	free(dst);
 	sb_free(&line);
 }
 
@@ -1414,8 +1470,11 @@ do_alias_entry(const struct rec *r)
 		free(d);
 		return;
 	}
-	sb_printf(&al, "%s@%s", uid, d);
-	sb_printf(&ref, "#%s", target);
+	sb_adds(&al, uid);
+	sb_addc(&al, '@');
+	sb_adds(&al, d);
+	sb_addc(&ref, '#');
+	sb_adds(&ref, target);
 	a.type = "uid";
 	a.val = al.s;
 	a.len = al.len;
@@ -1426,7 +1485,7 @@ do_alias_entry(const struct rec *r)
 		if (n && !domain_selected(n))
 			note_at(r->pos, "%s: domain not selected (-d); skipped", n);
 		else
-			add_alias(r, &a, ref.s);
+			add_alias(r, &a, n, ref.s);
 		free(n);
 	}
 	free(d);
@@ -1469,7 +1528,7 @@ do_child(const struct rec *r, const char *verb, const char *name_attr)
 {
 	struct strbuf rest = { 0 };
 	const char *name = firstval(r, name_attr);
-	char *owner = owner_address(r->dn), fb[16], lb[16];
+	char *owner = owner_address(r->dn);
 	size_t i;
 
 	if (!name || !owner) {
@@ -1488,8 +1547,7 @@ do_child(const struct rec *r, const char *verb, const char *name_attr)
 			continue;
 		add_attr(&rest, a->type, a, r->pos);
 	}
-	spool_put(SP_CHILD, 'C', 6, owner, verb, name, rest.s ? rest.s : "",
-	    posstr(r->pos, fb, sizeof fb, 0), posstr(r->pos, lb, sizeof lb, 1));
+	spool_put(SP_CHILD, 'C', r->pos, 4, owner, verb, name, rest.s ? rest.s : "");
 	free(owner);
 	sb_free(&rest);
 }
@@ -1608,43 +1666,99 @@ rec_reset(struct rec *r)
 	r->nav = 0;
 	r->dn = NULL;
 	r->classes = 0;
+	if (++r->gen == 0) {	/* wrapped: old stamps could match again */
+		memset(r->firsts, 0, r->nfirsts * sizeof *r->firsts);
+		r->gen = 1;
+	}
 }
 
-/* A direct-mapped cache in front of aname_of(), keyed by the length and
- * three characters of the name as written and checked with strcmp: an export
- * spells the same few dozen names the same way, so most lookups end here
- * without lower-casing and hashing. */
+/* A cache in front of aname_of() for names as written: an export spells the
+ * same few dozen names the same way, so most look-ups end here without
+ * lower-casing and hashing. A name is matched by its first and last eight
+ * bytes (its bytes zero-padded when shorter), memcmp only for the middle of
+ * names over 16 bytes. Entries are never evicted: past 512 spellings the
+ * others go to aname_of() every time. It also remembers whether the name has
+ * options ("cn;lang-de"). */
 static const struct aname *
-aname_cached(const char *type)
+aname_cached(const char *type, size_t n, int *tagged)
 {
-	static struct { char name[48]; const struct aname *an; } cache[1024];
-	size_t n = strlen(type), h;
+	static struct {
+		char name[48];		/* zero-padded */
+		uint32_t len, tagged;
+		const struct aname *an;
+	} cache[512];
+	enum { NCACHE = sizeof cache / sizeof cache[0] };
+	const struct aname *an;
+	uint64_t head = 0, tail = 0, w;
+	size_t h, i, probes;
 
-	if (n == 0 || n >= sizeof cache[0].name)
+	if (n == 0 || n >= sizeof cache[0].name) {
+		*tagged = memchr(type, ';', n) != NULL;
 		return aname_of(type);
-	h = (n * 131 + (unsigned char)type[0] * 31 + (unsigned char)type[n / 2] * 7 +
-	    (unsigned char)type[n - 1]) & 1023;
-	if (cache[h].an && strcmp(cache[h].name, type) == 0)
+	}
+	if (n >= 8) {
+		memcpy(&head, type, 8);
+		memcpy(&tail, type + n - 8, 8);
+	} else
+		for (i = 0; i < n; i++)
+			head |= (uint64_t)(unsigned char)type[i] << (8 * i);
+	h = (size_t)(((head ^ tail * 31 ^ n) * 0x9e3779b97f4a7c15ULL) >> 55);
+	for (probes = 0; probes < NCACHE && cache[h].an; probes++, h = (h + 1) % NCACHE) {
+		if (cache[h].len != n || (memcpy(&w, cache[h].name, 8), w != head))
+			continue;
+		if (n > 8 && (memcpy(&w, cache[h].name + n - 8, 8), w != tail))
+			continue;
+		if (n > 16 && memcmp(cache[h].name + 8, type + 8, n - 16) != 0)
+			continue;
+		*tagged = (int)cache[h].tagged;
 		return cache[h].an;
-	memcpy(cache[h].name, type, n + 1);
-	return cache[h].an = aname_of(type);
+	}
+	an = aname_of(type);
+	*tagged = memchr(type, ';', n) != NULL;
+	if (probes < NCACHE) {
+		memcpy(cache[h].name, type, n);
+		cache[h].len = (uint32_t)n;
+		cache[h].tagged = (uint32_t)*tagged;
+		cache[h].an = an;
+	}
+	return an;
 }
 
 static void
-rec_add(struct rec *r, const char *type, const char *val, size_t len, unsigned long line)
+rec_add(struct rec *r, const struct berval *type, const char *val, size_t len,
+    unsigned long line)
 {
+	struct av *a;
+	int tagged;
+
 	if (r->nav == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
 		r->av = xrealloc(r->av, r->cap * sizeof *r->av);
 	}
-	r->av[r->nav].type = type;
-	r->av[r->nav].an = aname_cached(type);
-	r->av[r->nav].tagged = strchr(type, ';') != NULL;
-	r->av[r->nav].val = val;
-	r->av[r->nav].len = len;
-	r->av[r->nav].line = line;
-	if (r->av[r->nav].an == an_objectclass)
-		r->classes |= aname_cached(val)->classbit;
+	a = &r->av[r->nav];
+	a->type = type->bv_val;
+	a->an = aname_cached(type->bv_val, type->bv_len, &tagged);
+	a->tagged = tagged;
+	a->val = val;
+	a->len = len;
+	a->line = line;
+	if (a->an == an_objectclass)
+		r->classes |= aname_cached(val, len, &tagged)->classbit;
+	if (len) {
+		unsigned id = a->an->id;
+
+		if (id >= r->nfirsts) {
+			size_t n = r->nfirsts;
+
+			r->nfirsts = nanames + 64;
+			r->firsts = xrealloc(r->firsts, r->nfirsts * sizeof *r->firsts);
+			memset(r->firsts + n, 0, (r->nfirsts - n) * sizeof *r->firsts);
+		}
+		if (r->firsts[id].gen != r->gen) {
+			r->firsts[id].gen = r->gen;
+			r->firsts[id].i = (unsigned)r->nav;
+		}
+	}
 	r->nav++;
 }
 
@@ -1707,6 +1821,10 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 		}
 		if (!val.bv_val)
 			val.bv_val = "", val.bv_len = 0;
+		/* libldap cuts blanks before the colon off with NULs, but
+		 * counts them in the length */
+		while (type.bv_len && type.bv_val[type.bv_len - 1] == '\0')
+			type.bv_len--;
 		if (!seen_dn) {
 			if (strcasecmp(type.bv_val, "version") == 0)
 				continue;
@@ -1719,9 +1837,9 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 			r->pos.line = phys;
 			continue;
 		}
-		if ((type.bv_val[0] | 0x20) == 'c' && strcasecmp(type.bv_val, "control") == 0)
+		if (type.bv_len == 7 && strcasecmp(type.bv_val, "control") == 0)
 			continue;
-		if ((type.bv_val[0] | 0x20) == 'c' && strcasecmp(type.bv_val, "changetype") == 0) {
+		if (type.bv_len == 10 && strcasecmp(type.bv_val, "changetype") == 0) {
 			if (strcasecmp(val.bv_val, "add") != 0) {
 				err_at(r->pos, "%s: changetype %s record not carried "
 				    "(only entries and add records are)", r->dn, val.bv_val);
@@ -1729,7 +1847,7 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 			}
 			continue;
 		}
-		rec_add(r, type.bv_val, val.bv_val, val.bv_len, phys);
+		rec_add(r, &type, val.bv_val, val.bv_len, phys);
 	}
 	if (!seen_dn)
 		return 0;	/* a "version: 1" record, or only comments */
@@ -1739,6 +1857,7 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 static void
 read_file(const char *path, unsigned file)
 {
+	static char inbuf[1 << 16];
 	LDIFFP stdin_lfp = { stdin, NULL }, *lfp;
 	unsigned long lineno = 0;
 	char *buf = NULL;
@@ -1751,7 +1870,8 @@ read_file(const char *path, unsigned file)
 		warnmsg("%s:", path);
 		input_failed = 1;
 		return;
-	}
+	} else	/* read in large blocks too (files only: stdin may be read twice) */
+		setvbuf(lfp->fp, inbuf, _IOFBF, sizeof inbuf);
 	while ((rc = ldif_read_record(lfp, &lineno, &buf, &buflen)) > 0) {
 		if (parse_record(&r, buf, lineno, feof(lfp->fp), file))
 			do_entry(&r);
@@ -1763,6 +1883,7 @@ read_file(const char *path, unsigned file)
 	rec_reset(&r);
 	free(r.av);
 	free(r.freevals);
+	free(r.firsts);
 	ber_memfree(buf);
 	if (lfp != &stdin_lfp)
 		ldif_close(lfp);
@@ -1770,13 +1891,21 @@ read_file(const char *path, unsigned file)
 
 /* ---- the end: resolve references, write the stream in order ------------- */
 
+/* Spools are written and read back in large blocks: with stdio's 4 KB
+ * buffers they cost a system call every 4 KB. */
+enum { SPOOL_BUF = 1 << 16 };
+
 static FILE *
 tmp(void)
 {
+	static char bufs[NSPOOL + 2][SPOOL_BUF];	/* the spools, emit()'s two */
+	static size_t used;
 	FILE *f = tmpfile();
 
 	if (!f)
 		die("temporary file:");
+	if (used < sizeof bufs / sizeof bufs[0])
+		setvbuf(f, bufs[used++], _IOFBF, SPOOL_BUF);
 	return f;
 }
 
@@ -1796,17 +1925,17 @@ emit_lines(FILE *f, struct sprec *rec)
 static void
 resolve_aliases(FILE *acct_aliases, FILE *list_aliases, struct sprec *rec)
 {
+	struct strbuf line = { 0 }, ren_alias = { 0 }, ren_target = { 0 };
+
 	rewind_spool(SP_ALIAS);
 	while (spool_get(spool[SP_ALIAS], rec)) {
-		const char *al = rec->f[0], *ref = rec->f[1];
-		struct pos p = strpos(rec->f[2], rec->f[3]);
-		struct ival *t, *own, *l;
-		struct strbuf line = { 0 };
-		char *dal, *dt;
+		const char *al = rec->f[0], *ref = rec->f[1], *dal, *dt;
+		struct pos p = rec->pos;
+		struct ival *t, *own;
 		int isnew;
 
 		t = idx_get(ref[0] == '=' ? "a:" : "i:", ref + 1);
-		if (!t || t->kind == K_NONE) {
+		if (!t || t->kind == K_NONE || t->kind == K_ALIAS) {
 			err_at(p, "alias %s: its target (zimbraId %s) is not in the export; "
 			    "not carried", al, ref + 1);
 			continue;
@@ -1819,36 +1948,39 @@ resolve_aliases(FILE *acct_aliases, FILE *list_aliases, struct sprec *rec)
 			note_at(p, "alias %s: domain not selected (-d); skipped", al);
 			continue;
 		}
-		own = idx_get("a:", al);
-		if (own && own->kind != K_NONE) {
+		/* one look-up says whether the address is an entry's own or
+		 * an alias already given out */
+		own = idx_set("a:", al, &isnew);
+		if (!isnew && own->kind == K_ALIAS) {
+			if (own->addr != t->addr)
+				err_at(p, "alias %s of %s is already an alias of %s (%s:%lu); "
+				    "not carried", al, t->addr, own->addr, fname(own->pos.file),
+				    own->pos.line);
+			continue;
+		}
+		if (!isnew && own->kind != K_NONE) {
 			if (own->addr != t->addr)
 				err_at(p, "alias %s of %s is the address of the entry at %s:%lu; "
 				    "alias not carried", al, t->addr, fname(own->pos.file),
 				    own->pos.line);
 			continue;
 		}
-		l = idx_set("l:", al, &isnew);
-		if (!isnew) {
-			if (l->addr != t->addr)
-				err_at(p, "alias %s of %s is already an alias of %s (%s:%lu); "
-				    "not carried", al, t->addr, l->addr, fname(l->pos.file),
-				    l->pos.line);
-			continue;
-		}
-		l->addr = t->addr;
-		l->pos = p;
-		dal = renamed(al);
-		dt = renamed(t->addr);
+		own->kind = K_ALIAS;
+		own->addr = t->addr;
+		own->pos = p;
+		dal = renamed(al, &ren_alias);
+		dt = renamed(t->addr, &ren_target);
 		want_domain(domain_of(dal));
+		sb_reset(&line);
 		prov_words(&line, t->kind == K_LIST ? "adla" : "aaa");
 		prov_words(&line, dt);
 		prov_words(&line, dal);
-		free(dal);
-		free(dt);
+		sb_addc(&line, '\n');
 		out_write(t->kind == K_LIST ? list_aliases : acct_aliases, line.s, line.len);
-		out_write(t->kind == K_LIST ? list_aliases : acct_aliases, "\n", 1);
-		sb_free(&line);
 	}
+	sb_free(&line);
+	sb_free(&ren_alias);
+	sb_free(&ren_target);
 }
 
 /* Accounts, then their COS by name: `sac ACCOUNT COSNAME`, which both
@@ -1895,33 +2027,33 @@ static void
 emit_children(struct sprec *rec)
 {
 	rewind_spool(SP_CHILD);
+	struct strbuf line = { 0 }, ren = { 0 };
+
 	while (spool_get(spool[SP_CHILD], rec)) {
 		struct ival *o;
-		struct strbuf line = { 0 };
-		char *dst;
 
 		if (rec->kind != 'C')
 			continue;
 		o = idx_get("a:", rec->f[0]);
 		if (!o || (o->kind != K_ACCOUNT && o->kind != K_RESOURCE)) {
 			if (!o || o->kind != K_SKIPPED)
-				err_at(strpos(rec->f[4], rec->f[5]), "%s %s: its account (%s) is "
+				err_at(rec->pos, "%s %s: its account (%s) is "
 				    "not in the export; not carried", rec->f[1], rec->f[2], rec->f[0]);
 			continue;
 		}
-		dst = renamed(o->addr);
+		sb_reset(&line);
 		prov_words(&line, rec->f[1]);
-		prov_words(&line, dst);
+		prov_words(&line, renamed(o->addr, &ren));
 		prov_words(&line, rec->f[2]);
 		if (*rec->f[3]) {
 			sb_addc(&line, ' ');
 			sb_adds(&line, rec->f[3]);
 		}
+		sb_addc(&line, '\n');
 		out_write(stdout, line.s, line.len);
-		out_write(stdout, "\n", 1);
-		free(dst);
-		sb_free(&line);
 	}
+	sb_free(&line);
+	sb_free(&ren);
 	emit_lines(spool[SP_CHILD], rec);
 }
 
@@ -1950,12 +2082,13 @@ load_groups(struct sprec *rec)
 			m->pos = xrealloc(m->pos, m->cap * sizeof *m->pos);
 		}
 		m->ref[m->n] = xstrdup(rec->f[1]);
-		m->pos[m->n++] = strpos(rec->f[2], rec->f[3]);
+		m->pos[m->n++] = rec->pos;
 	}
 }
 
 struct adlm {
 	const char *list;	/* renamed list address */
+	struct strbuf ren_list, ren;	/* renamed()'s room for both */
 	struct strbuf line;
 	int n;
 	struct strmap seen;
@@ -1977,7 +2110,7 @@ adlm_flush(struct adlm *a)
 static void
 adlm_add(struct adlm *a, const char *member)
 {
-	char *m = renamed(member);
+	const char *m = renamed(member, &a->ren);
 	int isnew;
 
 	strmap_put(&a->seen, m, strlen(m), &isnew);
@@ -1990,7 +2123,6 @@ adlm_add(struct adlm *a, const char *member)
 		if (++a->n == MEMBERS_PER_LINE)
 			adlm_flush(a);
 	}
-	free(m);
 }
 
 /* Resolve a member reference to addresses (a group without address gives
@@ -2010,6 +2142,8 @@ resolve_member(struct adlm *a, const char *ref, struct pos p, int depth)
 		char *za = zimbra_dn_address(ref + 3);
 
 		v = za ? idx_get("a:", za) : NULL;
+		if (v && v->kind == K_ALIAS)
+			v = NULL;
 		free(za);
 	}
 	if (!v || v->kind == K_NONE) {
@@ -2052,18 +2186,18 @@ emit_members(struct sprec *rec)
 		if (!cur || strcmp(cur, rec->f[0]) != 0) {
 			adlm_flush(&a);
 			free(cur);
-			free((char *)a.list);
 			strmap_free(&a.seen);
 			cur = xstrdup(rec->f[0]);
-			a.list = renamed(cur);
+			a.list = renamed(cur, &a.ren_list);
 		}
-		resolve_member(&a, rec->f[1], strpos(rec->f[2], rec->f[3]), 0);
+		resolve_member(&a, rec->f[1], rec->pos, 0);
 	}
 	adlm_flush(&a);
 	free(cur);
-	free((char *)a.list);
 	strmap_free(&a.seen);
 	sb_free(&a.line);
+	sb_free(&a.ren_list);
+	sb_free(&a.ren);
 }
 
 static void
@@ -2072,7 +2206,6 @@ emit(void)
 	struct sprec rec = { 0 };
 	FILE *acct_aliases = tmp(), *list_aliases = tmp();
 	size_t i;
-	int k;
 
 	if (opt.account_list) {
 		emit_text(SP_LOGIN);
@@ -2104,8 +2237,7 @@ emit(void)
 	out_copy(stdout, list_aliases, "temporary file");
 	emit_members(&rec);
 out:
-	for (k = 0; k < 8; k++)
-		sb_free(&rec.b[k]);
+	sb_free(&rec.b);
 	fclose(acct_aliases);
 	fclose(list_aliases);
 }
@@ -2119,6 +2251,7 @@ main(int argc, char **argv)
 	diag_init(argv[0]);
 	out_init();
 	anames_init();
+	addr_init();
 	while ((c = getopt(argc, argv, "ad:l:Pr:sv")) != -1) {
 		switch (c) {
 		case 'a':
