@@ -81,7 +81,7 @@ tests/bench/ldif-floor: tests/bench/ldif-floor.c
 tests/bench/ics-floor: tests/bench/ics-floor.c
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/ics-floor.c $(ICAL_LIBS)
 
-bench: bench-ldif2prov bench-prov-apply bench-ics-split
+bench: bench-ldif2prov bench-prov-apply bench-ics-split bench-imap-copy
 
 bench-ldif2prov: ldif2prov tests/bench/ldif-floor
 	scripts/bench-ldif2prov
@@ -91,6 +91,10 @@ bench-prov-apply: ldif2prov prov-apply
 
 bench-ics-split: ics-split tests/bench/ics-floor
 	scripts/bench-ics-split
+
+# imapsync runs when IMAPSYNC names a snapshot of its source (not kept here).
+bench-imap-copy: imap-copy
+	scripts/bench-imap-copy
 
 demo: all
 	scripts/demo
@@ -106,4 +110,4 @@ install: all
 clean:
 	rm -f $(TOOLS) tools/*.o common/*.o $(UNIT) tests/icscheck tests/bench/ldif-floor tests/bench/ics-floor
 
-.PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split demo install clean
+.PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split bench-imap-copy demo install clean
