@@ -199,4 +199,17 @@ pkill -9 -f "imap-copy -S $SRC_URL" 2>/dev/null	# its folder workers too
 run ic dave@example.com
 is "crash: kill -9 from outside, resumed: every folder exact" "$(compare dave@example.com 2>/dev/null)" ""
 
+# ---- messages without a single flag ----
+# Once a session has selected the folder, a message no one has read is no
+# longer \Recent either: FLAGS (), which libetpan gives as no list at all.
+printf 'a PLAIN dave@example.com admin %s\nb SELECT INBOX\nc LOGOUT\n' "$SRC_ADMIN_PW" |
+    "$TOP/tests/imap-talk" "$SRC_URL" "$SRC_CA" >/dev/null
+printf 'a PLAIN dave@example.com admin %s\nb EXAMINE INBOX\nc FETCH 1:* FLAGS\nd LOGOUT\n' \
+    "$SRC_ADMIN_PW" | "$TOP/tests/imap-talk" "$SRC_URL" "$SRC_CA" >"$T/flags"
+has "no flags: the Source has messages with FLAGS ()" "$T/flags" "FLAGS ())"
+fresh_dave
+run ic dave@example.com
+is "no flags: exit 1 (only for the large message)" "$status" 1
+is "no flags: every folder exact" "$(compare dave@example.com 2>/dev/null)" ""
+
 done_testing

@@ -524,7 +524,10 @@ append_flags(struct mailimap_msg_att_dynamic *dyn, struct kwnote *kn)
 {
 	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
 
-	for (clistiter *it = dyn ? clist_begin(dyn->att_list) : NULL; it; it = clist_next(it)) {
+	/* FLAGS () (a message no one has read, no longer \Recent) comes
+	 * from libetpan with no list at all */
+	for (clistiter *it = dyn && dyn->att_list ? clist_begin(dyn->att_list) : NULL; it;
+	    it = clist_next(it)) {
 		struct mailimap_flag_fetch *ff = clist_content(it);
 		struct mailimap_flag *f;
 		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER || !ff->fl_flag)
