@@ -705,53 +705,112 @@ append_many(const char *mailbox, struct item *v, size_t n)
 	return r;
 }
 
+/* The next batch of missing messages, from *i on: their UIDs as an IMAP
+ * set in *uids; the ones over -L are reported as skipped. Returns how many. */
+static size_t
+next_batch(const struct folder *sf, struct msgs *sm, size_t *i, struct strbuf *uids,
+    struct fstats *st)
+{
+	size_t bytes = 0, k = 0;
+	char uidbuf[16];
+
+	sb_reset(uids);
+	for (; *i < sm->n && k < COPY_MSGS; (*i)++) {
+		struct msg *m = &sm->m[*i];
+		if (m->matched)
+			continue;
+		if (max_size && m->size > max_size) {
+			snprintf(uidbuf, sizeof uidbuf, "%u", m->uid);
+			char why[64];
+			snprintf(why, sizeof why, "larger than -L %lu: %u bytes", max_size, m->size);
+			report("skipped", account, sf->utf8, uidbuf, why, NULL);
+			st->skipped++;
+			m->matched = 1;
+			continue;
+		}
+		if (k && bytes + m->size > COPY_BYTES)
+			break;
+		sb_printf(uids, "%s%u", k ? "," : "", m->uid);
+		bytes += m->size;
+		k++;
+	}
+	return k;
+}
+
+/* UID FETCH of a batch, sent without waiting for the answer, so that the
+ * Source works on it while the Destination stores the batch before. */
+static int
+fetch_send(const struct strbuf *uids)
+{
+	mailstream *st = src.s->imap_stream;
+
+	if (mailimap_send_current_tag(src.s) != MAILIMAP_NO_ERROR ||
+	    mailstream_write(st, "UID FETCH ", 10) < 0 ||
+	    mailstream_write(st, uids->s, uids->len) < 0 ||
+	    mailstream_write(st, " (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n", 39) < 0 ||
+	    mailstream_flush(st) < 0)
+		return MAILIMAP_ERROR_STREAM;
+	return MAILIMAP_NO_ERROR;
+}
+
+/* Its answer, as mailimap_uid_fetch() gives it. */
+static int
+fetch_recv(clist **res)
+{
+	struct mailimap_response *resp = NULL;
+	int r, ok;
+
+	*res = NULL;
+	if (!mailimap_read_line(src.s))
+		return MAILIMAP_ERROR_STREAM;
+	if ((r = mailimap_parse_response(src.s, &resp)) != MAILIMAP_NO_ERROR)
+		return r;
+	*res = src.s->imap_response_info->rsp_fetch_list;
+	src.s->imap_response_info->rsp_fetch_list = NULL;
+	ok = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
+	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
+	    MAILIMAP_RESP_COND_STATE_OK;
+	mailimap_response_free(resp);
+	if (!*res)
+		*res = clist_new();
+	if (!ok && clist_count(*res) == 0) {
+		clist_free(*res);
+		*res = NULL;
+		return MAILIMAP_ERROR_UID_FETCH;
+	}
+	return MAILIMAP_NO_ERROR;
+}
+
 /* Copy the messages not yet there. Returns 0, or a libetpan error that
- * broke a connection (the caller reconnects and starts the folder again). */
+ * broke a connection (the caller reconnects and starts the folder again).
+ * The Source's answer for the next batch is asked for before the batch in
+ * hand is stored: both servers work at once. */
 static int
 copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
     struct fstats *st)
 {
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	struct strbuf uids = { 0 };
 	size_t i = 0;
-	int r = MAILIMAP_NO_ERROR;
+	int r = MAILIMAP_NO_ERROR, pending = 0;
 	char uidbuf[16];
 
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
-	while (i < sm->n) {
-		struct mailimap_set *set = mailimap_set_new_empty();
-		size_t bytes = 0, k = 0;
-		for (; i < sm->n && k < COPY_MSGS; i++) {
-			struct msg *m = &sm->m[i];
-			if (m->matched)
-				continue;
-			if (max_size && m->size > max_size) {
-				snprintf(uidbuf, sizeof uidbuf, "%u", m->uid);
-				char why[64];
-				snprintf(why, sizeof why, "larger than -L %lu: %u bytes", max_size, m->size);
-				report("skipped", account, sf->utf8, uidbuf, why, NULL);
-				st->skipped++;
-				m->matched = 1;
-				continue;
-			}
-			if (k && bytes + m->size > COPY_BYTES)
-				break;
-			mailimap_set_add_single(set, m->uid);
-			bytes += m->size;
-			k++;
-		}
-		if (!k) {
-			mailimap_set_free(set);
-			continue;
-		}
+	if (next_batch(sf, sm, &i, &uids, st)) {
+		if ((r = fetch_send(&uids)) != MAILIMAP_NO_ERROR)
+			goto out;
+		pending = 1;
+	}
+	while (pending) {
 		clist *res = NULL;
-		r = mailimap_uid_fetch(src.s, set, ft, &res);
-		mailimap_set_free(set);
-		if (r != MAILIMAP_NO_ERROR)
+		pending = 0;
+		if ((r = fetch_recv(&res)) != MAILIMAP_NO_ERROR)
 			break;
+		if (next_batch(sf, sm, &i, &uids, st)) {
+			if ((r = fetch_send(&uids)) != MAILIMAP_NO_ERROR) {
+				mailimap_fetch_list_free(res);
+				break;
+			}
+			pending = 1;
+		}
 		struct item batch[COPY_MSGS];
 		size_t nb = 0;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
@@ -821,7 +880,15 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 		if (r != MAILIMAP_NO_ERROR)
 			break;
 	}
-	mailimap_fetch_type_free(ft);
+	/* the Destination broke with a fetch under way: its answer read and
+	 * dropped, so that the Source's session stays in step */
+	if (pending) {
+		clist *res = NULL;
+		if (fetch_recv(&res) == MAILIMAP_NO_ERROR)
+			mailimap_fetch_list_free(res);
+	}
+out:
+	sb_free(&uids);
 	return r;
 }
 
