@@ -94,7 +94,7 @@ tests/bench/ics-floor: tests/bench/ics-floor.c
 tests/bench/csv-floor: tests/bench/csv-floor.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lcsv
 
-bench: bench-ldif2prov bench-prov-apply bench-ics-split bench-csv2vcard
+bench: bench-ldif2prov bench-prov-apply bench-ics-split bench-csv2vcard bench-imap-copy
 
 bench-ldif2prov: ldif2prov tests/bench/ldif-floor
 	scripts/bench-ldif2prov
@@ -107,6 +107,10 @@ bench-ics-split: ics-split tests/bench/ics-floor
 
 bench-csv2vcard: csv2vcard tests/bench/csv-floor
 	scripts/bench-csv2vcard
+
+# imapsync runs when IMAPSYNC names a snapshot of its source (not kept here).
+bench-imap-copy: imap-copy
+	scripts/bench-imap-copy
 
 demo: all
 	scripts/demo
@@ -124,4 +128,4 @@ clean:
 		tests/bench/ldif-floor tests/bench/ics-floor tests/bench/csv-floor
 
 .PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split \
-	bench-csv2vcard demo install clean
+	bench-csv2vcard bench-imap-copy demo install clean
