@@ -34,8 +34,8 @@
 #define SRC_ENV "IMAP_COPY_SOURCE_PASSWORD"
 #define DST_ENV "IMAP_COPY_DEST_PASSWORD"
 #define LIST_CHUNK 1000		/* messages listed per FETCH */
-#define COPY_MSGS 32		/* messages fetched per FETCH ... */
-#define COPY_BYTES (4 << 20)	/* ... and at most this many bytes */
+#define COPY_MSGS 64		/* messages fetched per FETCH ... */
+#define COPY_BYTES (8 << 20)	/* ... and at most this many bytes */
 #define RETRIES 5
 #define SPLIT_MIN 100		/* missing messages per extra connection */
 
