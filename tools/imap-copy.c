@@ -67,7 +67,7 @@ struct side {
 
 static struct side src = { .what = "source" }, dst = { .what = "destination" };
 static struct foldermap fmap;
-static int dry_run, verbose, jobs = 1, conns = 4;
+static int dry_run, verbose, jobs = 1, conns = 1;
 static unsigned long max_size;
 static int progress_tty;
 
@@ -661,6 +661,15 @@ struct item {
 	size_t len;
 };
 
+/* A batch fetched from the Source, kept until the Destination answered. */
+struct batch {
+	clist *res;		/* the FETCH answer the items point into */
+	struct item v[COPY_MSGS];
+	size_t n;
+	int pending;		/* its MULTIAPPEND sent, not yet answered */
+	int tag;		/* the tag it was sent with */
+};
+
 static int multiappend;		/* the Destination takes MULTIAPPEND and LITERAL+ */
 static long crash_after = -1;	/* IMAP_COPY_CRASH_AFTER: the crash tests only */
 
@@ -717,16 +726,16 @@ append_args(struct strbuf *b, struct mailimap_msg_att_dynamic *dyn,
 	}
 }
 
-/* MULTIAPPEND (RFC 3502) with non-synchronising literals (RFC 7888): the
- * batch in one command, one round trip, and one commit on the server.
- * Returns 0, -1 when the server refused it (nothing was stored), -2 when
- * the connection broke. */
+/* MULTIAPPEND (RFC 3502) with non-synchronising literals (RFC 7888): a
+ * batch in one command, one round trip, and one commit on the server. The
+ * command is sent here and its answer read by append_recv(), so that the
+ * next batch can go out before this one is answered and the Destination
+ * never waits for us. Returns 0, or -2 when the connection broke. */
 static int
-append_many(const char *mailbox, struct item *v, size_t n)
+append_send(const char *mailbox, struct item *v, size_t n)
 {
 	struct strbuf b = { 0 };
 	mailstream *st = dst.s->imap_stream;
-	struct mailimap_response *resp = NULL;
 	int r;
 
 	if (mailimap_send_current_tag(dst.s) != MAILIMAP_NO_ERROR)
@@ -751,10 +760,28 @@ append_many(const char *mailbox, struct item *v, size_t n)
 	r = mailstream_write(st, "\r\n", 2) < 0 || mailstream_flush(st) < 0;
 	sb_free(&b);
 	sent();
-	if (r || !mailimap_read_line(dst.s))
+	return r ? -2 : 0;
+}
+
+/* The answer to the oldest MULTIAPPEND sent: 0 stored, -1 refused
+ * (nothing stored: it is all or nothing), -2 the connection broke. */
+static int
+append_recv(int tag)
+{
+	struct mailimap_response *resp = NULL;
+	int r, now = dst.s->imap_tag;
+
+	/* libetpan expects the answer to the last tag it sent; this one
+	 * answers an earlier command */
+	dst.s->imap_tag = tag;
+	r = !mailimap_read_line(dst.s) ||
+	    mailimap_parse_response(dst.s, &resp) != MAILIMAP_NO_ERROR;
+	dst.s->imap_tag = now;
+	if (r) {
+		if (resp)
+			mailimap_response_free(resp);
 		return -2;
-	if (mailimap_parse_response(dst.s, &resp) != MAILIMAP_NO_ERROR)
-		return -2;
+	}
 	r = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
 	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
 	    MAILIMAP_RESP_COND_STATE_OK ? 0 : -1;
@@ -850,16 +877,91 @@ fetch_recv(clist **res)
 	return MAILIMAP_NO_ERROR;
 }
 
+/* Store a batch's messages one APPEND each: when the Destination has no
+ * MULTIAPPEND, or refused a batch (then only the message it refuses
+ * fails, and is reported with the server's words). */
+static int
+store_singly(const struct folder *sf, const char *dname, struct batch *b,
+    struct fstats *st)
+{
+	char uidbuf[16];
+
+	for (size_t j = 0; j < b->n; j++) {
+		struct mailimap_flag_list *fl = append_flags(b->v[j].dyn, NULL);
+		sent();
+		int ar = mailimap_append(dst.s, dname, fl, b->v[j].date,
+		    b->v[j].body, b->v[j].len);
+		mailimap_flag_list_free(fl);
+		if (ar == MAILIMAP_NO_ERROR)
+			copied(st, b->v[j].len);
+		else if (ar == MAILIMAP_ERROR_STREAM || ar == MAILIMAP_ERROR_PARSE)
+			return ar;
+		else {
+			const char *why = imap_last_text(dst.s);
+			snprintf(uidbuf, sizeof uidbuf, "%u", b->v[j].uid);
+			report("failed", account, sf->utf8, uidbuf,
+			    *why ? why : "the destination refused the message", NULL);
+			st->failed++;
+		}
+	}
+	b->n = 0;
+	return MAILIMAP_NO_ERROR;
+}
+
+/* Read the answer to b's MULTIAPPEND, and free b. A refused batch is stored
+ * one message at a time, after the answer to next (sent meanwhile) has been
+ * read, so that no other answer is pending when the single APPENDs go. */
+static int
+settle(const struct folder *sf, const char *dname, struct batch *b,
+    struct batch *next, struct fstats *st)
+{
+	int r = MAILIMAP_NO_ERROR;
+
+	if (b->pending) {
+		int ar = append_recv(b->tag);
+		b->pending = 0;
+		if (ar == -2)
+			return MAILIMAP_ERROR_STREAM;
+		if (ar == 0) {
+			for (size_t j = 0; j < b->n; j++)
+				copied(st, b->v[j].len);
+			b->n = 0;
+		} else {
+			if (next && next->pending) {
+				int nr = append_recv(next->tag);
+				next->pending = 0;
+				if (nr == -2)
+					return MAILIMAP_ERROR_STREAM;
+				if (nr == 0) {
+					for (size_t j = 0; j < next->n; j++)
+						copied(st, next->v[j].len);
+					next->n = 0;
+				}
+				/* else next is stored singly by the caller */
+			}
+			r = store_singly(sf, dname, b, st);
+		}
+	}
+	if (b->res)
+		mailimap_fetch_list_free(b->res);
+	b->res = NULL;
+	b->n = 0;
+	return r;
+}
+
 /* Copy the messages not yet there. Returns 0, or a libetpan error that
  * broke a connection (the caller reconnects and starts the folder again). */
 static int
 copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
     struct fstats *st)
 {
-	size_t i = 0;
+	size_t i = 0, k = 0;
 	int r = MAILIMAP_NO_ERROR, pending = 0;
 	char uidbuf[16];
 	struct strbuf set = { 0 };
+	struct batch bt[2];		/* the batch in hand, the one before */
+
+	memset(bt, 0, sizeof bt);
 
 	if (next_batch(sf, sm, &i, st, &set)) {
 		if ((r = fetch_send(&set)) != MAILIMAP_NO_ERROR)
@@ -878,11 +980,13 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 			}
 			pending = 1;
 		}
-		struct item batch[COPY_MSGS];
-		size_t nb = 0;
+		struct batch *cur = &bt[k++ % 2], *prev = &bt[k % 2];
+		cur->res = res;
+		cur->n = 0;
+		cur->pending = 0;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
 			struct mailimap_msg_att *ma = clist_content(it);
-			struct item *b = &batch[nb];
+			struct item *b = &cur->v[cur->n];
 			memset(b, 0, sizeof *b);
 			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
 				struct mailimap_msg_att_item *item = clist_content(a);
@@ -911,43 +1015,31 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 				st->failed++;
 				continue;
 			}
-			if (nb < COPY_MSGS)
-				nb++;
+			if (cur->n < COPY_MSGS)
+				cur->n++;
 		}
-		/* all at once when the Destination can; one by one when it
-		 * cannot, or refused the lot (MULTIAPPEND is all or nothing:
-		 * the one it refuses is then found and reported alone) */
-		int mr = nb > 1 && multiappend ? append_many(dname, batch, nb) : -1;
-		if (mr == 0) {
-			for (size_t j = 0; j < nb; j++)
-				copied(st, batch[j].len);
-		} else if (mr == -2)
-			r = MAILIMAP_ERROR_STREAM;
-		for (size_t j = 0; mr == -1 && j < nb; j++) {
-			struct mailimap_flag_list *fl = append_flags(batch[j].dyn, NULL);
-			sent();
-			int ar = mailimap_append(dst.s, dname, fl, batch[j].date,
-			    batch[j].body, batch[j].len);
-			mailimap_flag_list_free(fl);
-			if (ar == MAILIMAP_NO_ERROR)
-				copied(st, batch[j].len);
-			else if (ar == MAILIMAP_ERROR_STREAM || ar == MAILIMAP_ERROR_PARSE) {
-				r = ar;
+		if (multiappend && cur->n > 1) {
+			if (append_send(dname, cur->v, cur->n) < 0) {
+				r = MAILIMAP_ERROR_STREAM;
 				break;
-			} else {
-				const char *why = imap_last_text(dst.s);
-				snprintf(uidbuf, sizeof uidbuf, "%u", batch[j].uid);
-				report("failed", account, sf->utf8, uidbuf,
-				    *why ? why : "the destination refused the message", NULL);
-				st->failed++;
 			}
+			cur->pending = 1;
+			cur->tag = dst.s->imap_tag;
 		}
-		progress(sf->utf8, st->copied + st->failed + st->skipped + st->already, st->count);
-		mailimap_fetch_list_free(res);
-		if (r != MAILIMAP_NO_ERROR)
+		/* the batch before is answered now, while this one is stored */
+		if ((r = settle(sf, dname, prev, cur, st)) != MAILIMAP_NO_ERROR)
 			break;
+		if (!cur->pending && (r = store_singly(sf, dname, cur, st)) != MAILIMAP_NO_ERROR)
+			break;
+		progress(sf->utf8, st->copied + st->failed + st->skipped + st->already, st->count);
 	}
+	/* the last batch's answer */
+	if (r == MAILIMAP_NO_ERROR && k)
+		r = settle(sf, dname, &bt[(k - 1) % 2], NULL, st);
 out:
+	for (int j = 0; j < 2; j++)
+		if (bt[j].res)
+			mailimap_fetch_list_free(bt[j].res);
 	sb_free(&set);
 	return r;
 }
