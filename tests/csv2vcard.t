@@ -202,12 +202,17 @@ waitfor() {
 # The input is a pipe held open, so the kill comes while a piece is open.
 mkdir "$T/k"
 mkfifo "$T/fifo"
-csv2vcard -d "$T/k" -s 4096 "$T/fifo" > "$T/k.out" 2>&1 &
-pid=$!
-exec 3> "$T/fifo"
-printf 'Name,E-mail,Notes\n' >&3
-awk 'BEGIN { for (i = 0; i < 2000; i++) printf "Person %d,p%d@example.com,\"note %d, two\nlines\"\n", i, i, i }' >&3
-waitfor "$T/k"
+# start_writer: csv2vcard writing pieces from a fifo, held open, until its
+# first piece is complete ($pid, fd 3 the fifo's writing end)
+start_writer() {
+	csv2vcard -d "$T/k" -s 4096 "$T/fifo" > "$T/k.out" 2>&1 &
+	pid=$!
+	exec 3> "$T/fifo"
+	printf 'Name,E-mail,Notes\n' >&3
+	awk 'BEGIN { for (i = 0; i < 2000; i++) printf "Person %d,p%d@example.com,\"note %d, two\nlines\"\n", i, i, i }' >&3
+	waitfor "$T/k"
+}
+start_writer
 kill -9 $pid
 wait $pid 2>/dev/null
 exec 3>&-
@@ -218,12 +223,7 @@ is "killed: the piece being written was only under a hidden name" "$(ls -A "$T/k
 is "killed: every listed path exists" \
 	"$(while read -r p; do [ -e "$p" ] || echo "$p"; done < "$T/k.out")" ""
 rm -f "$T"/k/* "$T"/k/.??*
-csv2vcard -d "$T/k" -s 4096 "$T/fifo" > "$T/k.out" 2>&1 &
-pid=$!
-exec 3> "$T/fifo"
-printf 'Name,E-mail,Notes\n' >&3
-awk 'BEGIN { for (i = 0; i < 2000; i++) printf "Person %d,p%d@example.com,\"note %d, two\nlines\"\n", i, i, i }' >&3
-waitfor "$T/k"
+start_writer
 kill -TERM $pid
 wait $pid 2>/dev/null
 exec 3>&-
