@@ -124,7 +124,7 @@ int
 folder_map(const struct foldermap *fm, const char *name, char sep,
     enum special su, struct strbuf *out, const char **note)
 {
-	struct strbuf path = { 0 }, raw = { 0 };
+	struct strbuf path = { 0 };
 	const char *rest;
 	int changed = 0;
 
@@ -201,7 +201,6 @@ folder_map(const struct foldermap *fm, const char *name, char sep,
 	if (changed)
 		*note = "renamed: Carbonio does not take this name";
 	sb_free(&path);
-	sb_free(&raw);
 	return 1;
 }
 

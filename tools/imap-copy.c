@@ -908,37 +908,38 @@ store_singly(const struct folder *sf, const char *dname, struct batch *b,
 	return MAILIMAP_NO_ERROR;
 }
 
+/* The answer to batch b's MULTIAPPEND, its messages counted when stored:
+ * 0 stored, -1 refused (they are still in b), -2 the connection broke. */
+static int
+answered(struct batch *b, struct fstats *st)
+{
+	int r = append_recv(b->tag);
+
+	b->pending = 0;
+	if (r == 0) {
+		for (size_t j = 0; j < b->n; j++)
+			copied(st, b->v[j].len);
+		b->n = 0;
+	}
+	return r;
+}
+
 /* Read the answer to b's MULTIAPPEND, and free b. A refused batch is stored
  * one message at a time, after the answer to next (sent meanwhile) has been
- * read, so that no other answer is pending when the single APPENDs go. */
+ * read, so that no other answer is pending when the single APPENDs go;
+ * a refused next is then stored singly by the caller. */
 static int
 settle(const struct folder *sf, const char *dname, struct batch *b,
     struct batch *next, struct fstats *st)
 {
-	int r = MAILIMAP_NO_ERROR;
+	int r = MAILIMAP_NO_ERROR, ar;
 
 	if (b->pending) {
-		int ar = append_recv(b->tag);
-		b->pending = 0;
-		if (ar == -2)
+		if ((ar = answered(b, st)) == -2)
 			return MAILIMAP_ERROR_STREAM;
-		if (ar == 0) {
-			for (size_t j = 0; j < b->n; j++)
-				copied(st, b->v[j].len);
-			b->n = 0;
-		} else {
-			if (next && next->pending) {
-				int nr = append_recv(next->tag);
-				next->pending = 0;
-				if (nr == -2)
-					return MAILIMAP_ERROR_STREAM;
-				if (nr == 0) {
-					for (size_t j = 0; j < next->n; j++)
-						copied(st, next->v[j].len);
-					next->n = 0;
-				}
-				/* else next is stored singly by the caller */
-			}
+		if (ar == -1) {
+			if (next && next->pending && answered(next, st) == -2)
+				return MAILIMAP_ERROR_STREAM;
 			r = store_singly(sf, dname, b, st);
 		}
 	}

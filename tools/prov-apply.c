@@ -137,7 +137,6 @@ static FILE *reject;
 static char *reject_tmp;
 static const char *reject_path;
 static int any_failed;
-static const char *inname;
 
 static long crash_after = -1;		/* PROV_APPLY_CRASH_AFTER: tests only */
 
@@ -2240,7 +2239,6 @@ run(const char *path)
 
 	if (lineio_open(&lr, path) < 0)
 		die("%s:", path ? path : "<stdin>");
-	inname = lr.name;
 	while (prov_read(&lr, &text, &first)) {
 		struct cmd *c;
 		const char *bad;
