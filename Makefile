@@ -24,7 +24,8 @@ COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 IMAP = common/imapconn.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
-	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread
+	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
+	tests/unit/icsvalid
 MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1
 FILTERS = scripts/ics-prov
 MAN5 = man/carbonio-mig-streams.5
@@ -58,11 +59,14 @@ tools/imap-copy.o: tools/imap-copy.c common/*.h
 imap-copy: tools/imap-copy.o $(IMAP) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/imap-copy.o $(IMAP) $(COMMON) $(ETPAN_LIBS) $(TLS_LIBS)
 
-tools/ics-split.o: tools/ics-split.c common/*.h
+tools/ics-split.o: tools/ics-split.c tools/ics-split/icsvalid.h common/*.h
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ics-split.c
 
-ics-split: tools/ics-split.o $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ics-split.o $(COMMON) $(ICAL_LIBS)
+tools/ics-split/icsvalid.o: tools/ics-split/icsvalid.h
+
+ics-split: tools/ics-split.o tools/ics-split/icsvalid.o $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ics-split.o tools/ics-split/icsvalid.o \
+		$(COMMON) $(ICAL_LIBS)
 
 # common/csvread needs libcsv, which only csv2vcard links (no pkg-config file)
 CSV2VCARD_OBJS = tools/csv2vcard.o tools/csv2vcard/columns.o tools/csv2vcard/card.o \
@@ -77,6 +81,10 @@ tests/unit/%: tests/unit/%.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(COMMON)
 tests/unit/csvread: tests/unit/csvread.c common/csvread.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< common/csvread.o $(COMMON) -lcsv
+
+tests/unit/icsvalid: tests/unit/icsvalid.c tools/ics-split/icsvalid.o
+	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ $< tools/ics-split/icsvalid.o \
+		$(ICAL_LIBS)
 
 tests/icscheck: tests/icscheck.c
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/icscheck.c $(ICAL_LIBS)

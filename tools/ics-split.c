@@ -31,11 +31,11 @@
 #include "../common/atomicfile.h"
 #include "../common/diag.h"
 #include "../common/fold.h"
-#include "../common/lineio.h"
 #include "../common/out.h"
 #include "../common/sha256.h"
 #include "../common/strbuf.h"
 #include "../common/strmap.h"
+#include "ics-split/icsvalid.h"
 
 #define DEF_COUNT 1000
 #define DEF_SIZE 900000UL
@@ -110,25 +110,10 @@ is_name_char(unsigned char c)
 static int
 cline_parse(struct cline *c, const char *s, size_t n)
 {
-	size_t i = 0;
-	int q = 0;
-
-	while (i < n && is_name_char((unsigned char)s[i]))
-		i++;
-	if (i == 0 || i == n || (s[i] != ':' && s[i] != ';'))
+	if (!icsv_split(s, n, &c->namelen, &c->valoff))
 		return 0;
 	c->s = s;
 	c->n = n;
-	c->namelen = i;
-	for (; i < n; i++) {
-		if (s[i] == '"')
-			q = !q;
-		else if (s[i] == ':' && !q)
-			break;
-	}
-	if (i == n)
-		return 0;
-	c->valoff = i + 1;
 	return 1;
 }
 
@@ -194,116 +179,272 @@ begin_end(const struct cline *c, int *begin, size_t *len)
 
 /* ---- reading: physical lines to unfolded content lines ------------------ */
 
+/* The input is read in large blocks. A physical line is looked at in the
+ * block (cleaned in place of a BOM, NUL octets and lone CRs), a logical
+ * line is handed on in the block when it is one physical line, else
+ * unfolded into a buffer. Each logical line says where its octets are in
+ * the input and whether they are already valid output as they stand
+ * (CRLF, at most 75 octets a line, folds between UTF-8 characters,
+ * nothing cleaned): a component made only of such lines is copied as it
+ * is, from the input file itself when it can be read again. */
+
+struct pline {			/* a physical line, cleaned */
+	uint64_t off;		/* input offset of its first octet */
+	size_t raw;		/* its octets up to and with the LF */
+	size_t skip, n;		/* its text: skip octets in (a BOM), n long */
+	unsigned long lineno;
+	int crlf, dirty;	/* ended in CRLF; a BOM, NUL or CR removed */
+};
+
+struct lline {			/* a logical line, unfolded */
+	const char *s;		/* not NUL-terminated; lives until the next one */
+	size_t n;
+	unsigned long line;	/* its first physical line */
+	uint64_t off, end;	/* its octets in the input, continuations included */
+	int clean;		/* valid output as it stands */
+};
+
+#define NOKEEP UINT64_MAX
+
 static struct {
-	struct lineio lr;
-	struct strbuf cur, out;	/* the line being assembled, the one returned */
-	unsigned long cur_line, out_line;
-	int have, said_lf, said_fold, said_nul;
+	int fd, own, seekable;
+	const char *name;
+	char *buf;
+	size_t cap, pos, end, scan;	/* unread: buf[pos, end); no LF in [pos, scan) */
+	uint64_t base;			/* input offset of buf[0] */
+	uint64_t anchor, line;		/* what a refill keeps: the component, the line */
+	unsigned long lineno;		/* physical lines taken */
+	int eof, said_lf, said_fold, said_nul, peeked;
+	struct pline pk;
+	struct strbuf cur;
 } rd;
 
 static int
 reader_open(const char *path)
 {
-	sb_reset(&rd.cur);
-	rd.have = rd.said_lf = rd.said_fold = rd.said_nul = 0;
-	return lineio_open(&rd.lr, path);
+	struct stat st;
+
+	rd.own = path && strcmp(path, "-") != 0;
+	rd.name = rd.own ? path : "<stdin>";
+	rd.fd = rd.own ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	if (rd.fd < 0)
+		return -1;
+	if (fstat(rd.fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(rd.fd);
+		errno = EISDIR;
+		return -1;
+	}
+	/* read again at the end when it is a file that stays put */
+	rd.seekable = fstat(rd.fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    lseek(rd.fd, 0, SEEK_CUR) == 0;
+	if (!rd.buf) {
+		rd.cap = 1 << 20;
+		rd.buf = xmalloc(rd.cap);
+	}
+	rd.pos = rd.end = rd.scan = 0;
+	rd.base = 0;
+	rd.anchor = rd.line = NOKEEP;
+	rd.lineno = 0;
+	rd.eof = rd.said_lf = rd.said_fold = rd.said_nul = rd.peeked = 0;
+	return 0;
+}
+
+static void
+reader_close(void)
+{
+	if (rd.own)
+		close(rd.fd);
+}
+
+/* More input after buf[end]; what is before pos and not kept is let go.
+ * 0 at the end of the input. */
+static int
+refill(void)
+{
+	uint64_t keep = rd.base + rd.pos;
+	size_t from;
+	ssize_t r;
+
+	if (rd.anchor < keep)
+		keep = rd.anchor;
+	if (rd.line < keep)
+		keep = rd.line;
+	from = (size_t)(keep - rd.base);
+	if (from) {
+		memmove(rd.buf, rd.buf + from, rd.end - from);
+		rd.base += from;
+		rd.pos -= from;
+		rd.scan -= from;
+		rd.end -= from;
+	}
+	if (rd.end == rd.cap) {
+		rd.cap *= 2;
+		rd.buf = xrealloc(rd.buf, rd.cap);
+	}
+	do
+		r = read(rd.fd, rd.buf + rd.end, rd.cap - rd.end);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		die("%s: read error:", rd.name);
+	if (r == 0)
+		rd.eof = 1;
+	rd.end += (size_t)r;
+	return r > 0;
+}
+
+/* The next physical line, cleaned, not taken; 0 at the end of the input.
+ * Its text is at rd.buf + (off - rd.base) + skip until the next refill. */
+static int
+phys_peek(struct pline *p)
+{
+	char *s, *lf;
+	size_t n, k, i;
+
+	if (rd.peeked) {
+		*p = rd.pk;
+		return 1;
+	}
+	if (rd.scan < rd.pos)
+		rd.scan = rd.pos;
+	while (!(lf = memchr(rd.buf + rd.scan, '\n', rd.end - rd.scan))) {
+		rd.scan = rd.end;
+		if (rd.eof || !refill()) {
+			if (rd.pos == rd.end)
+				return 0;
+			break;
+		}
+	}
+	s = rd.buf + rd.pos;
+	memset(p, 0, sizeof *p);
+	p->off = rd.base + rd.pos;
+	p->lineno = rd.lineno + 1;
+	if (lf) {
+		n = (size_t)(lf - s);
+		p->raw = n + 1;
+	} else
+		n = p->raw = rd.end - rd.pos;	/* the last line has no LF */
+	if (p->lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		report(1, "byte order mark skipped");
+		p->skip = 3;
+		p->dirty = 1;
+		s += 3;
+		n -= 3;
+	}
+	if (n && s[n - 1] == '\r') {
+		n--;
+		p->crlf = lf != NULL;
+	} else if (lf && !rd.said_lf) {
+		rd.said_lf = 1;
+		report(p->lineno, "bare LF line ends; read as CRLF");
+	}
+	/* NUL ends a C string and a lone CR a line for other readers:
+	 * neither belongs inside an iCalendar line */
+	if (memchr(s, '\0', n) || memchr(s, '\r', n)) {
+		for (i = k = 0; i < n; i++)
+			if (s[i] && s[i] != '\r')
+				s[k++] = s[i];
+		n = k;
+		p->dirty = 1;
+		if (!rd.said_nul++)
+			report(p->lineno, "NUL or lone CR bytes removed");
+	}
+	p->n = n;
+	rd.pk = *p;
+	rd.peeked = 1;
+	return 1;
+}
+
+static void
+phys_take(const struct pline *p)
+{
+	rd.pos = (size_t)(p->off + p->raw - rd.base);
+	rd.lineno = p->lineno;
+	rd.peeked = 0;
+}
+
+static char *
+phys_text(const struct pline *p)
+{
+	return rd.buf + (p->off - rd.base) + p->skip;
 }
 
 /* A line that starts without a name and a colon, after a property line,
  * is the rest of that property (folded without its leading space, or a
  * raw line break in a value); after BEGIN or END it cannot be. */
 static int
-continues(const char *s, size_t n)
+continues(const char *prev, size_t pn, const char *s, size_t n)
 {
-	struct cline prev;
+	struct cline c;
 	int b;
 	size_t l, i = 0;
 
 	while (i < n && is_name_char((unsigned char)s[i]))
 		i++;
-	if (!rd.have || n == 0 || (i > 0 && i < n && (s[i] == ':' || s[i] == ';')))
+	if (n == 0 || (i > 0 && i < n && (s[i] == ':' || s[i] == ';')))
 		return 0;
-	if (cline_parse(&prev, rd.cur.s, rd.cur.len) && begin_end(&prev, &b, &l))
+	if (cline_parse(&c, prev, pn) && begin_end(&c, &b, &l))
 		return 0;
 	return 1;
 }
 
-/* The next unfolded line (NULL at the end); its first physical line in *line. */
-static const char *
-reader_next(size_t *len, unsigned long *line)
+/* The next logical line; 0 at the end of the input. */
+static int
+reader_next(struct lline *L)
 {
-	char *s;
-	size_t n;
+	struct pline p, q;
+	int single = 1;
 
-	while ((s = lineio_next(&rd.lr, &n, 0))) {
-		if (rd.lr.lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-			report(1, "byte order mark skipped");
-			s += 3;
-			n -= 3;
-		}
-		if (n && s[n - 1] == '\r')
-			s[--n] = '\0';
-		else if (!rd.said_lf && !feof(rd.lr.fp)) {
-			rd.said_lf = 1;
-			report(rd.lr.lineno, "bare LF line ends; read as CRLF");
-		}
-		/* NUL ends a C string and a lone CR a line for other readers:
-		 * neither belongs inside an iCalendar line */
-		if (memchr(s, '\0', n) || memchr(s, '\r', n)) {
-			size_t i, k = 0;
+	do {			/* blank lines carry nothing */
+		if (!phys_peek(&p))
+			return 0;
+		phys_take(&p);
+	} while (p.n == 0);
+	L->line = p.lineno;
+	L->off = p.off;
+	L->clean = p.crlf && !p.dirty && p.n <= FOLD_WIDTH;
+	rd.line = p.off;	/* kept in the buffer while its continuations come */
+	for (;;) {
+		const char *s;
 
-			for (i = 0; i < n; i++)
-				if (s[i] && s[i] != '\r')
-					s[k++] = s[i];
-			n = k;
-			s[n] = '\0';
-			if (!rd.said_nul++)
-				report(rd.lr.lineno, "NUL or lone CR bytes removed");
-		}
-		if (rd.have && n && (s[0] == ' ' || s[0] == '\t')) {
-			sb_add(&rd.cur, s + 1, n - 1);
+		if (!phys_peek(&q))
+			break;
+		s = phys_text(&q);
+		if (q.n && (s[0] == ' ' || s[0] == '\t')) {
+			L->clean &= q.crlf && !q.dirty && q.n <= FOLD_WIDTH && s[0] == ' ' &&
+			    !(q.n > 1 && ((unsigned char)s[1] & 0xC0) == 0x80);
+			s++;
+			q.n--;
+		} else if (q.n == 0) {
+			L->clean = 0;	/* a blank line inside: left out */
+			phys_take(&q);
 			continue;
-		}
-		if (continues(s, n)) {
+		} else if (single ? continues(phys_text(&p), p.n, s, q.n) :
+		    continues(rd.cur.s, rd.cur.len, s, q.n)) {
 			if (!rd.said_fold++)
-				report(rd.lr.lineno, "line without a property name; "
+				report(q.lineno, "line without a property name; "
 				    "read as the continuation of line %lu (broken folding)",
-				    rd.cur_line);
-			sb_add(&rd.cur, s, n);
-			continue;
-		}
-		if (n == 0)	/* blank lines carry nothing */
-			continue;
-		if (rd.have) {
-			struct strbuf t = rd.out;
-
-			rd.out = rd.cur;
-			rd.cur = t;
-			rd.out_line = rd.cur_line;
+				    L->line);
+			L->clean = 0;
+		} else
+			break;
+		if (single) {
 			sb_reset(&rd.cur);
-			sb_add(&rd.cur, s, n);
-			rd.cur_line = rd.lr.lineno;
-			*len = rd.out.len;
-			*line = rd.out_line;
-			return rd.out.s;
+			sb_add(&rd.cur, phys_text(&p), p.n);
+			single = 0;
 		}
-		sb_reset(&rd.cur);
-		sb_add(&rd.cur, s, n);
-		rd.cur_line = rd.lr.lineno;
-		rd.have = 1;
+		sb_add(&rd.cur, s, q.n);
+		phys_take(&q);
 	}
-	if (!rd.have)
-		return NULL;
-	rd.have = 0;
-	{
-		struct strbuf t = rd.out;
-
-		rd.out = rd.cur;
-		rd.cur = t;
+	rd.line = NOKEEP;
+	L->end = rd.base + rd.pos;
+	if (single) {
+		L->s = phys_text(&p);
+		L->n = p.n;
+	} else {
+		L->s = rd.cur.s;
+		L->n = rd.cur.len;
 	}
-	*len = rd.out.len;
-	*line = rd.cur_line;
-	return rd.out.s;
+	return 1;
 }
 
 /* ---- the calendar being read ------------------------------------------- */
@@ -324,6 +465,8 @@ struct group {			/* the components that share a UID */
 	unsigned long line;	/* of its first component */
 	char kind[12];
 };
+
+#define FROM_INPUT (1ULL << 63)	/* compref.off: in the input, not the spool */
 
 struct compref {
 	uint64_t off;
@@ -368,6 +511,8 @@ static struct {
 	char stack[16][32];	/* names of the open BEGINs */
 	unsigned long stack_line[16];
 	int depth, bad;
+	uint64_t raw_off, raw_end;	/* its octets in the input */
+	int clean;		/* and they are valid output as they stand */
 } cc;
 
 static void *
@@ -477,19 +622,22 @@ empty_text(const struct cline *c)
  * NULL when it parses, else its message (static); *param set when only a
  * parameter was refused (libical then keeps the property). */
 static const char *
-line_error(const char *comp, char *line, int *param)
+line_error(const char *comp, const char *s, size_t n, int *param)
 {
 	static char msg[300];
+	static struct strbuf line;
 	char b[48], e[48];
 	icalparser *p = icalparser_new();
 	icalcomponent *c;
 	icalproperty *x;
 	const char *r = NULL;
 
+	sb_reset(&line);
+	sb_add(&line, s, n);	/* NUL-terminated */
 	snprintf(b, sizeof b, "BEGIN:%s", comp);
 	snprintf(e, sizeof e, "END:%s", comp);
 	icalparser_add_line(p, b);
-	icalparser_add_line(p, line);
+	icalparser_add_line(p, line.s);
 	c = icalparser_add_line(p, e);
 	if (!c) {
 		icalparser_free(p);
@@ -543,7 +691,7 @@ strip_params(size_t i, const char *comp)
 		sb_add(&t, s, cl.namelen);
 		sb_add(&t, s + p, e - p);
 		sb_add(&t, s + cl.valoff - 1, cl.n - cl.valoff + 1);
-		if ((m = line_error(comp, t.s, &param)))
+		if ((m = line_error(comp, t.s, t.len, &param)))
 			fail(cc.lineno[i], "%.*s: %s; parameter %.*s left out", (int)cl.namelen,
 			    s, m, (int)(e - p - 1), s + p + 1);
 		else
@@ -552,7 +700,7 @@ strip_params(size_t i, const char *comp)
 	}
 	vo = keep.len + 1;
 	sb_add(&keep, s + cl.valoff - 1, cl.n - cl.valoff + 1);
-	ok = !line_error(comp, keep.s, &param);
+	ok = !line_error(comp, keep.s, keep.len, &param);
 	if (ok) {	/* the line is replaced by its repaired copy */
 		size_t off = cc.text.len;
 
@@ -561,54 +709,63 @@ strip_params(size_t i, const char *comp)
 		cc.off[i] = off;
 		cc.len[i] = keep.len;
 		cc.valoff[i] = (uint32_t)vo;
+		cc.clean = 0;
 	}
 	sb_free(&t);
 	sb_free(&keep);
 	return ok;
 }
 
-/* Parse the component with libical; report each line it refuses (and mark
- * it dropped unless only a parameter was refused). */
+/* Check the component: each line the quick check is not sure of is asked
+ * of libical alone (in the component it stands in); a line it refuses is
+ * reported and marked dropped, unless only a parameter was refused. A
+ * component libical does not know by name is first given to it whole. */
 static void
 comp_check(void)
 {
 	icalcomponent *c = NULL;
 	struct cline cl;
-	size_t i;
-	int depth = 0;
+	size_t i, l;
+	int depth = 0, b, known = 1;
 	char stack[16][32];
+	const char *name;
 
-	for (i = 0; i < cc.n; i++) {
-		char *s = comp_cl(i, &cl);
+	for (i = 0; i < cc.n && known; i++) {
+		comp_cl(i, &cl);
+		if ((name = begin_end(&cl, &b, &l)) && b && !icsv_known_component(name, l))
+			known = 0;
+	}
+	if (!known) {
+		for (i = 0; i < cc.n; i++) {
+			char *s = comp_cl(i, &cl);
 
-		if (empty_text(&cl))
-			continue;
-		c = icalparser_add_line(parser, s);
-		if (c && i + 1 < cc.n) {	/* cannot happen: nesting is checked */
-			icalcomponent_free(c);
-			c = NULL;
+			if (empty_text(&cl))
+				continue;
+			c = icalparser_add_line(parser, s);
+			if (c && i + 1 < cc.n) {	/* cannot happen: nesting is checked */
+				icalcomponent_free(c);
+				c = NULL;
+			}
 		}
-	}
-	if (!c) {
-		/* the parser is left mid-component: start a fresh one */
-		icalparser_free(parser);
-		parser = icalparser_new();
-		fail(cc.stack_line[0], "%s: libical cannot parse this component; left out",
-		    cc.stack[0]);
-		cc.bad = 1;
-		return;
-	}
-	if (icalcomponent_count_errors(c) == 0) {
+		if (!c) {
+			/* the parser is left mid-component: start a fresh one */
+			icalparser_free(parser);
+			parser = icalparser_new();
+			fail(cc.stack_line[0], "%s: libical cannot parse this component; left out",
+			    cc.stack[0]);
+			cc.bad = 1;
+			return;
+		}
+		i = (size_t)icalcomponent_count_errors(c);
 		icalcomponent_free(c);
-		return;
+		if (i == 0)
+			return;
 	}
-	icalcomponent_free(c);
 	/* find the lines at fault, one by one, in their own component */
 	for (i = 0; i < cc.n; i++) {
 		char *s = comp_cl(i, &cl);
-		const char *m, *name;
-		int b, param;
-		size_t l;
+		const char *m;
+		int param;
 
 		if ((name = begin_end(&cl, &b, &l))) {
 			if (b && depth < 16)
@@ -616,13 +773,14 @@ comp_check(void)
 			depth += b ? 1 : -1;
 			continue;
 		}
-		if (empty_text(&cl) || depth < 1)
+		if (empty_text(&cl) || depth < 1 || icsv_sure(s, cl.n, cl.namelen, cl.valoff))
 			continue;
-		if ((m = line_error(stack[depth > 16 ? 15 : depth - 1], s, &param))) {
+		if ((m = line_error(stack[depth > 16 ? 15 : depth - 1], s, cl.n, &param))) {
 			if (param && strip_params(i, stack[depth > 16 ? 15 : depth - 1]))
 				continue;
 			fail(cc.lineno[i], "%.*s: %s; property left out", (int)cl.namelen, s, m);
 			cc.drop[i] = 1;
+			cc.clean = 0;
 		}
 	}
 }
@@ -636,11 +794,15 @@ comp_reset(void)
 	cc.n = 0;
 	cc.depth = 0;
 	cc.bad = 0;
+	cc.clean = 1;
+	rd.anchor = NOKEEP;
 }
 
 static void
-comp_line(const struct cline *c, unsigned long line)
+comp_line(const struct cline *c, const struct lline *L)
 {
+	unsigned long line = L->line;
+
 	const char *s = c->s;
 	size_t n = c->n;
 
@@ -662,6 +824,8 @@ comp_line(const struct cline *c, unsigned long line)
 	cc.n++;
 	sb_add(&cc.text, s, n);
 	sb_addc(&cc.text, '\0');
+	cc.clean &= L->clean;
+	cc.raw_end = L->end;
 }
 
 static int
@@ -765,7 +929,7 @@ item_end(void)
 	struct strmap_ent *e;
 	struct group *g;
 	uint32_t ci;
-	uint64_t key[2];
+	uint64_t key[2], coff, clen;
 
 	/* what the repairs need to know, at the component's own level */
 	for (i = 0; i < cc.n; i++) {
@@ -791,6 +955,18 @@ item_end(void)
 	}
 
 	sb_reset(&o);
+	if (cc.clean && (uid || !item) && (has_stamp || !item)) {
+		/* nothing to repair: its own octets, as they stand in the input */
+		clen = cc.raw_end - cc.raw_off;
+		if (rd.seekable)
+			coff = cc.raw_off | FROM_INPUT;
+		else {
+			coff = cal.spool_len;
+			out_write(spool, rd.buf + (cc.raw_off - rd.base), clen);
+			cal.spool_len += clen;
+		}
+		goto index;
+	}
 	fold_line(&o, cc.text.s, cc.len[0]);	/* BEGIN: */
 	if (!uid && item) {
 		/* the same content gives the same UID on every run, so that a
@@ -829,6 +1005,12 @@ item_end(void)
 		if (!cc.drop[i])
 			fold_line(&o, cc.text.s + cc.off[i], cc.len[i]);
 	}
+	coff = cal.spool_len;
+	clen = o.len;
+	out_write(spool, o.s, o.len);
+	cal.spool_len += o.len;
+
+index:
 
 	/* index: components without a UID (other than items) stand alone */
 	if (uid)
@@ -849,8 +1031,8 @@ item_end(void)
 	g = &cal.groups[e->aux];
 	cal.comps = grow(cal.comps, &cal.ccap, cal.ncomps + 1, sizeof *cal.comps);
 	ci = (uint32_t)cal.ncomps++;
-	cal.comps[ci].off = cal.spool_len;
-	cal.comps[ci].len = (uint32_t)o.len;
+	cal.comps[ci].off = coff;
+	cal.comps[ci].len = (uint32_t)clen;
 	cal.comps[ci].next = 0;
 	if (g->ncomp)
 		cal.comps[g->last].next = ci + 1;
@@ -858,9 +1040,7 @@ item_end(void)
 		g->first = ci;
 	g->last = ci;
 	g->ncomp++;
-	g->bytes += o.len;
-	out_write(spool, o.s, o.len);
-	cal.spool_len += o.len;
+	g->bytes += clen;
 
 	/* the zones it uses, wherever they are defined */
 	for (i = 0; i < cc.n; i++) {
@@ -892,7 +1072,7 @@ progress(int done)
 	if ((now = time(NULL)) == prog.last)
 		return;
 	prog.last = now;
-	at = ftello(rd.lr.fp);
+	at = (off_t)(rd.base + rd.pos);
 	if (prog.size > 0 && at >= 0)
 		fprintf(stderr, "\rics-split: %s: %lu components, %d%%  ", fname, prog.ncomp,
 		    (int)(at * 100 / prog.size));
@@ -1138,12 +1318,16 @@ static void
 copy_range(FILE *to, uint64_t off, uint64_t len)
 {
 	static char buf[1 << 16];
-	loff_t o = (loff_t)off;
+	int from = off & FROM_INPUT ? rd.fd : fileno(spool);
+	const char *what = off & FROM_INPUT ? rd.name : opt.dir;
+	loff_t o;
 	ssize_t r;
 
+	off &= ~FROM_INPUT;
+	o = (loff_t)off;
 	/* in the kernel when it can (same file system), else through buf */
 	if (fflush(to) == 0) {
-		while (len && (r = copy_file_range(fileno(spool), &o, fileno(to), NULL,
+		while (len && (r = copy_file_range(from, &o, fileno(to), NULL,
 		    (size_t)len, 0)) > 0)
 			len -= (uint64_t)r;
 		off = (uint64_t)o;
@@ -1151,10 +1335,13 @@ copy_range(FILE *to, uint64_t off, uint64_t len)
 	while (len) {
 		size_t k = len < sizeof buf ? (size_t)len : sizeof buf;
 
-		r = pread(fileno(spool), buf, k, (off_t)off);
+		r = pread(from, buf, k, (off_t)off);
 
-		if (r <= 0)
-			die("%s: temporary file: read error:", opt.dir);
+		if (r < 0)
+			die("%s%s: read error:", what, from == rd.fd ? "" : ": temporary file");
+		if (r == 0)
+			die("%s%s: shorter than when it was read (changed meanwhile?)", what,
+			    from == rd.fd ? "" : ": temporary file");
 		if (fwrite(buf, 1, (size_t)r, to) != (size_t)r)
 			return;	/* seen at commit */
 		off += (uint64_t)r;
@@ -1336,7 +1523,7 @@ cal_prop(const struct cline *c, unsigned long line)
 	}
 	if (!empty_text(c)) {
 		int param;
-		const char *m = line_error("VCALENDAR", (char *)c->s, &param);
+		const char *m = line_error("VCALENDAR", c->s, c->n, &param);
 
 		if (m) {
 			fail(line, "%.*s: %s; calendar property left out", (int)c->namelen, c->s, m);
@@ -1354,10 +1541,11 @@ static void
 read_input(const char *path)
 {
 	struct strbuf pfx = { 0 };
-	const char *s, *name;
-	size_t n, l;
+	const char *name;
+	size_t l;
 	unsigned long line;
 	struct cline c;
+	struct lline L;
 	int b;
 
 	if (reader_open(path) != 0) {
@@ -1365,7 +1553,7 @@ read_input(const char *path)
 		input_failed = 1;
 		return;
 	}
-	fname = rd.lr.name;
+	fname = rd.name;
 	if (opt.prefix)
 		sb_adds(&pfx, opt.prefix);
 	else if (!path || strcmp(path, "-") == 0)
@@ -1382,11 +1570,12 @@ read_input(const char *path)
 		struct stat st;
 
 		prog.on = isatty(2);
-		prog.size = fstat(fileno(rd.lr.fp), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+		prog.size = fstat(rd.fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
 		prog.ncomp = 0;
 	}
-	while ((s = reader_next(&n, &line))) {
-		if (!cline_parse(&c, s, n)) {
+	while (reader_next(&L)) {
+		line = L.line;
+		if (!cline_parse(&c, L.s, L.n)) {
 			fail(line, "not a content line; skipped");
 			continue;
 		}
@@ -1401,7 +1590,7 @@ read_input(const char *path)
 					cal_begin(line);
 				continue;
 			}
-			comp_line(&c, line);
+			comp_line(&c, &L);
 			if (name && b) {
 				if (cc.depth < 16) {
 					snprintf(cc.stack[cc.depth], 32, "%.*s", (int)l, name);
@@ -1458,7 +1647,9 @@ read_input(const char *path)
 		}
 		if (name && b) {
 			comp_reset();
-			comp_line(&c, line);
+			rd.anchor = L.off;	/* its octets stay in the buffer */
+			cc.raw_off = L.off;
+			comp_line(&c, &L);
 			snprintf(cc.stack[0], 32, "%.*s", (int)l, name);
 			cc.stack_line[0] = line;
 			cc.depth = 1;
@@ -1479,7 +1670,7 @@ read_input(const char *path)
 		report(cal.line, "BEGIN:VCALENDAR has no END:VCALENDAR at the end of the input");
 		cal_end(pfx.s);
 	}
-	lineio_close(&rd.lr);
+	reader_close();
 	sb_free(&pfx);
 }
 
@@ -1551,7 +1742,7 @@ main(int argc, char **argv)
 	fclose(spool);
 	strmap_free(&names);
 	sb_free(&rd.cur);
-	sb_free(&rd.out);
+	free(rd.buf);
 	sb_free(&cc.text);
 	sb_free(&item_buf);
 	sb_free(&item_uid);

@@ -1,0 +1,509 @@
+/* icsvalid: see icsvalid.h. What libical 3.0 refuses, from its parser
+ * (icalparser_add_line) and value readers (icalvalue_new_from_string):
+ * an unknown property name; a parameter it cannot split into name=value;
+ * a VALUE type the property does not allow; an empty value; a value that
+ * does not read as the property's type (DATE-TIME, DURATION, RECUR,
+ * PERIOD, GEO...). Enumerated values and parameters never fail (unknown
+ * ones become X values), nor do TEXT, CAL-ADDRESS, URI and INTEGER. The
+ * checks below accept only a strict subset of what passes. */
+#include <string.h>
+
+#include "icsvalid.h"
+
+enum type {
+	T_TEXT,		/* TEXT: anything but empty */
+	T_ANY,		/* enumerated, CAL-ADDRESS, URI: the same */
+	T_DT,		/* DATE-TIME, or DATE with or without VALUE=DATE */
+	T_STAMP,	/* DATE-TIME only, no VALUE parameter */
+	T_DTLIST,	/* EXDATE, RDATE: a list of the above (no periods) */
+	T_DUR,		/* DURATION */
+	T_TRIGGER,	/* DURATION, or DATE-TIME with VALUE=DATE-TIME */
+	T_INT,		/* INTEGER */
+	T_RECUR,	/* RRULE */
+	T_UTCOFF,	/* UTC-OFFSET */
+	T_X		/* X- properties: anything but empty */
+};
+
+static const struct prop {
+	const char *name;
+	unsigned char type;
+} props[] = {
+	{ "SUMMARY", T_TEXT }, { "DESCRIPTION", T_TEXT }, { "LOCATION", T_TEXT },
+	{ "COMMENT", T_TEXT }, { "CATEGORIES", T_TEXT }, { "CONTACT", T_TEXT },
+	{ "RESOURCES", T_TEXT }, { "RELATED-TO", T_TEXT }, { "TZNAME", T_TEXT },
+	{ "UID", T_TEXT }, { "TZID", T_TEXT }, { "PRODID", T_TEXT },
+	{ "CALSCALE", T_TEXT },
+	{ "CLASS", T_ANY }, { "STATUS", T_ANY }, { "TRANSP", T_ANY }, { "ACTION", T_ANY },
+	{ "METHOD", T_ANY }, { "ATTENDEE", T_ANY }, { "ORGANIZER", T_ANY },
+	{ "URL", T_ANY }, { "TZURL", T_ANY },
+	{ "DTSTART", T_DT }, { "DTEND", T_DT }, { "DUE", T_DT }, { "RECURRENCE-ID", T_DT },
+	{ "DTSTAMP", T_STAMP }, { "CREATED", T_STAMP }, { "LAST-MODIFIED", T_STAMP },
+	{ "COMPLETED", T_STAMP },
+	{ "EXDATE", T_DTLIST }, { "RDATE", T_DTLIST },
+	{ "DURATION", T_DUR }, { "TRIGGER", T_TRIGGER },
+	{ "SEQUENCE", T_INT }, { "PRIORITY", T_INT }, { "PERCENT-COMPLETE", T_INT },
+	{ "REPEAT", T_INT },
+	{ "RRULE", T_RECUR }, { "EXRULE", T_RECUR },
+	{ "TZOFFSETFROM", T_UTCOFF }, { "TZOFFSETTO", T_UTCOFF },
+};
+
+/* Parameters whose value libical takes as it is (strings, or enumerations
+ * where an unknown value becomes an X value); TZID and VALUE are apart. */
+static const char *const plain_params[] = {
+	"CN", "LANGUAGE", "ROLE", "PARTSTAT", "RSVP", "CUTYPE", "RELATED", "RANGE",
+	"SENT-BY", "DIR", "ALTREP", "RELTYPE", "FMTTYPE", NULL
+};
+
+/* A property name's octets: letters, digits, '-' (RFC 5545 3.1) */
+static const unsigned char name_char[256] = {
+	['-'] = 1,
+	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+static int
+is_upname(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+static int
+same(const char *s, size_t n, const char *name)
+{
+	return strlen(name) == n && memcmp(s, name, n) == 0;
+}
+
+static int
+digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int
+num2(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* YYYYMMDD */
+static int
+is_date(const char *s, size_t n)
+{
+	int m, d;
+
+	if (n != 8 || !digits(s, 8))
+		return 0;
+	m = num2(s + 4);
+	d = num2(s + 6);
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/* YYYYMMDD "T" HHMMSS ["Z"] */
+static int
+is_datetime(const char *s, size_t n)
+{
+	if ((n != 15 && n != 16) || s[8] != 'T' || (n == 16 && s[15] != 'Z'))
+		return 0;
+	return is_date(s, 8) && digits(s + 9, 6) && num2(s + 9) <= 23 &&
+	    num2(s + 11) <= 59 && num2(s + 13) <= 60;
+}
+
+enum { V_ANYTIME, V_DATE, V_DATETIME, V_DURATION };
+
+static int
+is_time(const char *s, size_t n, int want)
+{
+	switch (want) {
+	case V_DATE:
+		return is_date(s, n);
+	case V_DATETIME:
+		return is_datetime(s, n);
+	default:
+		return is_date(s, n) || is_datetime(s, n);
+	}
+}
+
+/* 1 to 7 digits then the unit letter; *i moves past them. */
+static int
+dur_part(const char *s, size_t n, size_t *i, char unit)
+{
+	size_t k = *i;
+
+	while (k < n && k - *i < 8 && s[k] >= '0' && s[k] <= '9')
+		k++;
+	if (k == *i || k - *i > 7 || k >= n || s[k] != unit)
+		return 0;
+	*i = k + 1;
+	return 1;
+}
+
+/* [+-] "P" (nW | [nD] ["T" [nH] [nM] [nS]]), something after P and T */
+static int
+is_duration(const char *s, size_t n)
+{
+	size_t i = 0;
+	int any = 0, t = 0;
+
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	if (i >= n || s[i++] != 'P')
+		return 0;
+	if (dur_part(s, n, &i, 'W'))
+		return i == n;
+	any |= dur_part(s, n, &i, 'D');
+	if (i < n && s[i] == 'T') {
+		i++;
+		t |= dur_part(s, n, &i, 'H');
+		t |= dur_part(s, n, &i, 'M');
+		t |= dur_part(s, n, &i, 'S');
+		if (!t)
+			return 0;
+	}
+	return i == n && (any || t);
+}
+
+/* [+-] 1 to 9 digits */
+static int
+is_integer(const char *s, size_t n)
+{
+	if (n && (s[0] == '+' || s[0] == '-'))
+		s++, n--;
+	return n >= 1 && n <= 9 && digits(s, n);
+}
+
+/* ("+" / "-") HHMM [SS] */
+static int
+is_utcoffset(const char *s, size_t n)
+{
+	if ((n != 5 && n != 7) || (s[0] != '+' && s[0] != '-') || !digits(s + 1, n - 1))
+		return 0;
+	return num2(s + 1) <= 23 && num2(s + 3) <= 59 && (n == 5 || num2(s + 5) <= 59);
+}
+
+/* A comma-separated list of integers, each within [lo, hi] or, when neg,
+ * its negative too; at most 16 of them. */
+static int
+is_numlist(const char *s, size_t n, int lo, int hi, int neg)
+{
+	size_t i = 0;
+	int count = 0;
+
+	for (;;) {
+		int v = 0, minus = 0, nd = 0;
+
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			minus = s[i++] == '-';
+		while (i < n && s[i] >= '0' && s[i] <= '9' && nd < 4)
+			v = v * 10 + (s[i++] - '0'), nd++;
+		if (!nd || (minus && !neg) || v < lo || v > hi || (minus && v == 0) || ++count > 16)
+			return 0;
+		if (i == n)
+			return 1;
+		if (s[i++] != ',')
+			return 0;
+	}
+}
+
+static int
+is_weekday(const char *s)
+{
+	static const char *const days[] = { "SU", "MO", "TU", "WE", "TH", "FR", "SA" };
+	int i;
+
+	for (i = 0; i < 7; i++)
+		if (s[0] == days[i][0] && s[1] == days[i][1])
+			return 1;
+	return 0;
+}
+
+/* BYDAY: [[+-] 1..5] weekday, comma-separated, at most 16 */
+static int
+is_daylist(const char *s, size_t n)
+{
+	size_t i = 0;
+	int count = 0;
+
+	for (;;) {
+		if (i < n && (s[i] == '+' || s[i] == '-') && !(i + 1 < n && s[i + 1] >= '1' &&
+		    s[i + 1] <= '5'))
+			return 0;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i < n && s[i] >= '1' && s[i] <= '5')
+			i++;
+		if (i + 2 > n || !is_weekday(s + i) || ++count > 16)
+			return 0;
+		i += 2;
+		if (i == n)
+			return 1;
+		if (s[i++] != ',')
+			return 0;
+	}
+}
+
+/* RRULE: FREQ once, each part at most once, COUNT or UNTIL, not both. */
+static int
+is_recur(const char *s, size_t n)
+{
+	static const char *const parts[] = { "FREQ", "COUNT", "UNTIL", "INTERVAL", "WKST",
+	    "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
+	    "BYMONTH", "BYSETPOS", NULL };
+	static const char *const freqs[] = { "SECONDLY", "MINUTELY", "HOURLY", "DAILY",
+	    "WEEKLY", "MONTHLY", "YEARLY", NULL };
+	unsigned seen = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t name = i, eq, v, e;
+		int k, ok = 0;
+
+		while (i < n && s[i] != '=' && s[i] != ';')
+			i++;
+		if (i == n || s[i] != '=')
+			return 0;
+		eq = i;
+		v = ++i;
+		while (i < n && s[i] != ';')
+			i++;
+		e = i;
+		for (k = 0; parts[k]; k++)
+			if (same(s + name, eq - name, parts[k]))
+				break;
+		if (!parts[k] || (seen & (1u << k)) || e == v)
+			return 0;
+		seen |= 1u << k;
+		switch (k) {
+		case 0:
+			for (k = 0; freqs[k]; k++)
+				ok |= same(s + v, e - v, freqs[k]);
+			break;
+		case 1:
+		case 3:
+			ok = e - v <= 6 && digits(s + v, e - v) && s[v] != '0';
+			break;
+		case 2:
+			ok = is_date(s + v, e - v) || is_datetime(s + v, e - v);
+			break;
+		case 4:
+			ok = e - v == 2 && is_weekday(s + v);
+			break;
+		case 5:
+			ok = is_numlist(s + v, e - v, 0, 60, 0);
+			break;
+		case 6:
+			ok = is_numlist(s + v, e - v, 0, 59, 0);
+			break;
+		case 7:
+			ok = is_numlist(s + v, e - v, 0, 23, 0);
+			break;
+		case 8:
+			ok = is_daylist(s + v, e - v);
+			break;
+		case 9:
+			ok = is_numlist(s + v, e - v, 1, 31, 1);
+			break;
+		case 10:
+			ok = is_numlist(s + v, e - v, 1, 366, 1);
+			break;
+		case 11:
+			ok = is_numlist(s + v, e - v, 1, 53, 1);
+			break;
+		case 12:
+			ok = is_numlist(s + v, e - v, 1, 12, 0);
+			break;
+		case 13:
+			ok = is_numlist(s + v, e - v, 1, 366, 1);
+			break;
+		}
+		if (!ok)
+			return 0;
+		if (i < n)
+			i++;	/* the ';' */
+		if (i == n && s[n - 1] == ';')
+			return 0;
+	}
+	/* FREQ, and not both COUNT and UNTIL */
+	return (seen & 1u) && (seen & 6u) != 6u;
+}
+
+static const struct prop *
+find_prop(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof props / sizeof props[0]; i++)
+		if (s[0] == props[i].name[0] && same(s, n, props[i].name))
+			return &props[i];
+	return NULL;
+}
+
+int
+icsv_split(const char *s, size_t n, size_t *namelen, size_t *valoff)
+{
+	size_t i = 0;
+	int q = 0;
+
+	while (i < n && name_char[(unsigned char)s[i]])
+		i++;
+	if (i == 0 || i == n || (s[i] != ':' && s[i] != ';'))
+		return 0;
+	*namelen = i;
+	if (s[i] == ':') {
+		*valoff = i + 1;
+		return 1;
+	}
+	for (; i < n; i++) {
+		if (s[i] == '"')
+			q = !q;
+		else if (s[i] == ':' && !q)
+			break;
+	}
+	if (i == n)
+		return 0;
+	*valoff = i + 1;
+	return 1;
+}
+
+int
+icsv_known_component(const char *name, size_t n)
+{
+	static const char *const comps[] = { "VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY",
+	    "VALARM", "VTIMEZONE", "STANDARD", "DAYLIGHT", NULL };
+	int i;
+
+	for (i = 0; comps[i]; i++)
+		if (same(name, n, comps[i]))
+			return 1;
+	return 0;
+}
+
+int
+icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff)
+{
+	const struct prop *p = NULL;
+	const char *v = s + valoff;
+	size_t i = namelen, vn = n - valoff, k;
+	int type, want = V_ANYTIME, nparams = 0;
+
+	if (namelen > 2 && s[0] == 'X' && s[1] == '-') {
+		/* libical's own X-LIC- properties (X-LIC-ERROR counts as an
+		 * error) and any other odd name: ask */
+		if (namelen > 6 && memcmp(s, "X-LIC-", 6) == 0)
+			return 0;
+		for (k = 2; k < namelen; k++)
+			if (!is_upname((unsigned char)s[k]))
+				return 0;
+		type = T_X;
+	} else {
+		if (namelen == 0 || !(p = find_prop(s, namelen)))
+			return 0;
+		type = p->type;
+	}
+
+	/* parameters: NAME=value or NAME="value", one value each */
+	while (i < valoff - 1) {
+		size_t pn, pv, pe;
+
+		if (s[i] != ';' || ++nparams > 50)
+			return 0;
+		pn = ++i;
+		while (i < valoff - 1 && is_upname((unsigned char)s[i]))
+			i++;
+		if (i == pn || s[i] != '=')
+			return 0;
+		pv = ++i;
+		if (i < valoff - 1 && s[i] == '"') {
+			while (++i < valoff - 1 && s[i] != '"' && s[i] != '\\')
+				;
+			if (i < valoff - 1 && s[i] == '\\')
+				return 0;
+			if (i >= valoff - 1 || i == pv + 1)
+				return 0;
+			pe = ++i;
+		} else {
+			while (i < valoff - 1 && s[i] != ';' && s[i] != ',' && s[i] != '"' &&
+			    s[i] != '\\')
+				i++;
+			pe = i;
+			if (pe == pv)
+				return 0;
+		}
+		if (i < valoff - 1 && s[i] != ';')
+			return 0;
+		if (same(s + pn, pv - 1 - pn, "TZID")) {
+			if (type != T_DT && type != T_DTLIST)
+				return 0;
+		} else if (same(s + pn, pv - 1 - pn, "VALUE")) {
+			if (type == T_DT || type == T_DTLIST) {
+				if (same(s + pv, pe - pv, "DATE"))
+					want = V_DATE;
+				else if (same(s + pv, pe - pv, "DATE-TIME"))
+					want = V_DATETIME;
+				else
+					return 0;
+			} else if (type == T_TRIGGER) {
+				if (same(s + pv, pe - pv, "DATE-TIME"))
+					want = V_DATETIME;
+				else if (same(s + pv, pe - pv, "DURATION"))
+					want = V_DURATION;
+				else
+					return 0;
+			} else
+				return 0;
+		} else if (pv - 1 - pn > 2 && s[pn] == 'X' && s[pn + 1] == '-') {
+			if (pv - 1 - pn > 6 && memcmp(s + pn, "X-LIC-", 6) == 0)
+				return 0;
+		} else {
+			int j;
+
+			for (j = 0; plain_params[j]; j++)
+				if (same(s + pn, pv - 1 - pn, plain_params[j]))
+					break;
+			if (!plain_params[j])
+				return 0;
+		}
+	}
+
+	/* the value: never empty; libical trims blanks around it, and a
+	 * leading comma would leave a list with no first value */
+	if (vn == 0 || v[0] == ' ' || v[0] == '\t' || v[0] == ',')
+		return 0;
+	switch (type) {
+	case T_TEXT:
+	case T_ANY:
+	case T_X:
+		return 1;
+	case T_DT:
+		return is_time(v, vn, want);
+	case T_STAMP:
+		return is_datetime(v, vn);
+	case T_DTLIST:
+		for (i = 0;;) {
+			for (k = i; k < vn && v[k] != ','; k++)
+				;
+			if (!is_time(v + i, k - i, want))
+				return 0;
+			if (k == vn)
+				return 1;
+			i = k + 1;
+		}
+	case T_DUR:
+		return is_duration(v, vn);
+	case T_TRIGGER:
+		return want == V_DATETIME ? is_datetime(v, vn) && v[vn - 1] == 'Z' :
+		    is_duration(v, vn);
+	case T_INT:
+		return is_integer(v, vn);
+	case T_RECUR:
+		return is_recur(v, vn);
+	case T_UTCOFF:
+		return is_utcoffset(v, vn);
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* icsvalid: a quick check of one iCalendar content line, so that libical
+ * is only asked about the lines it might refuse.
+ *
+ * icsv_sure() answers 1 only for a line that libical 3.0's parser is
+ * certain to take without an error: a property it knows, parameters it
+ * knows with well-formed values, and a value that is well-formed for the
+ * property's type, checked more strictly than libical checks it (dates
+ * and times in range, recurrence rules part by part). Anything else, 0:
+ * not "wrong", only "ask libical". So the verdicts that matter are
+ * libical's own, and a line is never carried that libical would refuse;
+ * tests/unit/icsvalid holds the check to that, line by line, against
+ * libical itself. */
+#ifndef ICSVALID_H
+#define ICSVALID_H
+
+#include <stddef.h>
+
+/* Split a content line NAME *(";" param) ":" value: the name's length and
+ * where the value starts; 0 when it is not a content line. */
+int icsv_split(const char *s, size_t n, size_t *namelen, size_t *valoff);
+
+/* s: the unfolded line (n octets); name: its first namelen octets; the
+ * value starts at valoff (after the ':' that ends the parameters). */
+int icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff);
+
+/* 1 when libical knows the component name (VEVENT, VALARM...). */
+int icsv_known_component(const char *name, size_t n);
+
+#endif
