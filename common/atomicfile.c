@@ -92,10 +92,9 @@ release(struct atomicfile *af)
 }
 
 int
-af_commit(struct atomicfile *af)
+af_commit_nodirsync(struct atomicfile *af)
 {
-	char *dir;
-	int e, dfd;
+	int e;
 
 	if (fflush(af->fp) != 0 || ferror(af->fp) || fsync(fileno(af->fp)) != 0) {
 		e = errno;
@@ -111,15 +110,35 @@ af_commit(struct atomicfile *af)
 		errno = e;
 		return -1;
 	}
-	/* the rename itself must reach the disk too */
-	dir = dir_of(af->path);
+	release(af);
+	return 0;
+}
+
+/* The directory of path fsync'd: its renames reach the disk. */
+void
+af_sync_dir(const char *path)
+{
+	char *dir = dir_of(path);
+	int dfd;
+
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
 		fsync(dfd);
 		close(dfd);
 	}
 	free(dir);
-	release(af);
-	return 0;
+}
+
+int
+af_commit(struct atomicfile *af)
+{
+	char *path = xstrdup(af->path);
+	int r = af_commit_nodirsync(af);
+
+	/* the rename itself must reach the disk too */
+	if (r == 0)
+		af_sync_dir(path);
+	free(path);
+	return r;
 }
 
 void

@@ -18,6 +18,11 @@ int af_open(struct atomicfile *af, const char *path);
 /* Flush, fsync, close and rename to the final name. Returns 0, or -1 with
  * errno set (the temporary file is then removed). */
 int af_commit(struct atomicfile *af);
+/* The same, without the fsync of the directory: for many files in one
+ * directory, followed by one af_sync_dir(). */
+int af_commit_nodirsync(struct atomicfile *af);
+/* fsync the directory that path is in. */
+void af_sync_dir(const char *path);
 /* Close and remove the temporary file; the final name is left as it was. */
 void af_abort(struct atomicfile *af);
 /* Remove every temporary file still open: for an exit handler, so that a

@@ -94,16 +94,41 @@ report(unsigned long line, const char *fmt, ...)
 
 /* ---- content lines ----------------------------------------------------- */
 
+/* The names ics-split itself looks for, told apart once per line. */
+enum kind { K_OTHER, K_BEGIN, K_END, K_UID, K_DTSTAMP, K_LASTMOD, K_CREATED, K_TZID };
+
 /* One unfolded content line: NAME *(";" param) ":" value. */
 struct cline {
 	const char *s;
 	size_t n, namelen, valoff;
+	int kind;
 };
 
+/* s (n octets) is the upper-case name up, in any case. */
 static int
-is_name_char(unsigned char c)
+is_named(const char *s, size_t n, const char *up)
 {
-	return isalnum(c) || c == '-';
+	return ((unsigned char)s[0] & 0xDF) == (unsigned char)up[0] &&
+	    (memcmp(s, up, n) == 0 || strncasecmp(s, up, n) == 0);
+}
+
+static int
+name_kind(const char *s, size_t n)
+{
+	switch (n) {
+	case 3:
+		return is_named(s, 3, "UID") ? K_UID : is_named(s, 3, "END") ? K_END : K_OTHER;
+	case 4:
+		return is_named(s, 4, "TZID") ? K_TZID : K_OTHER;
+	case 5:
+		return is_named(s, 5, "BEGIN") ? K_BEGIN : K_OTHER;
+	case 7:
+		return is_named(s, 7, "DTSTAMP") ? K_DTSTAMP :
+		    is_named(s, 7, "CREATED") ? K_CREATED : K_OTHER;
+	case 13:
+		return is_named(s, 13, "LAST-MODIFIED") ? K_LASTMOD : K_OTHER;
+	}
+	return K_OTHER;
 }
 
 /* Split s into name and value; 0 when it is not a content line. */
@@ -114,6 +139,7 @@ cline_parse(struct cline *c, const char *s, size_t n)
 		return 0;
 	c->s = s;
 	c->n = n;
+	c->kind = name_kind(s, c->namelen);
 	return 1;
 }
 
@@ -166,15 +192,20 @@ cline_param(const struct cline *c, const char *pname, size_t *len)
 static const char *
 begin_end(const struct cline *c, int *begin, size_t *len)
 {
-	if (c->valoff != c->namelen + 1)
+	if ((c->kind != K_BEGIN && c->kind != K_END) || c->valoff != c->namelen + 1)
 		return NULL;
-	if (cline_is(c, "BEGIN"))
-		*begin = 1;
-	else if (cline_is(c, "END"))
-		*begin = 0;
-	else
-		return NULL;
+	*begin = c->kind == K_BEGIN;
 	return cline_val(c, len);
+}
+
+/* A component name on the stack of open BEGINs: 31 octets at most. */
+static void
+stack_name(char to[32], const char *name, size_t l)
+{
+	if (l > 31)
+		l = 31;
+	memcpy(to, name, l);
+	to[l] = '\0';
 }
 
 /* ---- reading: physical lines to unfolded content lines ------------------ */
@@ -376,10 +407,8 @@ continues(const char *prev, size_t pn, const char *s, size_t n)
 {
 	struct cline c;
 	int b;
-	size_t l, i = 0;
+	size_t l, i = icsv_name_len(s, n);
 
-	while (i < n && is_name_char((unsigned char)s[i]))
-		i++;
 	if (n == 0 || (i > 0 && i < n && (s[i] == ':' || s[i] == ';')))
 		return 0;
 	if (cline_parse(&c, prev, pn) && begin_end(&c, &b, &l))
@@ -505,12 +534,15 @@ static struct {
 	struct strbuf text;
 	size_t *off, *len;	/* where each line is, its length, */
 	uint32_t *namelen, *valoff;	/* and its parse (struct cline) */
+	unsigned char *kind;
 	unsigned long *lineno;
 	unsigned char *drop;
 	size_t n, cap;
 	char stack[16][32];	/* names of the open BEGINs */
 	unsigned long stack_line[16];
 	int depth, bad;
+	int ask;		/* a line the quick check is not sure of, or a
+				 * component libical may not know: see comp_check */
 	uint64_t raw_off, raw_end;	/* its octets in the input */
 	int clean;		/* and they are valid output as they stand */
 } cc;
@@ -594,6 +626,7 @@ comp_cl(size_t i, struct cline *c)
 	c->n = cc.len[i];
 	c->namelen = cc.namelen[i];
 	c->valoff = cc.valoff[i];
+	c->kind = cc.kind[i];
 	return cc.text.s + cc.off[i];
 }
 
@@ -730,6 +763,8 @@ comp_check(void)
 	char stack[16][32];
 	const char *name;
 
+	if (!cc.ask)
+		return;	/* sure of every line */
 	for (i = 0; i < cc.n && known; i++) {
 		comp_cl(i, &cl);
 		if ((name = begin_end(&cl, &b, &l)) && b && !icsv_known_component(name, l))
@@ -769,7 +804,7 @@ comp_check(void)
 
 		if ((name = begin_end(&cl, &b, &l))) {
 			if (b && depth < 16)
-				snprintf(stack[depth], 32, "%.*s", (int)l, name);
+				stack_name(stack[depth], name, l);
 			depth += b ? 1 : -1;
 			continue;
 		}
@@ -794,6 +829,7 @@ comp_reset(void)
 	cc.n = 0;
 	cc.depth = 0;
 	cc.bad = 0;
+	cc.ask = 0;
 	cc.clean = 1;
 	rd.anchor = NOKEEP;
 }
@@ -814,6 +850,7 @@ comp_line(const struct cline *c, const struct lline *L)
 		cc.valoff = xrealloc(cc.valoff, cc.cap * sizeof *cc.valoff);
 		cc.lineno = xrealloc(cc.lineno, cc.cap * sizeof *cc.lineno);
 		cc.drop = xrealloc(cc.drop, cc.cap);
+		cc.kind = xrealloc(cc.kind, cc.cap);
 	}
 	cc.off[cc.n] = cc.text.len;
 	cc.len[cc.n] = n;
@@ -821,7 +858,17 @@ comp_line(const struct cline *c, const struct lline *L)
 	cc.valoff[cc.n] = (uint32_t)c->valoff;
 	cc.lineno[cc.n] = line;
 	cc.drop[cc.n] = 0;
+	cc.kind[cc.n] = (unsigned char)c->kind;
 	cc.n++;
+	if (c->kind == K_BEGIN || c->kind == K_END) {
+		size_t l;
+		int b;
+		const char *name = begin_end(c, &b, &l);
+
+		if (!name || (b && !icsv_known_component(name, l)))
+			cc.ask = 1;
+	} else if (!empty_text(c) && !icsv_sure(s, n, c->namelen, c->valoff))
+		cc.ask = 1;
 	sb_add(&cc.text, s, n);
 	sb_addc(&cc.text, '\0');
 	cc.clean &= L->clean;
@@ -855,7 +902,7 @@ vtimezone_end(void)
 
 		if (cc.drop[i])
 			continue;
-		if (!tzid && cline_is(&cl, "TZID"))
+		if (!tzid && cl.kind == K_TZID)
 			tzid = cline_val(&cl, &n);
 		fold_line(&t, s, cl.n);
 	}
@@ -942,15 +989,15 @@ item_end(void)
 		}
 		if (depth != 1 || cc.drop[i])
 			continue;
-		if (!uid && cline_is(&cl, "UID")) {
+		if (!uid && cl.kind == K_UID) {
 			uid = cline_val(&cl, &uidn);
 			if (!uidn)
 				uid = NULL;
-		} else if (cline_is(&cl, "DTSTAMP"))
+		} else if (cl.kind == K_DTSTAMP)
 			has_stamp = 1;
-		else if (cline_is(&cl, "LAST-MODIFIED"))
+		else if (cl.kind == K_LASTMOD)
 			lastmod = cline_val(&cl, &lmn);
-		else if (cline_is(&cl, "CREATED"))
+		else if (cl.kind == K_CREATED)
 			created = cline_val(&cl, &crn);
 	}
 
@@ -978,7 +1025,7 @@ item_end(void)
 		for (i = 0; i < cc.n; i++) {
 			char *s = comp_cl(i, &cl);
 
-			if (cline_is(&cl, "DTSTAMP"))
+			if (cl.kind == K_DTSTAMP)
 				continue;
 			sha256_add(&h, s, cl.n + 1);
 		}
@@ -1047,8 +1094,8 @@ index:
 		const char *tz;
 		size_t tn;
 
-		if (cc.drop[i])
-			continue;
+		if (cc.drop[i] || cc.valoff[i] == cc.namelen[i] + 1)
+			continue;	/* no parameters */
 		comp_cl(i, &cl);
 		if ((tz = cline_param(&cl, "TZID", &tn)) && tn)
 			group_add_zone(g, zone_get(tz, tn, cc.lineno[i]));
@@ -1314,59 +1361,85 @@ slug(struct strbuf *b, const char *s, size_t n)
 		b->s[b->len] = '\0';
 }
 
+/* Octets [off, off + len) of the input or of the spool, appended to b. */
 static void
-copy_range(FILE *to, uint64_t off, uint64_t len)
+read_range(struct strbuf *b, uint64_t off, uint64_t len)
 {
-	static char buf[1 << 16];
 	int from = off & FROM_INPUT ? rd.fd : fileno(spool);
-	const char *what = off & FROM_INPUT ? rd.name : opt.dir;
-	loff_t o;
 	ssize_t r;
 
 	off &= ~FROM_INPUT;
-	o = (loff_t)off;
-	/* in the kernel when it can (same file system), else through buf */
-	if (fflush(to) == 0) {
-		while (len && (r = copy_file_range(from, &o, fileno(to), NULL,
-		    (size_t)len, 0)) > 0)
-			len -= (uint64_t)r;
-		off = (uint64_t)o;
-	}
+	sb_reserve(b, (size_t)len);
 	while (len) {
-		size_t k = len < sizeof buf ? (size_t)len : sizeof buf;
-
-		r = pread(from, buf, k, (off_t)off);
-
+		r = pread(from, b->s + b->len, (size_t)len, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0)
-			die("%s%s: read error:", what, from == rd.fd ? "" : ": temporary file");
-		if (r == 0)
-			die("%s%s: shorter than when it was read (changed meanwhile?)", what,
+			die("%s%s: read error:", from == rd.fd ? rd.name : opt.dir,
 			    from == rd.fd ? "" : ": temporary file");
-		if (fwrite(buf, 1, (size_t)r, to) != (size_t)r)
-			return;	/* seen at commit */
+		if (r == 0)
+			die("%s%s: shorter than when it was read (changed meanwhile?)",
+			    from == rd.fd ? rd.name : opt.dir, from == rd.fd ? "" : ": temporary file");
+		b->len += (size_t)r;
 		off += (uint64_t)r;
 		len -= (uint64_t)r;
 	}
+	b->s[b->len] = '\0';
+}
+
+static struct strbuf piece;	/* the piece being written */
+
+/* The piece written last: committed (fsync, rename) once the next one is
+ * written, so that the disk writes it meanwhile; its path is then printed.
+ * The directory is fsync'd once per calendar (piece_flush). */
+static struct atomicfile slots[2];	/* af_open keeps their addresses */
+static int pending = -1;		/* the slot of the piece pending */
+
+static void
+piece_commit(void)
+{
+	char *path;
+
+	if (pending < 0)
+		return;
+	path = xstrdup(slots[pending].path);
+	if (af_commit_nodirsync(&slots[pending]) != 0)
+		die("%s:", path);
+	pending = -1;
+	out_puts(stdout, path);
+	out_write(stdout, opt.nul ? "" : "\n", 1);
+	free(path);
+}
+
+static void
+piece_flush(void)
+{
+	struct strbuf in = { 0 };
+
+	if (pending < 0)
+		return;
+	piece_commit();
+	sb_printf(&in, "%s/.", opt.dir);
+	af_sync_dir(in.s);
+	sb_free(&in);
 }
 
 static void
 piece_write(const struct strbuf *hdr, const char *base, unsigned no, size_t g0,
     size_t g1, size_t mark)
 {
-	struct atomicfile af;
+	struct atomicfile *af = &slots[pending == 0];
 	struct strbuf name = { 0 };
 	uint64_t off = 0, len = 0;
 	size_t g, z;
-	char *path;
 
-	sb_printf(&name, "%s/%s-%03u.ics", opt.dir, base, no);
-	if (af_open(&af, name.s) != 0)
-		die("%s:", name.s);
-	setvbuf(af.fp, NULL, _IOFBF, 1 << 16);
-	fwrite(hdr->s, 1, hdr->len, af.fp);
+	/* the piece is assembled in memory (it is at most -s octets, or one
+	 * UID group), then written at once */
+	sb_reset(&piece);
+	sb_add(&piece, hdr->s, hdr->len);
 	for (z = 0; z < cal.nzones; z++)
 		if (cal.zones[z].mark == mark && cal.zones[z].text.len)
-			fwrite(cal.zones[z].text.s, 1, cal.zones[z].text.len, af.fp);
+			sb_add(&piece, cal.zones[z].text.s, cal.zones[z].text.len);
 	for (g = g0; g < g1; g++) {
 		uint32_t c;
 
@@ -1378,20 +1451,24 @@ piece_write(const struct strbuf *hdr, const char *base, unsigned no, size_t g0,
 				continue;
 			}
 			if (len)
-				copy_range(af.fp, off, len);
+				read_range(&piece, off, len);
 			off = r->off;
 			len = r->len;
 		}
 	}
 	if (len)
-		copy_range(af.fp, off, len);
-	fputs("END:VCALENDAR\r\n", af.fp);
-	path = xstrdup(af.path);
-	if (af_commit(&af) != 0)
-		die("%s:", path);
-	out_puts(stdout, path);
-	out_write(stdout, opt.nul ? "" : "\n", 1);
-	free(path);
+		read_range(&piece, off, len);
+	sb_adds(&piece, "END:VCALENDAR\r\n");
+
+	sb_printf(&name, "%s/%s-%03u.ics", opt.dir, base, no);
+	if (af_open(af, name.s) != 0)
+		die("%s:", name.s);
+	if (fwrite(piece.s, 1, piece.len, af->fp) != piece.len || fflush(af->fp) != 0)
+		die("%s: write error:", name.s);
+	/* the disk may start on it now; the previous piece is committed */
+	sync_file_range(fileno(af->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+	piece_commit();
+	pending = (int)(af - slots);
 	sb_free(&name);
 }
 
@@ -1480,6 +1557,7 @@ cal_end(const char *prefix)
 	}
 	if (count)
 		piece_write(&hdr, base.s, ++no, start, cal.ngroups, mark);
+	piece_flush();
 
 	/* forget the calendar; the spool is reused */
 	for (z = 0; z < cal.nzones; z++) {
@@ -1593,7 +1671,7 @@ read_input(const char *path)
 			comp_line(&c, &L);
 			if (name && b) {
 				if (cc.depth < 16) {
-					snprintf(cc.stack[cc.depth], 32, "%.*s", (int)l, name);
+					stack_name(cc.stack[cc.depth], name, l);
 					cc.stack_line[cc.depth] = line;
 				}
 				cc.depth++;
@@ -1650,7 +1728,7 @@ read_input(const char *path)
 			rd.anchor = L.off;	/* its octets stay in the buffer */
 			cc.raw_off = L.off;
 			comp_line(&c, &L);
-			snprintf(cc.stack[0], 32, "%.*s", (int)l, name);
+			stack_name(cc.stack[0], name, l);
 			cc.stack_line[0] = line;
 			cc.depth = 1;
 			continue;
@@ -1752,6 +1830,8 @@ main(int argc, char **argv)
 	free(cc.valoff);
 	free(cc.lineno);
 	free(cc.drop);
+	free(cc.kind);
+	sb_free(&piece);
 	icaltimezone_free_builtin_timezones();
 	out_close_stdout();
 	return input_failed ? 2 : nerrors ? 1 : 0;
