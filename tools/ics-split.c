@@ -27,6 +27,9 @@
 #include <unistd.h>
 
 #include <libical/ical.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "../common/atomicfile.h"
 #include "../common/diag.h"
@@ -208,6 +211,17 @@ stack_name(char to[32], const char *name, size_t l)
 	to[l] = '\0';
 }
 
+static void
+stack_name12(char to[12], const char *name)
+{
+	size_t l = strlen(name);
+
+	if (l > 11)
+		l = 11;
+	memcpy(to, name, l);
+	to[l] = '\0';
+}
+
 /* ---- reading: physical lines to unfolded content lines ------------------ */
 
 /* The input is read in large blocks. A physical line is looked at in the
@@ -244,6 +258,7 @@ static struct {
 	size_t cap, pos, end, scan;	/* unread: buf[pos, end); no LF in [pos, scan) */
 	uint64_t base;			/* input offset of buf[0] */
 	uint64_t anchor, line;		/* what a refill keeps: the component, the line */
+	uint64_t plain;			/* from rd.pos up to here: no NUL, no lone CR */
 	unsigned long lineno;		/* physical lines taken */
 	int eof, said_lf, said_fold, said_nul, peeked;
 	struct pline pk;
@@ -275,6 +290,7 @@ reader_open(const char *path)
 	rd.pos = rd.end = rd.scan = 0;
 	rd.base = 0;
 	rd.anchor = rd.line = NOKEEP;
+	rd.plain = 0;
 	rd.lineno = 0;
 	rd.eof = rd.said_lf = rd.said_fold = rd.said_nul = rd.peeked = 0;
 	return 0;
@@ -323,6 +339,38 @@ refill(void)
 	return r > 0;
 }
 
+/* Set rd.plain: how far from rd.pos the buffer holds neither a NUL nor a
+ * CR that is not followed by LF (a CR on the last octet buffered is not
+ * known yet), so that most lines need no look of their own. */
+static void
+plain_scan(void)
+{
+	const char *s = rd.buf + rd.pos;
+	size_t n = rd.end - rd.pos, i = 0;
+
+#ifdef __SSE2__
+	const __m128i z = _mm_setzero_si128(), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+
+	for (; i + 17 <= n; i += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, z)) |
+		    ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, cr)) &
+		    ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, lf)));
+
+		if (m) {
+			i += (size_t)__builtin_ctz(m);
+			goto found;
+		}
+	}
+#endif
+	for (; i + 1 < n; i++)
+		if (s[i] == '\0' || (s[i] == '\r' && s[i + 1] != '\n'))
+			break;
+found:
+	rd.plain = rd.base + rd.pos + i;
+}
+
 /* The next physical line, cleaned, not taken; 0 at the end of the input.
  * Its text is at rd.buf + (off - rd.base) + skip until the next refill. */
 static int
@@ -346,6 +394,8 @@ phys_peek(struct pline *p)
 		}
 	}
 	s = rd.buf + rd.pos;
+	if (rd.base + rd.pos + (lf ? (size_t)(lf - s) + 1 : rd.end - rd.pos) > rd.plain)
+		plain_scan();
 	memset(p, 0, sizeof *p);
 	p->off = rd.base + rd.pos;
 	p->lineno = rd.lineno + 1;
@@ -370,7 +420,7 @@ phys_peek(struct pline *p)
 	}
 	/* NUL ends a C string and a lone CR a line for other readers:
 	 * neither belongs inside an iCalendar line */
-	if (memchr(s, '\0', n) || memchr(s, '\r', n)) {
+	if (p->off + p->raw > rd.plain && (memchr(s, '\0', n) || memchr(s, '\r', n))) {
 		for (i = k = 0; i < n; i++)
 			if (s[i] && s[i] != '\r')
 				s[k++] = s[i];
@@ -541,6 +591,11 @@ static struct {
 	char stack[16][32];	/* names of the open BEGINs */
 	unsigned long stack_line[16];
 	int depth, bad;
+	struct {		/* TZID parameters the quick check found */
+		size_t off, len;	/* in text */
+		unsigned long line;
+	} *tz;
+	size_t ntz, tzcap;
 	int ask;		/* a line the quick check is not sure of, or a
 				 * component libical may not know: see comp_check */
 	uint64_t raw_off, raw_end;	/* its octets in the input */
@@ -808,7 +863,8 @@ comp_check(void)
 			depth += b ? 1 : -1;
 			continue;
 		}
-		if (empty_text(&cl) || depth < 1 || icsv_sure(s, cl.n, cl.namelen, cl.valoff))
+		if (empty_text(&cl) || depth < 1 || icsv_sure(s, cl.n, cl.namelen, cl.valoff, NULL,
+		    NULL))
 			continue;
 		if ((m = line_error(stack[depth > 16 ? 15 : depth - 1], s, cl.n, &param))) {
 			if (param && strip_params(i, stack[depth > 16 ? 15 : depth - 1]))
@@ -830,6 +886,7 @@ comp_reset(void)
 	cc.depth = 0;
 	cc.bad = 0;
 	cc.ask = 0;
+	cc.ntz = 0;
 	cc.clean = 1;
 	rd.anchor = NOKEEP;
 }
@@ -867,8 +924,21 @@ comp_line(const struct cline *c, const struct lline *L)
 
 		if (!name || (b && !icsv_known_component(name, l)))
 			cc.ask = 1;
-	} else if (!empty_text(c) && !icsv_sure(s, n, c->namelen, c->valoff))
-		cc.ask = 1;
+	} else if (!empty_text(c)) {
+		size_t tz = 0, tzn = 0;
+
+		if (!icsv_sure(s, n, c->namelen, c->valoff, &tz, &tzn))
+			cc.ask = 1;
+		else if (tzn) {	/* the zones it uses, for item_end */
+			if (cc.ntz == cc.tzcap) {
+				cc.tzcap = cc.tzcap ? cc.tzcap * 2 : 16;
+				cc.tz = xrealloc(cc.tz, cc.tzcap * sizeof *cc.tz);
+			}
+			cc.tz[cc.ntz].off = cc.text.len + tz;
+			cc.tz[cc.ntz].len = tzn;
+			cc.tz[cc.ntz++].line = line;
+		}
+	}
 	sb_add(&cc.text, s, n);
 	sb_addc(&cc.text, '\0');
 	cc.clean &= L->clean;
@@ -1072,7 +1142,7 @@ index:
 		g = &cal.groups[cal.ngroups];
 		memset(g, 0, sizeof *g);
 		g->line = cc.stack_line[0];
-		snprintf(g->kind, sizeof g->kind, "%.11s", kind);
+		stack_name12(g->kind, kind);
 		e->aux = cal.ngroups++;
 	}
 	g = &cal.groups[e->aux];
@@ -1090,7 +1160,9 @@ index:
 	g->bytes += clen;
 
 	/* the zones it uses, wherever they are defined */
-	for (i = 0; i < cc.n; i++) {
+	for (i = 0; !cc.ask && i < cc.ntz; i++)
+		group_add_zone(g, zone_get(cc.text.s + cc.tz[i].off, cc.tz[i].len, cc.tz[i].line));
+	for (i = 0; cc.ask && i < cc.n; i++) {
 		const char *tz;
 		size_t tn;
 
@@ -1831,6 +1903,7 @@ main(int argc, char **argv)
 	free(cc.lineno);
 	free(cc.drop);
 	free(cc.kind);
+	free(cc.tz);
 	sb_free(&piece);
 	icaltimezone_free_builtin_timezones();
 	out_close_stdout();

@@ -74,6 +74,9 @@ same(const char *s, size_t n, const char *name)
 	return strlen(name) == n && memcmp(s, name, n) == 0;
 }
 
+/* the same, with a string literal */
+#define SAME(s, n, lit) ((n) == sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
+
 static int
 digits(const char *s, size_t n)
 {
@@ -332,31 +335,72 @@ is_recur(const char *s, size_t n)
 	return (seen & 1u) && (seen & 6u) != 6u;
 }
 
+/* The property table hashed on a name's length and its first and last
+ * octets: 128 slots, open addressing, built on first use. */
+#define PHASH(s, n) (((n) * 7u + (unsigned char)(s)[0] * 3u + \
+	(unsigned char)(s)[(n) - 1]) & 127u)
+
 static const struct prop *
 find_prop(const char *s, size_t n)
 {
-	size_t i;
+	static unsigned char slot[128];	/* index into props, plus one */
+	static unsigned char len[sizeof props / sizeof props[0]];
+	static int built;
+	unsigned h;
 
-	for (i = 0; i < sizeof props / sizeof props[0]; i++)
-		if (s[0] == props[i].name[0] && same(s, n, props[i].name))
-			return &props[i];
+	if (!built) {
+		size_t i;
+
+		for (i = 0; i < sizeof props / sizeof props[0]; i++) {
+			len[i] = (unsigned char)strlen(props[i].name);
+			for (h = PHASH(props[i].name, len[i]); slot[h]; h = (h + 1) & 127u)
+				;
+			slot[h] = (unsigned char)(i + 1);
+		}
+		built = 1;
+	}
+	for (h = PHASH(s, n); slot[h]; h = (h + 1) & 127u) {
+		const struct prop *p = &props[slot[h] - 1];
+
+		if (len[slot[h] - 1] == n && memcmp(p->name, s, n) == 0)
+			return p;
+	}
 	return NULL;
+}
+
+size_t
+icsv_name_len(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && name_char[(unsigned char)s[i]])
+		i++;
+	return i;
 }
 
 int
 icsv_split(const char *s, size_t n, size_t *namelen, size_t *valoff)
 {
-	size_t i = 0;
+	size_t i = icsv_name_len(s, n);
 	int q = 0;
 
-	while (i < n && name_char[(unsigned char)s[i]])
-		i++;
 	if (i == 0 || i == n || (s[i] != ':' && s[i] != ';'))
 		return 0;
 	*namelen = i;
 	if (s[i] == ':') {
 		*valoff = i + 1;
 		return 1;
+	}
+	{	/* no quote before the first colon: that colon */
+		const char *c = memchr(s + i, ':', n - i), *dq;
+
+		if (!c)
+			return 0;
+		dq = memchr(s + i, '"', (size_t)(c - (s + i)));
+		if (!dq) {
+			*valoff = (size_t)(c - s) + 1;
+			return 1;
+		}
 	}
 	for (; i < n; i++) {
 		if (s[i] == '"')
@@ -384,7 +428,7 @@ icsv_known_component(const char *name, size_t n)
 }
 
 int
-icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff)
+icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid, size_t *tzidlen)
 {
 	const struct prop *p = NULL;
 	const char *v = s + valoff;
@@ -436,21 +480,27 @@ icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff)
 		}
 		if (i < valoff - 1 && s[i] != ';')
 			return 0;
-		if (same(s + pn, pv - 1 - pn, "TZID")) {
+		if (SAME(s + pn, pv - 1 - pn, "TZID")) {
 			if (type != T_DT && type != T_DTLIST)
 				return 0;
-		} else if (same(s + pn, pv - 1 - pn, "VALUE")) {
+			if (tzid) {	/* without its quotes */
+				int q = s[pv] == '"';
+
+				*tzid = pv + (size_t)q;
+				*tzidlen = pe - pv - 2 * (size_t)q;
+			}
+		} else if (SAME(s + pn, pv - 1 - pn, "VALUE")) {
 			if (type == T_DT || type == T_DTLIST) {
-				if (same(s + pv, pe - pv, "DATE"))
+				if (SAME(s + pv, pe - pv, "DATE"))
 					want = V_DATE;
-				else if (same(s + pv, pe - pv, "DATE-TIME"))
+				else if (SAME(s + pv, pe - pv, "DATE-TIME"))
 					want = V_DATETIME;
 				else
 					return 0;
 			} else if (type == T_TRIGGER) {
-				if (same(s + pv, pe - pv, "DATE-TIME"))
+				if (SAME(s + pv, pe - pv, "DATE-TIME"))
 					want = V_DATETIME;
-				else if (same(s + pv, pe - pv, "DURATION"))
+				else if (SAME(s + pv, pe - pv, "DURATION"))
 					want = V_DURATION;
 				else
 					return 0;

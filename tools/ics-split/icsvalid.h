@@ -17,11 +17,17 @@
 
 /* Split a content line NAME *(";" param) ":" value: the name's length and
  * where the value starts; 0 when it is not a content line. */
+/* The length of the name at the start of s: letters, digits and '-'. */
+size_t icsv_name_len(const char *s, size_t n);
+
 int icsv_split(const char *s, size_t n, size_t *namelen, size_t *valoff);
 
 /* s: the unfolded line (n octets); name: its first namelen octets; the
- * value starts at valoff (after the ':' that ends the parameters). */
-int icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff);
+ * value starts at valoff (after the ':' that ends the parameters). When
+ * sure and the line has a TZID parameter, its value (unquoted) is at
+ * *tzid, *tzidlen long; tzid may be NULL. */
+int icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid,
+    size_t *tzidlen);
 
 /* 1 when libical knows the component name (VEVENT, VALARM...). */
 int icsv_known_component(const char *name, size_t n);
