@@ -208,6 +208,34 @@ is "... but it is not a failure: exit 0" "$status" 0
 is "-n 3: no piece over 3 components but the whole groups" \
 	"$(for f in "$T/n3"/*.ics; do grep -c '^BEGIN:VEVENT' "$f"; done | sort -u | tr '\n' ' ')" "3 6 "
 
+# ---- the quick way (components copied as they stand) and the careful way
+# (each line checked by libical, refolded) give the same pieces: the same
+# export with LF line ends takes the careful way for every component; from
+# a pipe, the quick way copies into the spool instead of reading the file
+# again.
+unfolded() {	# DIR: every piece unfolded, with its name, in one stream
+	for f in "$1"/*.ics; do
+		printf '== %s\n' "$(basename "$f" | sed 's/^[a-z]*-//')"
+		perl -0pe 's/\r\n[ \t]//g' "$f"
+	done
+}
+"$TOP/scripts/gen-ics" -e 3000 >"$T/gen.ics" 2>/dev/null
+tr -d '\r' <"$T/gen.ics" >"$T/genlf.ics"
+run ics-split -d "$T/quick" "$T/gen.ics"
+is "generated export, quick way: exit 0, nothing said" "$status:$(wc -l <"$T/err")" "0:0"
+run ics-split -d "$T/careful" "$T/genlf.ics"
+is "the same with LF line ends: exit 0" "$status" 0
+unfolded "$T/quick" >"$T/quick.txt"
+unfolded "$T/careful" >"$T/careful.txt"
+same "the quick and the careful way give the same pieces, once unfolded" "$T/quick.txt" "$T/careful.txt"
+run sh -c "cat '$T/gen.ics' | ics-split -d '$T/piped'"
+unfolded "$T/piped" >"$T/piped.txt"
+same "from a pipe (spooled) the same pieces" "$T/quick.txt" "$T/piped.txt"
+valid "the quick way's pieces are valid" "$T/quick"/*.ics
+items "$T/gen.ics" >"$T/in.items"
+items "$T/quick"/*.ics >"$T/out.items"
+same "the quick way: every component in exactly one piece" "$T/in.items" "$T/out.items"
+
 # ---- naming, stdin, -0, -p, two calendars of one name
 run sh -c "ics-split -d '$T/in' < '$D/apple.ics'"
 is "standard input: pieces named calendar-CALNAME" "$(sed "s|^$T/||" "$T/out")" "in/calendar-Home-001.ics"

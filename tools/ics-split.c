@@ -1004,30 +1004,67 @@ is_item(const char *name)
 
 static struct strbuf item_buf, item_uid;	/* reused by item_end() */
 
-/* The index key of a UID: two 64-bit hashes (FNV-1a, and one over 8-octet
- * words with a final mix). Two UIDs that collided would only share a piece:
+/* The index key of a UID: two 64-bit hashes over its 8-octet words, with
+ * different multipliers and mixes. Two UIDs that collided would only share a piece:
  * nothing is lost, so a digest cheaper than SHA-256 will do. */
 static void
 uid_key(const char *s, size_t n, uint64_t key[2])
 {
-	uint64_t a = 1469598103934665603ULL, b = n * 0x9E3779B97F4A7C15ULL, w;
+	uint64_t a = n * 0xC2B2AE3D27D4EB4FULL + 1469598103934665603ULL;
+	uint64_t b = n * 0x9E3779B97F4A7C15ULL, w;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		a ^= (unsigned char)s[i];
-		a *= 1099511628211ULL;
-	}
 	for (i = 0; i + 8 <= n; i += 8) {
 		memcpy(&w, s + i, 8);
+		a = (a ^ w) * 0x100000001B3ULL;
+		a ^= a >> 29;
 		b = (b ^ w) * 0xff51afd7ed558ccdULL;
 		b ^= b >> 32;
 	}
 	for (w = 0; i < n; i++)
 		w = w << 8 | (unsigned char)s[i];
+	a = (a ^ w) * 0x94D049BB133111EBULL;
+	a ^= a >> 31;
 	b = (b ^ w) * 0xc4ceb9fe1a85ec53ULL;
 	b ^= b >> 29;
 	key[0] = a;
 	key[1] = b;
+}
+
+/* A component at [coff, coff + clen) (FROM_INPUT or the spool) into the
+ * group of its UID key: its group. */
+static struct group *
+comp_index(const uint64_t key[2], const char *kind, unsigned long line, uint64_t coff,
+    uint64_t clen)
+{
+	struct strmap_ent *e;
+	struct group *g;
+	uint32_t ci;
+	int isnew;
+
+	e = strmap_put(&cal.gmap, (const char *)key, 2 * sizeof *key, &isnew);
+	if (isnew) {
+		cal.groups = grow(cal.groups, &cal.gcap, cal.ngroups + 1, sizeof *cal.groups);
+		g = &cal.groups[cal.ngroups];
+		memset(g, 0, sizeof *g);
+		g->line = line;
+		stack_name12(g->kind, kind);
+		e->aux = cal.ngroups++;
+	}
+	g = &cal.groups[e->aux];
+	cal.comps = grow(cal.comps, &cal.ccap, cal.ncomps + 1, sizeof *cal.comps);
+	ci = (uint32_t)cal.ncomps++;
+	cal.comps[ci].off = coff;
+	cal.comps[ci].len = (uint32_t)clen;
+	cal.comps[ci].next = 0;
+	if (g->ncomp)
+		cal.comps[g->last].next = ci + 1;
+	else
+		g->first = ci;
+	g->last = ci;
+	g->ncomp++;
+	g->bytes += clen;
+	return g;
 }
 
 /* An item (or any other component) complete: repaired, written to the
@@ -1042,10 +1079,8 @@ item_end(void)
 	unsigned char d[32];
 	char hex[65];
 	struct cline cl;
-	int depth = 0, has_stamp = 0, item = is_item(kind), isnew, b;
-	struct strmap_ent *e;
+	int depth = 0, has_stamp = 0, item = is_item(kind), b;
 	struct group *g;
-	uint32_t ci;
 	uint64_t key[2], coff, clen;
 
 	/* what the repairs need to know, at the component's own level */
@@ -1136,28 +1171,7 @@ index:
 		key[0] = cal.ncomps;
 		key[1] = 0x5eed;	/* no hash of a UID is both this and a count */
 	}
-	e = strmap_put(&cal.gmap, (char *)key, sizeof key, &isnew);
-	if (isnew) {
-		cal.groups = grow(cal.groups, &cal.gcap, cal.ngroups + 1, sizeof *cal.groups);
-		g = &cal.groups[cal.ngroups];
-		memset(g, 0, sizeof *g);
-		g->line = cc.stack_line[0];
-		stack_name12(g->kind, kind);
-		e->aux = cal.ngroups++;
-	}
-	g = &cal.groups[e->aux];
-	cal.comps = grow(cal.comps, &cal.ccap, cal.ncomps + 1, sizeof *cal.comps);
-	ci = (uint32_t)cal.ncomps++;
-	cal.comps[ci].off = coff;
-	cal.comps[ci].len = (uint32_t)clen;
-	cal.comps[ci].next = 0;
-	if (g->ncomp)
-		cal.comps[g->last].next = ci + 1;
-	else
-		g->first = ci;
-	g->last = ci;
-	g->ncomp++;
-	g->bytes += clen;
+	g = comp_index(key, kind, cc.stack_line[0], coff, clen);
 
 	/* the zones it uses, wherever they are defined */
 	for (i = 0; !cc.ask && i < cc.ntz; i++)
@@ -1212,6 +1226,183 @@ comp_end(void)
 		vtimezone_end();
 	else
 		item_end();
+}
+
+/* ---- the quick way through a component --------------------------------- */
+
+/* Most components of an export need nothing done: every line CRLF, at most
+ * 75 octets, folded between characters, every property one the quick check
+ * is sure of, a UID and a DTSTAMP. fast_comp() reads such a component
+ * straight from the input buffer, line by line, and indexes its octets as
+ * they stand; at the first thing it is not sure of, it puts the reader
+ * back after the BEGIN line and the component goes the careful way
+ * (comp_line, comp_check, item_end), which gives the same result for a
+ * component the quick way would take. */
+static struct {
+	struct strbuf unf;	/* a folded line, unfolded */
+	struct strbuf tz;	/* the TZIDs it uses, back to back */
+	size_t *tzlen;
+	unsigned long *tzline;
+	size_t ntz, tzcap;
+} fc;
+
+/* The next physical line from rd.pos: its length without CRLF, or -1 when
+ * it is not CRLF-ended, over 75 octets, or holds a NUL or a lone CR, or at
+ * the end of the input. */
+static long
+fast_line(void)
+{
+	char *s, *lf;
+	size_t n;
+
+	while (!(lf = memchr(rd.buf + rd.pos, '\n', rd.end - rd.pos)))
+		if (rd.eof || !refill())
+			return -1;
+	s = rd.buf + rd.pos;
+	n = (size_t)(lf - s);
+	if (n == 0 || s[n - 1] != '\r' || n - 1 > FOLD_WIDTH)
+		return -1;
+	if (rd.base + rd.pos + n + 1 > rd.plain) {
+		plain_scan();
+		if (rd.base + rd.pos + n + 1 > rd.plain)
+			return -1;
+	}
+	return (long)(n - 1);
+}
+
+static int
+fast_comp(const struct lline *L, const char *name, size_t l)
+{
+	char stack[16][12], kind[12];
+	size_t slen[16];
+	uint64_t start = L->off, back = rd.base + rd.pos, key[2];
+	unsigned long lineno = rd.lineno, first = L->line, entry = rd.lineno;
+	int depth = 1, have_uid = 0, have_stamp = 0;
+	size_t i, o;
+	struct group *g;
+
+	if (!L->clean || l > 11 || (rd.peeked && rd.pk.dirty))
+		return 0;
+	memcpy(kind, name, l);
+	kind[l] = '\0';
+	if (strcmp(kind, "VEVENT") != 0 && strcmp(kind, "VTODO") != 0 &&
+	    strcmp(kind, "VJOURNAL") != 0 && strcmp(kind, "VFREEBUSY") != 0)
+		return 0;
+	memcpy(stack[0], kind, l + 1);
+	slen[0] = l;
+	rd.peeked = 0;
+	rd.anchor = start;
+	sb_reset(&fc.tz);
+	fc.ntz = 0;
+	for (;;) {
+		long n = fast_line();
+		uint64_t ls0;	/* input offset: a refill moves the buffer */
+		size_t ln, nl, vo, tzo = 0, tzn = 0;
+		unsigned long at = lineno + 1;
+		const char *s;
+		struct cline c;
+		int folded = 0;
+
+		if (n < 1 || !isalnum((unsigned char)rd.buf[rd.pos]))
+			goto back;	/* not a name: broken folding, say */
+		ls0 = rd.base + rd.pos;
+		ln = (size_t)n;
+		rd.pos += (size_t)n + 2;
+		lineno++;
+		/* its continuation lines */
+		while ((rd.pos < rd.end || (!rd.eof && refill())) && rd.buf[rd.pos] == ' ') {
+			if ((n = fast_line()) < 0 ||
+			    (n > 1 && ((unsigned char)rd.buf[rd.pos + 1] & 0xC0) == 0x80))
+				goto back;
+			if (!folded) {
+				sb_reset(&fc.unf);
+				sb_add(&fc.unf, rd.buf + (ls0 - rd.base), ln);
+				folded = 1;
+			}
+			sb_add(&fc.unf, rd.buf + rd.pos + 1, (size_t)n - 1);
+			rd.pos += (size_t)n + 2;
+			lineno++;
+		}
+		s = folded ? fc.unf.s : rd.buf + (ls0 - rd.base);
+		if (folded)
+			ln = fc.unf.len;
+		if (!icsv_split(s, ln, &nl, &vo))
+			goto back;
+		c.s = s;
+		c.n = ln;
+		c.namelen = nl;
+		c.valoff = vo;
+		c.kind = name_kind(s, nl);
+		if (c.kind == K_BEGIN || c.kind == K_END) {
+			const char *v = s + vo;
+			size_t vn = ln - vo;
+
+			if (vo != nl + 1 || memcmp(s, c.kind == K_BEGIN ? "BEGIN" : "END", nl) != 0)
+				goto back;
+			if (c.kind == K_BEGIN) {
+				if (depth >= 16 || vn > 11 || !icsv_known_component(v, vn))
+					goto back;
+				memcpy(stack[depth], v, vn);
+				slen[depth++] = vn;
+				continue;
+			}
+			if (vn != slen[depth - 1] || memcmp(v, stack[depth - 1], vn) != 0)
+				goto back;
+			if (--depth == 0)
+				break;
+			continue;
+		}
+		if (!empty_text(&c) && !icsv_sure(s, ln, nl, vo, &tzo, &tzn))
+			goto back;
+		if (tzn) {
+			if (fc.ntz == fc.tzcap) {
+				fc.tzcap = fc.tzcap ? fc.tzcap * 2 : 16;
+				fc.tzlen = xrealloc(fc.tzlen, fc.tzcap * sizeof *fc.tzlen);
+				fc.tzline = xrealloc(fc.tzline, fc.tzcap * sizeof *fc.tzline);
+			}
+			sb_add(&fc.tz, s + tzo, tzn);
+			fc.tzlen[fc.ntz] = tzn;
+			fc.tzline[fc.ntz++] = at;
+		}
+		if (depth == 1) {
+			if (c.kind == K_UID && !have_uid && vo < ln) {
+				uid_key(s + vo, ln - vo, key);
+				have_uid = 1;
+			} else if (c.kind == K_DTSTAMP)
+				have_stamp = 1;
+		}
+	}
+	if (!have_uid || !have_stamp)
+		goto back;
+
+	/* as it stands, from the input or from the buffer into the spool */
+	{
+		uint64_t clen = rd.base + rd.pos - start, coff;
+
+		if (rd.seekable)
+			coff = start | FROM_INPUT;
+		else {
+			coff = cal.spool_len;
+			out_write(spool, rd.buf + (start - rd.base), (size_t)clen);
+			cal.spool_len += clen;
+		}
+		g = comp_index(key, kind, first, coff, clen);
+	}
+	for (i = o = 0; i < fc.ntz; o += fc.tzlen[i++])
+		group_add_zone(g, zone_get(fc.tz.s + o, fc.tzlen[i], fc.tzline[i]));
+	rd.anchor = NOKEEP;
+	rd.lineno = lineno;
+	rd.scan = rd.pos;
+	progress(0);
+	return 1;
+
+back:
+	rd.pos = (size_t)(back - rd.base);
+	rd.scan = rd.pos;
+	rd.lineno = entry;
+	rd.peeked = 0;
+	rd.anchor = NOKEEP;
+	return 0;
 }
 
 /* ---- built-in zones for a TZID without VTIMEZONE --------------------------- */
@@ -1796,6 +1987,8 @@ read_input(const char *path)
 			continue;
 		}
 		if (name && b) {
+			if (fast_comp(&L, name, l))
+				continue;
 			comp_reset();
 			rd.anchor = L.off;	/* its octets stay in the buffer */
 			cc.raw_off = L.off;
@@ -1904,6 +2097,10 @@ main(int argc, char **argv)
 	free(cc.drop);
 	free(cc.kind);
 	free(cc.tz);
+	sb_free(&fc.unf);
+	sb_free(&fc.tz);
+	free(fc.tzlen);
+	free(fc.tzline);
 	sb_free(&piece);
 	icaltimezone_free_builtin_timezones();
 	out_close_stdout();

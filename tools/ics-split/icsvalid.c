@@ -402,16 +402,24 @@ icsv_split(const char *s, size_t n, size_t *namelen, size_t *valoff)
 			return 1;
 		}
 	}
-	for (; i < n; i++) {
-		if (s[i] == '"')
-			q = !q;
-		else if (s[i] == ':' && !q)
-			break;
+	/* a colon outside quotes: quoted stretches skipped whole */
+	(void)q;
+	while (i < n) {
+		const char *c = memchr(s + i, ':', n - i);
+		const char *dq = memchr(s + i, '"', c ? (size_t)(c - (s + i)) : n - i);
+
+		if (!dq) {
+			if (!c)
+				return 0;
+			*valoff = (size_t)(c - s) + 1;
+			return 1;
+		}
+		dq = memchr(dq + 1, '"', (size_t)(s + n - (dq + 1)));
+		if (!dq)
+			return 0;
+		i = (size_t)(dq - s) + 1;
 	}
-	if (i == n)
-		return 0;
-	*valoff = i + 1;
-	return 1;
+	return 0;
 }
 
 int
@@ -463,12 +471,11 @@ icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid, 
 			return 0;
 		pv = ++i;
 		if (i < valoff - 1 && s[i] == '"') {
-			while (++i < valoff - 1 && s[i] != '"' && s[i] != '\\')
-				;
-			if (i < valoff - 1 && s[i] == '\\')
+			const char *e = memchr(s + i + 1, '"', valoff - 1 - (i + 1));
+
+			if (!e || e == s + i + 1 || memchr(s + i + 1, '\\', (size_t)(e - (s + i + 1))))
 				return 0;
-			if (i >= valoff - 1 || i == pv + 1)
-				return 0;
+			i = (size_t)(e - s);
 			pe = ++i;
 		} else {
 			while (i < valoff - 1 && s[i] != ';' && s[i] != ',' && s[i] != '"' &&
