@@ -1297,10 +1297,11 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 	for (;;) {
 		long n = fast_line();
 		uint64_t ls0;	/* input offset: a refill moves the buffer */
-		size_t ln, nl, vo, tzo = 0, tzn = 0;
+		size_t ln, vo, tzo = 0, tzn = 0, nl;
 		unsigned long at = lineno + 1;
 		const char *s;
 		struct cline c;
+		struct icsv_line q;
 		int folded = 0;
 
 		if (n < 1 || !isalnum((unsigned char)rd.buf[rd.pos]))
@@ -1326,20 +1327,30 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 		s = folded ? fc.unf.s : rd.buf + (ls0 - rd.base);
 		if (folded)
 			ln = fc.unf.len;
-		if (!icsv_split(s, ln, &nl, &vo))
+		switch (icsv_check(s, ln, &q)) {
+		case 1:
+			nl = q.namelen;
+			vo = q.valoff;
+			tzo = q.tz;
+			tzn = q.tzlen;
+			break;
+		case 0:	/* an empty text value is carried without asking */
+			c.s = s;
+			c.n = ln;
+			if (!icsv_split(s, ln, &c.namelen, &c.valoff))
+				goto back;
+			c.kind = K_OTHER;
+			if (!empty_text(&c))
+				goto back;
+			continue;
+		default:
 			goto back;
-		c.s = s;
-		c.n = ln;
-		c.namelen = nl;
-		c.valoff = vo;
-		c.kind = name_kind(s, nl);
-		if (c.kind == K_BEGIN || c.kind == K_END) {
+		}
+		if (q.kind == ICSV_BEGIN || q.kind == ICSV_END) {
 			const char *v = s + vo;
 			size_t vn = ln - vo;
 
-			if (vo != nl + 1 || memcmp(s, c.kind == K_BEGIN ? "BEGIN" : "END", nl) != 0)
-				goto back;
-			if (c.kind == K_BEGIN) {
+			if (q.kind == ICSV_BEGIN) {
 				if (depth >= 16 || vn > 11 || !icsv_known_component(v, vn))
 					goto back;
 				memcpy(stack[depth], v, vn);
@@ -1352,8 +1363,6 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 				break;
 			continue;
 		}
-		if (!empty_text(&c) && !icsv_sure(s, ln, nl, vo, &tzo, &tzn))
-			goto back;
 		if (tzn) {
 			if (fc.ntz == fc.tzcap) {
 				fc.tzcap = fc.tzcap ? fc.tzcap * 2 : 16;
@@ -1365,10 +1374,10 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 			fc.tzline[fc.ntz++] = at;
 		}
 		if (depth == 1) {
-			if (c.kind == K_UID && !have_uid && vo < ln) {
+			if (q.kind == ICSV_UID && !have_uid) {
 				uid_key(s + vo, ln - vo, key);
 				have_uid = 1;
-			} else if (c.kind == K_DTSTAMP)
+			} else if (q.kind == ICSV_DTSTAMP)
 				have_stamp = 1;
 		}
 	}

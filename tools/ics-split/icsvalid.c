@@ -6,6 +6,7 @@
  * PERIOD, GEO...). Enumerated values and parameters never fail (unknown
  * ones become X values), nor do TEXT, CAL-ADDRESS, URI and INTEGER. The
  * checks below accept only a strict subset of what passes. */
+#include <stdint.h>
 #include <string.h>
 
 #include "icsvalid.h"
@@ -63,12 +64,6 @@ static const unsigned char name_char[256] = {
 };
 
 static int
-is_upname(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-}
-
-static int
 same(const char *s, size_t n, const char *name)
 {
 	return strlen(name) == n && memcmp(s, name, n) == 0;
@@ -94,13 +89,25 @@ num2(const char *s)
 	return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
+/* k octets from s all digits */
+static inline int
+alldig(const char *s, size_t k)
+{
+	unsigned bad = 0;
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		bad |= (unsigned)((unsigned char)s[i] - '0') > 9u;
+	return !bad;
+}
+
 /* YYYYMMDD */
-static int
+static inline int
 is_date(const char *s, size_t n)
 {
 	int m, d;
 
-	if (n != 8 || !digits(s, 8))
+	if (n != 8 || !alldig(s, 8))
 		return 0;
 	m = num2(s + 4);
 	d = num2(s + 6);
@@ -108,12 +115,12 @@ is_date(const char *s, size_t n)
 }
 
 /* YYYYMMDD "T" HHMMSS ["Z"] */
-static int
+static inline int
 is_datetime(const char *s, size_t n)
 {
 	if ((n != 15 && n != 16) || s[8] != 'T' || (n == 16 && s[15] != 'Z'))
 		return 0;
-	return is_date(s, 8) && digits(s + 9, 6) && num2(s + 9) <= 23 &&
+	return is_date(s, 8) && alldig(s + 9, 6) && num2(s + 9) <= 23 &&
 	    num2(s + 11) <= 59 && num2(s + 13) <= 60;
 }
 
@@ -335,39 +342,6 @@ is_recur(const char *s, size_t n)
 	return (seen & 1u) && (seen & 6u) != 6u;
 }
 
-/* The property table hashed on a name's length and its first and last
- * octets: 128 slots, open addressing, built on first use. */
-#define PHASH(s, n) (((n) * 7u + (unsigned char)(s)[0] * 3u + \
-	(unsigned char)(s)[(n) - 1]) & 127u)
-
-static const struct prop *
-find_prop(const char *s, size_t n)
-{
-	static unsigned char slot[128];	/* index into props, plus one */
-	static unsigned char len[sizeof props / sizeof props[0]];
-	static int built;
-	unsigned h;
-
-	if (!built) {
-		size_t i;
-
-		for (i = 0; i < sizeof props / sizeof props[0]; i++) {
-			len[i] = (unsigned char)strlen(props[i].name);
-			for (h = PHASH(props[i].name, len[i]); slot[h]; h = (h + 1) & 127u)
-				;
-			slot[h] = (unsigned char)(i + 1);
-		}
-		built = 1;
-	}
-	for (h = PHASH(s, n); slot[h]; h = (h + 1) & 127u) {
-		const struct prop *p = &props[slot[h] - 1];
-
-		if (len[slot[h] - 1] == n && memcmp(p->name, s, n) == 0)
-			return p;
-	}
-	return NULL;
-}
-
 size_t
 icsv_name_len(const char *s, size_t n)
 {
@@ -435,67 +409,198 @@ icsv_known_component(const char *name, size_t n)
 	return 0;
 }
 
-int
-icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid, size_t *tzidlen)
+/* A name's octets for the quick way: 1 upper case, digits, '-'; 2 lower
+ * case; 0 not in a name */
+static const unsigned char nc[256] = {
+	['-'] = 1,
+	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['a'] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
+/* The hash of a name for qtab: its length, first, middle and last octets */
+#define QHASH(s, n) ((unsigned)(n) * 131u + (unsigned char)(s)[0] * 31u + \
+	(unsigned char)(s)[(n) / 2] * 7u + (unsigned char)(s)[(n) - 1])
+
+/* a == b for n octets, n > 0, without a call */
+static inline int
+eqn(const char *a, const char *b, size_t n)
 {
-	const struct prop *p = NULL;
-	const char *v = s + valoff;
-	size_t i = namelen, vn = n - valoff, k;
+	uint64_t x, y, u, w;
+	uint32_t p, r;
+
+	if (n >= 8) {
+		size_t i;
+
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&w, b + n - 8, 8);
+		return u == w;
+	}
+	if (n >= 4) {
+		memcpy(&p, a, 4);
+		memcpy(&r, b, 4);
+		if (p != r)
+			return 0;
+		memcpy(&p, a + n - 4, 4);
+		memcpy(&r, b + n - 4, 4);
+		return p == r;
+	}
+	return a[0] == b[0] && a[n - 1] == b[n - 1] && (n < 3 || a[1] == b[1]);
+}
+
+/* The property table again, for icsv_check: hashed on the name as it is
+ * scanned (h = h * 33 + c), 256 slots, open addressing. BEGIN and END are
+ * in it too. */
+#define T_COMP 100
+static struct qslot {
+	unsigned h;
+	unsigned char len, type, kind;
+	const char *name;
+} qtab[256];
+
+static void
+qtab_build(void)
+{
+	static const struct {
+		const char *name;
+		unsigned char type, kind;
+	} extra[] = {
+		{ "BEGIN", T_COMP, ICSV_BEGIN }, { "END", T_COMP, ICSV_END },
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof props / sizeof props[0] + 2; i++) {
+		const char *name = i < sizeof props / sizeof props[0] ? props[i].name :
+		    extra[i - sizeof props / sizeof props[0]].name;
+		unsigned char type = i < sizeof props / sizeof props[0] ? props[i].type :
+		    extra[i - sizeof props / sizeof props[0]].type;
+		unsigned char kind = i < sizeof props / sizeof props[0] ? ICSV_OTHER :
+		    extra[i - sizeof props / sizeof props[0]].kind;
+		unsigned h = QHASH(name, strlen(name));
+
+		if (!strcmp(name, "UID"))
+			kind = ICSV_UID;
+		else if (!strcmp(name, "DTSTAMP"))
+			kind = ICSV_DTSTAMP;
+		for (k = h & 255; qtab[k].name; k = (k + 1) & 255)
+			;
+		qtab[k].h = h;
+		qtab[k].len = (unsigned char)strlen(name);
+		qtab[k].type = type;
+		qtab[k].kind = kind;
+		qtab[k].name = name;
+	}
+}
+
+/* A parameter name's octets for the quick way: upper case, digits, '-' */
+static const unsigned char up_char[256] = {
+	['-'] = 1,
+	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* An unquoted parameter value ends at these (or is not sure: , " \) */
+static const unsigned char pstop[256] = {
+	[';'] = 1, [':'] = 1, [','] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
+int
+icsv_check(const char *s, size_t n, struct icsv_line *l)
+{
+	static int built;
+	const struct qslot *q = NULL;
+	const char *v;
+	size_t i = 0, vn, k;
+	unsigned h, c, seen = 0;
 	int type, want = V_ANYTIME, nparams = 0;
 
-	if (namelen > 2 && s[0] == 'X' && s[1] == '-') {
-		/* libical's own X-LIC- properties (X-LIC-ERROR counts as an
-		 * error) and any other odd name: ask */
-		if (namelen > 6 && memcmp(s, "X-LIC-", 6) == 0)
-			return 0;
-		for (k = 2; k < namelen; k++)
-			if (!is_upname((unsigned char)s[k]))
-				return 0;
-		type = T_X;
+	if (!built) {
+		qtab_build();
+		built = 1;
+	}
+	/* the name ends at the first ';' or ':'; a name found in the table
+	 * (or among the X- names seen before) needs no look at its octets */
+	{
+		const char *e = memchr(s, ':', n), *sc;
+
+		if (!e)
+			return -1;
+		if ((sc = memchr(s, ';', (size_t)(e - s))))
+			e = sc;
+		i = (size_t)(e - s);
+	}
+	if (i == 0)
+		return -1;
+	h = QHASH(s, i);
+	for (k = h & 255; qtab[k].name; k = (k + 1) & 255)
+		if (qtab[k].h == h && qtab[k].len == i && eqn(qtab[k].name, s, i)) {
+			q = &qtab[k];
+			break;
+		}
+	l->namelen = i;
+	l->kind = ICSV_OTHER;
+	l->tzlen = 0;
+	if (q) {
+		type = q->type;
+		l->kind = q->kind;
 	} else {
-		if (namelen == 0 || !(p = find_prop(s, namelen)))
+		size_t j;
+
+		for (j = 0; j < i && (c = nc[(unsigned char)s[j]]) != 0; j++)
+			seen |= c;
+		if (j < i)
+			return -1;	/* not a name */
+		if (seen & 2)
+			return 0;	/* libical is not case-blind everywhere: ask */
+		/* libical's own X-LIC- properties (X-LIC-ERROR counts as an
+		 * error), and names it does not know: ask */
+		if (i <= 2 || s[0] != 'X' || s[1] != '-' || (i > 6 && memcmp(s, "X-LIC-", 6) == 0))
 			return 0;
-		type = p->type;
+		type = T_X;
 	}
 
 	/* parameters: NAME=value or NAME="value", one value each */
-	while (i < valoff - 1) {
+	while (s[i] == ';') {
 		size_t pn, pv, pe;
+		unsigned ph = 0;
 
-		if (s[i] != ';' || ++nparams > 50)
+		if (++nparams > 50 || type == T_COMP)
 			return 0;
 		pn = ++i;
-		while (i < valoff - 1 && is_upname((unsigned char)s[i]))
-			i++;
-		if (i == pn || s[i] != '=')
+		while (i < n && up_char[(unsigned char)s[i]])
+			ph = ph * 33 + (unsigned char)s[i++];
+		if (i == pn || i == n || s[i] != '=')
 			return 0;
 		pv = ++i;
-		if (i < valoff - 1 && s[i] == '"') {
-			const char *e = memchr(s + i + 1, '"', valoff - 1 - (i + 1));
+		if (i < n && s[i] == '"') {
+			const char *e = memchr(s + i + 1, '"', n - (i + 1));
 
 			if (!e || e == s + i + 1 || memchr(s + i + 1, '\\', (size_t)(e - (s + i + 1))))
 				return 0;
-			i = (size_t)(e - s);
-			pe = ++i;
+			i = (size_t)(e - s) + 1;
+			pe = i;
 		} else {
-			while (i < valoff - 1 && s[i] != ';' && s[i] != ',' && s[i] != '"' &&
-			    s[i] != '\\')
+			while (i < n && !pstop[(unsigned char)s[i]])
 				i++;
 			pe = i;
 			if (pe == pv)
 				return 0;
 		}
-		if (i < valoff - 1 && s[i] != ';')
+		if (i == n || (s[i] != ';' && s[i] != ':'))
 			return 0;
 		if (SAME(s + pn, pv - 1 - pn, "TZID")) {
+			int qu = s[pv] == '"';
+
 			if (type != T_DT && type != T_DTLIST)
 				return 0;
-			if (tzid) {	/* without its quotes */
-				int q = s[pv] == '"';
-
-				*tzid = pv + (size_t)q;
-				*tzidlen = pe - pv - 2 * (size_t)q;
-			}
+			l->tz = pv + (size_t)qu;	/* without its quotes */
+			l->tzlen = pe - pv - 2 * (size_t)qu;
 		} else if (SAME(s + pn, pv - 1 - pn, "VALUE")) {
 			if (type == T_DT || type == T_DTLIST) {
 				if (SAME(s + pv, pe - pv, "DATE"))
@@ -525,7 +630,11 @@ icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid, 
 			if (!plain_params[j])
 				return 0;
 		}
+		(void)ph;
 	}
+	l->valoff = i + 1;
+	v = s + i + 1;
+	vn = n - (i + 1);
 
 	/* the value: never empty; libical trims blanks around it, and a
 	 * leading comma would leave a list with no first value */
@@ -535,6 +644,7 @@ icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid, 
 	case T_TEXT:
 	case T_ANY:
 	case T_X:
+	case T_COMP:
 		return 1;
 	case T_DT:
 		return is_time(v, vn, want);
@@ -563,4 +673,20 @@ icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid, 
 		return is_utcoffset(v, vn);
 	}
 	return 0;
+}
+
+int
+icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid, size_t *tzidlen)
+{
+	struct icsv_line l;
+
+	(void)namelen;
+	(void)valoff;
+	if (icsv_check(s, n, &l) != 1 || l.kind == ICSV_BEGIN || l.kind == ICSV_END)
+		return 0;
+	if (tzid && l.tzlen) {
+		*tzid = l.tz;
+		*tzidlen = l.tzlen;
+	}
+	return 1;
 }

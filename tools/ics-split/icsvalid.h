@@ -29,6 +29,20 @@ int icsv_split(const char *s, size_t n, size_t *namelen, size_t *valoff);
 int icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid,
     size_t *tzidlen);
 
+/* What icsv_check() says of a line besides its verdict. */
+enum { ICSV_OTHER, ICSV_BEGIN, ICSV_END, ICSV_UID, ICSV_DTSTAMP };
+struct icsv_line {
+	size_t namelen, valoff;	/* as icsv_split() (when the verdict is 1) */
+	size_t tz, tzlen;	/* a TZID parameter's value, unquoted; tzlen 0: none */
+	int kind;		/* ICSV_BEGIN... (upper-case names only) */
+};
+
+/* icsv_split() and icsv_sure() in one pass, for the lines of a component
+ * read the quick way: 1 sure (BEGIN and END too, with any value: the
+ * caller checks the component name), 0 ask libical (namelen and valoff
+ * then unset), -1 not a content line. */
+int icsv_check(const char *s, size_t n, struct icsv_line *l);
+
 /* 1 when libical knows the component name (VEVENT, VALARM...). */
 int icsv_known_component(const char *name, size_t n);
 
