@@ -13,20 +13,27 @@
 #include "atomicfile.h"
 #include "diag.h"
 
-#define MAXOPEN 8
-
-static struct atomicfile *open_files[MAXOPEN];
+/* every file not yet committed nor aborted, open or closed (af_close) */
+static struct atomicfile *open_files;
 
 static void
 track(struct atomicfile *af, int on)
 {
-	int i;
-
-	for (i = 0; i < MAXOPEN; i++)
-		if (on ? open_files[i] == NULL : open_files[i] == af) {
-			open_files[i] = on ? af : NULL;
-			return;
-		}
+	if (on) {
+		af->prev = NULL;
+		af->next = open_files;
+		if (open_files)
+			open_files->prev = af;
+		open_files = af;
+		return;
+	}
+	if (af->prev)
+		af->prev->next = af->next;
+	else if (open_files == af)
+		open_files = af->next;
+	if (af->next)
+		af->next->prev = af->prev;
+	af->prev = af->next = NULL;
 }
 
 static char *
@@ -92,17 +99,51 @@ release(struct atomicfile *af)
 }
 
 int
-af_commit_nodirsync(struct atomicfile *af)
+af_close(struct atomicfile *af)
 {
 	int e;
 
-	if (fflush(af->fp) != 0 || ferror(af->fp) || fsync(fileno(af->fp)) != 0) {
+	if (fflush(af->fp) != 0 || ferror(af->fp)) {
 		e = errno;
 		af_abort(af);
 		errno = e;
 		return -1;
 	}
-	if (fclose(af->fp) != 0 || rename(af->tmp, af->path) != 0) {
+	/* the disk may start on it now, and be done by af_commit */
+	sync_file_range(fileno(af->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (fclose(af->fp) != 0) {
+		e = errno;
+		af->fp = NULL;
+		af_abort(af);
+		errno = e;
+		return -1;
+	}
+	af->fp = NULL;
+	return 0;
+}
+
+int
+af_commit_nodirsync(struct atomicfile *af)
+{
+	int e, fd;
+
+	if (!af->fp) {	/* closed by af_close: fsync it by name */
+		if ((fd = open(af->tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0) {
+			e = errno;
+			if (fd >= 0)
+				close(fd);
+			af_abort(af);
+			errno = e;
+			return -1;
+		}
+		close(fd);
+	} else if (fflush(af->fp) != 0 || ferror(af->fp) || fsync(fileno(af->fp)) != 0) {
+		e = errno;
+		af_abort(af);
+		errno = e;
+		return -1;
+	}
+	if ((af->fp && fclose(af->fp) != 0) || rename(af->tmp, af->path) != 0) {
 		e = errno;
 		af->fp = NULL;
 		unlink(af->tmp);
@@ -144,8 +185,10 @@ af_commit(struct atomicfile *af)
 void
 af_abort(struct atomicfile *af)
 {
-	if (!af->tmp)
+	if (!af->tmp) {
+		track(af, 0);
 		return;
+	}
 	if (af->fp)
 		fclose(af->fp);
 	unlink(af->tmp);
@@ -155,21 +198,18 @@ af_abort(struct atomicfile *af)
 void
 af_abort_all(void)
 {
-	int i;
-
-	for (i = 0; i < MAXOPEN; i++)
-		if (open_files[i])
-			af_abort(open_files[i]);
+	while (open_files)
+		af_abort(open_files);
 }
 
 void
 af_unlink_all(void)
 {
-	int i;
+	struct atomicfile *af;
 
-	for (i = 0; i < MAXOPEN; i++)
-		if (open_files[i] && open_files[i]->tmp)
-			unlink(open_files[i]->tmp);
+	for (af = open_files; af; af = af->next)
+		if (af->tmp)
+			unlink(af->tmp);
 }
 
 static void

@@ -11,6 +11,7 @@ struct atomicfile {
 	FILE *fp;		/* write here (checked writes: out_write) */
 	char *path;		/* the final name */
 	char *tmp;		/* DIR/.NAME.XXXXXX while open */
+	struct atomicfile *prev, *next;	/* the files not yet committed */
 };
 
 /* Create the temporary file for path. Returns 0, or -1 with errno set. */
@@ -18,6 +19,12 @@ int af_open(struct atomicfile *af, const char *path);
 /* Flush, fsync, close and rename to the final name. Returns 0, or -1 with
  * errno set (the temporary file is then removed). */
 int af_commit(struct atomicfile *af);
+/* Flush and close it, not yet committed: the disk starts writing it. For
+ * many files written one after the other and committed together at the
+ * end (af_commit_nodirsync on each, whose fsyncs then find most of the
+ * work done, and af_sync_dir once). Returns 0, or -1 with errno set (the
+ * temporary file is then removed). */
+int af_close(struct atomicfile *af);
 /* The same, without the fsync of the directory: for many files in one
  * directory, followed by one af_sync_dir(). */
 int af_commit_nodirsync(struct atomicfile *af);

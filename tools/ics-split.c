@@ -1297,7 +1297,7 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 	for (;;) {
 		long n = fast_line();
 		uint64_t ls0;	/* input offset: a refill moves the buffer */
-		size_t ln, vo, tzo = 0, tzn = 0, nl;
+		size_t ln, vo, tzo = 0, tzn = 0;
 		unsigned long at = lineno + 1;
 		const char *s;
 		struct cline c;
@@ -1329,7 +1329,6 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 			ln = fc.unf.len;
 		switch (icsv_check(s, ln, &q)) {
 		case 1:
-			nl = q.namelen;
 			vo = q.valoff;
 			tzo = q.tz;
 			tzn = q.tzlen;
@@ -1661,46 +1660,42 @@ read_range(struct strbuf *b, uint64_t off, uint64_t len)
 
 static struct strbuf piece;	/* the piece being written */
 
-/* The piece written last: committed (fsync, rename) once the next one is
- * written, so that the disk writes it meanwhile; its path is then printed.
- * The directory is fsync'd once per calendar (piece_flush). */
-static struct atomicfile slots[2];	/* af_open keeps their addresses */
-static int pending = -1;		/* the slot of the piece pending */
-
-static void
-piece_commit(void)
-{
-	char *path;
-
-	if (pending < 0)
-		return;
-	path = xstrdup(slots[pending].path);
-	if (af_commit_nodirsync(&slots[pending]) != 0)
-		die("%s:", path);
-	pending = -1;
-	out_puts(stdout, path);
-	out_write(stdout, opt.nul ? "" : "\n", 1);
-	free(path);
-}
+/* The pieces of the calendar, written and closed (the disk writes them
+ * meanwhile), committed together at its end: the first fsync then finds
+ * the others' work done. Paths are printed once committed, the directory
+ * fsync'd once. */
+static struct atomicfile **done;
+static size_t ndone, donecap;
 
 static void
 piece_flush(void)
 {
 	struct strbuf in = { 0 };
+	size_t i;
 
-	if (pending < 0)
-		return;
-	piece_commit();
-	sb_printf(&in, "%s/.", opt.dir);
-	af_sync_dir(in.s);
-	sb_free(&in);
+	for (i = 0; i < ndone; i++) {
+		char *path = xstrdup(done[i]->path);
+
+		if (af_commit_nodirsync(done[i]) != 0)
+			die("%s:", path);
+		free(done[i]);
+		out_puts(stdout, path);
+		out_write(stdout, opt.nul ? "" : "\n", 1);
+		free(path);
+	}
+	if (ndone) {
+		sb_printf(&in, "%s/.", opt.dir);
+		af_sync_dir(in.s);
+		sb_free(&in);
+	}
+	ndone = 0;
 }
 
 static void
 piece_write(const struct strbuf *hdr, const char *base, unsigned no, size_t g0,
     size_t g1, size_t mark)
 {
-	struct atomicfile *af = &slots[pending == 0];
+	struct atomicfile *af = xmalloc(sizeof *af);
 	struct strbuf name = { 0 };
 	uint64_t off = 0, len = 0;
 	size_t g, z;
@@ -1735,12 +1730,10 @@ piece_write(const struct strbuf *hdr, const char *base, unsigned no, size_t g0,
 	sb_printf(&name, "%s/%s-%03u.ics", opt.dir, base, no);
 	if (af_open(af, name.s) != 0)
 		die("%s:", name.s);
-	if (fwrite(piece.s, 1, piece.len, af->fp) != piece.len || fflush(af->fp) != 0)
+	if (fwrite(piece.s, 1, piece.len, af->fp) != piece.len || af_close(af) != 0)
 		die("%s: write error:", name.s);
-	/* the disk may start on it now; the previous piece is committed */
-	sync_file_range(fileno(af->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
-	piece_commit();
-	pending = (int)(af - slots);
+	done = grow(done, &donecap, ndone + 1, sizeof *done);
+	done[ndone++] = af;
 	sb_free(&name);
 }
 
@@ -2110,6 +2103,7 @@ main(int argc, char **argv)
 	sb_free(&fc.tz);
 	free(fc.tzlen);
 	free(fc.tzline);
+	free(done);
 	sb_free(&piece);
 	icaltimezone_free_builtin_timezones();
 	out_close_stdout();
