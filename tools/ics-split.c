@@ -545,6 +545,11 @@ struct group {			/* the components that share a UID */
 	char kind[12];
 };
 
+struct gslot {
+	uint64_t k0, k1;
+	uint32_t group, used;
+};
+
 #define FROM_INPUT (1ULL << 63)	/* compref.off: in the input, not the spool */
 
 struct compref {
@@ -565,7 +570,8 @@ static struct {
 	struct strmap zmap;	/* TZID -> zone index (aux) */
 	struct zone *zones;
 	size_t nzones, zcap;
-	struct strmap gmap;	/* UID digest -> group index (aux) */
+	struct gslot *gtab;	/* UID key -> group: open addressing on key[0] */
+	size_t gtcap;
 	struct group *groups;
 	size_t ngroups, gcap;
 	struct compref *comps;
@@ -1033,25 +1039,63 @@ uid_key(const char *s, size_t n, uint64_t key[2])
 
 /* A component at [coff, coff + clen) (FROM_INPUT or the spool) into the
  * group of its UID key: its group. */
+/* The slot of a UID key, taken when new (group then set by the caller).
+ * The keys are hashes already: key[0] picks the slot. */
+static struct gslot *
+gslot_put(const uint64_t key[2], int *isnew)
+{
+	size_t i;
+
+	if ((cal.ngroups + 1) * 2 >= cal.gtcap) {
+		size_t cap = cal.gtcap ? cal.gtcap * 2 : 1024, j;
+		struct gslot *tab = xcalloc(cap, sizeof *tab);
+
+		for (i = 0; i < cal.gtcap; i++)
+			if (cal.gtab[i].used) {
+				for (j = cal.gtab[i].k0 & (cap - 1); tab[j].used; j = (j + 1) & (cap - 1))
+					;
+				tab[j] = cal.gtab[i];
+			}
+		free(cal.gtab);
+		cal.gtab = tab;
+		cal.gtcap = cap;
+	}
+	for (i = key[0] & (cal.gtcap - 1);; i = (i + 1) & (cal.gtcap - 1)) {
+		struct gslot *s = &cal.gtab[i];
+
+		if (!s->used) {
+			s->used = 1;
+			s->k0 = key[0];
+			s->k1 = key[1];
+			*isnew = 1;
+			return s;
+		}
+		if (s->k0 == key[0] && s->k1 == key[1]) {
+			*isnew = 0;
+			return s;
+		}
+	}
+}
+
 static struct group *
 comp_index(const uint64_t key[2], const char *kind, unsigned long line, uint64_t coff,
     uint64_t clen)
 {
-	struct strmap_ent *e;
+	struct gslot *e;
 	struct group *g;
 	uint32_t ci;
 	int isnew;
 
-	e = strmap_put(&cal.gmap, (const char *)key, 2 * sizeof *key, &isnew);
+	e = gslot_put(key, &isnew);
 	if (isnew) {
 		cal.groups = grow(cal.groups, &cal.gcap, cal.ngroups + 1, sizeof *cal.groups);
 		g = &cal.groups[cal.ngroups];
 		memset(g, 0, sizeof *g);
 		g->line = line;
 		stack_name12(g->kind, kind);
-		e->aux = cal.ngroups++;
+		e->group = (uint32_t)cal.ngroups++;
 	}
-	g = &cal.groups[e->aux];
+	g = &cal.groups[e->group];
 	cal.comps = grow(cal.comps, &cal.ccap, cal.ncomps + 1, sizeof *cal.comps);
 	ci = (uint32_t)cal.ncomps++;
 	cal.comps[ci].off = coff;
@@ -1837,7 +1881,7 @@ cal_end(const char *prefix)
 	free(cal.calname);
 	sb_free(&cal.props);
 	strmap_free(&cal.zmap);
-	strmap_free(&cal.gmap);
+	free(cal.gtab);
 	memset(&cal, 0, sizeof cal);
 	if (ftruncate(fileno(spool), 0) != 0 || fseeko(spool, 0, SEEK_SET) != 0)
 		die("%s: temporary file:", opt.dir);
