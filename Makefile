@@ -6,7 +6,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS)
 PKG_CONFIG ?= pkg-config
 LDAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags ldap 2>/dev/null)
 LDAP_LIBS := $(shell $(PKG_CONFIG) --libs ldap 2>/dev/null || echo -lldap -llber)

@@ -2,6 +2,7 @@
  * appear whole. Open files are kept on a list so that af_abort_all() can
  * remove their temporary names from an exit handler. */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,18 +14,23 @@
 #include "atomicfile.h"
 #include "diag.h"
 
-/* every file not yet committed nor aborted, open or closed (af_close) */
+/* every file not yet committed nor aborted, open or closed (af_close);
+ * files may be opened and closed from several threads */
 static struct atomicfile *open_files;
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 track(struct atomicfile *af, int on)
 {
+	pthread_mutex_lock(&lock);
 	if (on) {
 		af->prev = NULL;
 		af->next = open_files;
 		if (open_files)
 			open_files->prev = af;
 		open_files = af;
+		pthread_mutex_unlock(&lock);
 		return;
 	}
 	if (af->prev)
@@ -34,6 +40,7 @@ track(struct atomicfile *af, int on)
 	if (af->next)
 		af->next->prev = af->prev;
 	af->prev = af->next = NULL;
+	pthread_mutex_unlock(&lock);
 }
 
 static char *
