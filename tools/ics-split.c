@@ -253,7 +253,7 @@ struct lline {			/* a logical line, unfolded */
 
 #define NOKEEP UINT64_MAX
 
-static struct {
+struct reader {
 	int fd, own, seekable;
 	const char *name;
 	char *buf;
@@ -263,9 +263,14 @@ static struct {
 	uint64_t plain;			/* from rd.pos up to here: no NUL, no lone CR */
 	unsigned long lineno;		/* physical lines taken */
 	int eof, said_lf, said_fold, said_nul, peeked;
+	int pread;			/* read with pread at base + end */
+	uint64_t mark;			/* an offset whose line number is wanted, */
+	unsigned long markline;		/* and that number (the lines before it) */
 	struct pline pk;
 	struct strbuf cur;
-} rd;
+};
+
+static struct reader rd;
 
 static int
 reader_open(const char *path)
@@ -308,47 +313,48 @@ reader_close(void)
 /* More input after buf[end]; what is before pos and not kept is let go.
  * 0 at the end of the input. */
 static int
-refill(void)
+refill(struct reader *r)
 {
-	uint64_t keep = rd.base + rd.pos;
+	uint64_t keep = r->base + r->pos;
 	size_t from;
-	ssize_t r;
+	ssize_t got;
 
-	if (rd.anchor < keep)
-		keep = rd.anchor;
-	if (rd.line < keep)
-		keep = rd.line;
-	from = (size_t)(keep - rd.base);
+	if (r->anchor < keep)
+		keep = r->anchor;
+	if (r->line < keep)
+		keep = r->line;
+	from = (size_t)(keep - r->base);
 	if (from) {
-		memmove(rd.buf, rd.buf + from, rd.end - from);
-		rd.base += from;
-		rd.pos -= from;
-		rd.scan -= from;
-		rd.end -= from;
+		memmove(r->buf, r->buf + from, r->end - from);
+		r->base += from;
+		r->pos -= from;
+		r->scan -= from;
+		r->end -= from;
 	}
-	if (rd.end == rd.cap) {
-		rd.cap *= 2;
-		rd.buf = xrealloc(rd.buf, rd.cap);
+	if (r->end == r->cap) {
+		r->cap *= 2;
+		r->buf = xrealloc(r->buf, r->cap);
 	}
 	do
-		r = read(rd.fd, rd.buf + rd.end, rd.cap - rd.end);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		die("%s: read error:", rd.name);
-	if (r == 0)
-		rd.eof = 1;
-	rd.end += (size_t)r;
-	return r > 0;
+		got = r->pread ? pread(r->fd, r->buf + r->end, r->cap - r->end, (off_t)(r->base + r->end)) :
+		    read(r->fd, r->buf + r->end, r->cap - r->end);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		die("%s: read error:", r->name);
+	if (got == 0)
+		r->eof = 1;
+	r->end += (size_t)got;
+	return got > 0;
 }
 
 /* Set rd.plain: how far from rd.pos the buffer holds neither a NUL nor a
  * CR that is not followed by LF (a CR on the last octet buffered is not
  * known yet), so that most lines need no look of their own. */
 static void
-plain_scan(void)
+plain_scan(struct reader *r)
 {
-	const char *s = rd.buf + rd.pos;
-	size_t n = rd.end - rd.pos, i = 0;
+	const char *s = r->buf + r->pos;
+	size_t n = r->end - r->pos, i = 0;
 
 #ifdef __SSE2__
 	const __m128i z = _mm_setzero_si128(), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
@@ -370,7 +376,7 @@ plain_scan(void)
 		if (s[i] == '\0' || (s[i] == '\r' && s[i + 1] != '\n'))
 			break;
 found:
-	rd.plain = rd.base + rd.pos + i;
+	r->plain = r->base + r->pos + i;
 }
 
 /* The next physical line, cleaned, not taken; 0 at the end of the input.
@@ -389,7 +395,7 @@ phys_peek(struct pline *p)
 		rd.scan = rd.pos;
 	while (!(lf = memchr(rd.buf + rd.scan, '\n', rd.end - rd.scan))) {
 		rd.scan = rd.end;
-		if (rd.eof || !refill()) {
+		if (rd.eof || !refill(&rd)) {
 			if (rd.pos == rd.end)
 				return 0;
 			break;
@@ -397,7 +403,7 @@ phys_peek(struct pline *p)
 	}
 	s = rd.buf + rd.pos;
 	if (rd.base + rd.pos + (lf ? (size_t)(lf - s) + 1 : rd.end - rd.pos) > rd.plain)
-		plain_scan();
+		plain_scan(&rd);
 	memset(p, 0, sizeof *p);
 	p->off = rd.base + rd.pos;
 	p->lineno = rd.lineno + 1;
@@ -1278,70 +1284,88 @@ comp_end(void)
 
 /* Most components of an export need nothing done: every line CRLF, at most
  * 75 octets, folded between characters, every property one the quick check
- * is sure of, a UID and a DTSTAMP. fast_comp() reads such a component
- * straight from the input buffer, line by line, and indexes its octets as
- * they stand; at the first thing it is not sure of, it puts the reader
- * back after the BEGIN line and the component goes the careful way
- * (comp_line, comp_check, item_end), which gives the same result for a
- * component the quick way would take. */
-static struct {
-	struct strbuf unf;	/* a folded line, unfolded */
-	struct strbuf tz;	/* the TZIDs it uses, back to back */
-	size_t *tzlen;
-	unsigned long *tzline;
+ * is sure of, a UID and a DTSTAMP. fast_scan() reads such a component
+ * straight from a reader's buffer, line by line; fast_comp() then indexes
+ * its octets as they stand. At the first thing it is not sure of, the
+ * reader is put back after the BEGIN line and the component goes the
+ * careful way (comp_line, comp_check, item_end), which gives the same
+ * result for a component the quick way would take. */
+struct fastres {
+	uint64_t start, end, key[2];	/* its octets; its UID key */
+	unsigned long lines;		/* physical lines after BEGIN, END included */
+	char kind[12];
+	struct strbuf unf;		/* a folded line, unfolded */
+	struct strbuf tz;		/* the TZIDs it uses, back to back, */
+	size_t *tzlen;			/* their lengths */
+	unsigned long *tzline;		/* and lines, counted from BEGIN's */
 	size_t ntz, tzcap;
-} fc;
+};
 
-/* The next physical line from rd.pos: its length without CRLF, or -1 when
+static struct fastres fc;
+
+static void
+fastres_free(struct fastres *res)
+{
+	sb_free(&res->unf);
+	sb_free(&res->tz);
+	free(res->tzlen);
+	free(res->tzline);
+}
+
+/* The next physical line from r->pos: its length without CRLF, or -1 when
  * it is not CRLF-ended, over 75 octets, or holds a NUL or a lone CR, or at
  * the end of the input. */
 static long
-fast_line(void)
+fast_line(struct reader *r)
 {
 	char *s, *lf;
 	size_t n;
 
-	while (!(lf = memchr(rd.buf + rd.pos, '\n', rd.end - rd.pos)))
-		if (rd.eof || !refill())
+	while (!(lf = memchr(r->buf + r->pos, '\n', r->end - r->pos)))
+		if (r->eof || !refill(r))
 			return -1;
-	s = rd.buf + rd.pos;
+	s = r->buf + r->pos;
 	n = (size_t)(lf - s);
 	if (n == 0 || s[n - 1] != '\r' || n - 1 > FOLD_WIDTH)
 		return -1;
-	if (rd.base + rd.pos + n + 1 > rd.plain) {
-		plain_scan();
-		if (rd.base + rd.pos + n + 1 > rd.plain)
+	if (r->base + r->pos + n + 1 > r->plain) {
+		plain_scan(r);
+		if (r->base + r->pos + n + 1 > r->plain)
 			return -1;
 	}
 	return (long)(n - 1);
 }
 
 static int
-fast_comp(const struct lline *L, const char *name, size_t l)
+is_item_n(const char *name, size_t l)
 {
-	char stack[16][12], kind[12];
-	size_t slen[16];
-	uint64_t start = L->off, back = rd.base + rd.pos, key[2];
-	unsigned long lineno = rd.lineno, first = L->line, entry = rd.lineno;
-	int depth = 1, have_uid = 0, have_stamp = 0;
-	size_t i, o;
-	struct group *g;
+	return (l == 6 && memcmp(name, "VEVENT", 6) == 0) || (l == 5 && memcmp(name, "VTODO", 5) == 0) ||
+	    (l == 8 && memcmp(name, "VJOURNAL", 8) == 0) || (l == 9 && memcmp(name, "VFREEBUSY", 9) == 0);
+}
 
-	if (!L->clean || l > 11 || (rd.peeked && rd.pk.dirty))
-		return 0;
-	memcpy(kind, name, l);
-	kind[l] = '\0';
-	if (strcmp(kind, "VEVENT") != 0 && strcmp(kind, "VTODO") != 0 &&
-	    strcmp(kind, "VJOURNAL") != 0 && strcmp(kind, "VFREEBUSY") != 0)
-		return 0;
-	memcpy(stack[0], kind, l + 1);
+/* The component of kind (an item) whose BEGIN line starts at start and
+ * ends at r->pos: 1 when it is read whole and needs nothing done, r->pos
+ * then after its END line; else 0, r->pos where it was. r->anchor is set
+ * to start meanwhile. */
+static int
+fast_scan(struct reader *r, struct fastres *res, uint64_t start, const char *kind, size_t l)
+{
+	char stack[16][12];
+	size_t slen[16];
+	uint64_t back = r->base + r->pos;
+	unsigned long lineno = 0;
+	int depth = 1, have_uid = 0, have_stamp = 0;
+
+	memcpy(res->kind, kind, l);
+	res->kind[l] = '\0';
+	memcpy(stack[0], kind, l);
 	slen[0] = l;
-	rd.peeked = 0;
-	rd.anchor = start;
-	sb_reset(&fc.tz);
-	fc.ntz = 0;
+	r->anchor = start;
+	res->start = start;
+	sb_reset(&res->tz);
+	res->ntz = 0;
 	for (;;) {
-		long n = fast_line();
+		long n = fast_line(r);
 		uint64_t ls0;	/* input offset: a refill moves the buffer */
 		size_t ln, vo, tzo = 0, tzn = 0;
 		unsigned long at = lineno + 1;
@@ -1350,29 +1374,29 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 		struct icsv_line q;
 		int folded = 0;
 
-		if (n < 1 || !isalnum((unsigned char)rd.buf[rd.pos]))
+		if (n < 1 || !isalnum((unsigned char)r->buf[r->pos]))
 			goto back;	/* not a name: broken folding, say */
-		ls0 = rd.base + rd.pos;
+		ls0 = r->base + r->pos;
 		ln = (size_t)n;
-		rd.pos += (size_t)n + 2;
+		r->pos += (size_t)n + 2;
 		lineno++;
 		/* its continuation lines */
-		while ((rd.pos < rd.end || (!rd.eof && refill())) && rd.buf[rd.pos] == ' ') {
-			if ((n = fast_line()) < 0 ||
-			    (n > 1 && ((unsigned char)rd.buf[rd.pos + 1] & 0xC0) == 0x80))
+		while ((r->pos < r->end || (!r->eof && refill(r))) && r->buf[r->pos] == ' ') {
+			if ((n = fast_line(r)) < 0 ||
+			    (n > 1 && ((unsigned char)r->buf[r->pos + 1] & 0xC0) == 0x80))
 				goto back;
 			if (!folded) {
-				sb_reset(&fc.unf);
-				sb_add(&fc.unf, rd.buf + (ls0 - rd.base), ln);
+				sb_reset(&res->unf);
+				sb_add(&res->unf, r->buf + (ls0 - r->base), ln);
 				folded = 1;
 			}
-			sb_add(&fc.unf, rd.buf + rd.pos + 1, (size_t)n - 1);
-			rd.pos += (size_t)n + 2;
+			sb_add(&res->unf, r->buf + r->pos + 1, (size_t)n - 1);
+			r->pos += (size_t)n + 2;
 			lineno++;
 		}
-		s = folded ? fc.unf.s : rd.buf + (ls0 - rd.base);
+		s = folded ? res->unf.s : r->buf + (ls0 - r->base);
 		if (folded)
-			ln = fc.unf.len;
+			ln = res->unf.len;
 		switch (icsv_check(s, ln, &q)) {
 		case 1:
 			vo = q.valoff;
@@ -1409,18 +1433,18 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 			continue;
 		}
 		if (tzn) {
-			if (fc.ntz == fc.tzcap) {
-				fc.tzcap = fc.tzcap ? fc.tzcap * 2 : 16;
-				fc.tzlen = xrealloc(fc.tzlen, fc.tzcap * sizeof *fc.tzlen);
-				fc.tzline = xrealloc(fc.tzline, fc.tzcap * sizeof *fc.tzline);
+			if (res->ntz == res->tzcap) {
+				res->tzcap = res->tzcap ? res->tzcap * 2 : 16;
+				res->tzlen = xrealloc(res->tzlen, res->tzcap * sizeof *res->tzlen);
+				res->tzline = xrealloc(res->tzline, res->tzcap * sizeof *res->tzline);
 			}
-			sb_add(&fc.tz, s + tzo, tzn);
-			fc.tzlen[fc.ntz] = tzn;
-			fc.tzline[fc.ntz++] = at;
+			sb_add(&res->tz, s + tzo, tzn);
+			res->tzlen[res->ntz] = tzn;
+			res->tzline[res->ntz++] = at;
 		}
 		if (depth == 1) {
 			if (q.kind == ICSV_UID && !have_uid) {
-				uid_key(s + vo, ln - vo, key);
+				uid_key(s + vo, ln - vo, res->key);
 				have_uid = 1;
 			} else if (q.kind == ICSV_DTSTAMP)
 				have_stamp = 1;
@@ -1428,35 +1452,57 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 	}
 	if (!have_uid || !have_stamp)
 		goto back;
-
-	/* as it stands, from the input or from the buffer into the spool */
-	{
-		uint64_t clen = rd.base + rd.pos - start, coff;
-
-		if (rd.seekable)
-			coff = start | FROM_INPUT;
-		else {
-			coff = cal.spool_len;
-			out_write(spool, rd.buf + (start - rd.base), (size_t)clen);
-			cal.spool_len += clen;
-		}
-		g = comp_index(key, kind, first, coff, clen);
-	}
-	for (i = o = 0; i < fc.ntz; o += fc.tzlen[i++])
-		group_add_zone(g, zone_get(fc.tz.s + o, fc.tzlen[i], fc.tzline[i]));
-	rd.anchor = NOKEEP;
-	rd.lineno = lineno;
-	rd.scan = rd.pos;
-	progress(0);
+	res->end = r->base + r->pos;
+	res->lines = lineno;
+	r->anchor = NOKEEP;
+	r->scan = r->pos;
 	return 1;
 
 back:
-	rd.pos = (size_t)(back - rd.base);
-	rd.scan = rd.pos;
-	rd.lineno = entry;
-	rd.peeked = 0;
-	rd.anchor = NOKEEP;
+	r->pos = (size_t)(back - r->base);
+	r->scan = r->pos;
+	r->anchor = NOKEEP;
 	return 0;
+}
+
+/* A component read the quick way, from the main reader or ahead by the
+ * helper thread: into the index. first: its BEGIN line's number; base: the
+ * number of the line before the ones fast_scan read. */
+static void
+fast_index(const struct fastres *res, unsigned long first, unsigned long base)
+{
+	uint64_t clen = res->end - res->start, coff;
+	struct group *g;
+	size_t i, o;
+
+	if (rd.seekable)
+		coff = res->start | FROM_INPUT;
+	else {	/* from the buffer (anchored) into the spool */
+		coff = cal.spool_len;
+		out_write(spool, rd.buf + (res->start - rd.base), (size_t)clen);
+		cal.spool_len += clen;
+	}
+	g = comp_index(res->key, res->kind, first, coff, clen);
+	for (i = o = 0; i < res->ntz; o += res->tzlen[i++])
+		group_add_zone(g, zone_get(res->tz.s + o, res->tzlen[i], base + res->tzline[i]));
+	progress(0);
+}
+
+static int
+fast_comp(const struct lline *L, const char *name, size_t l)
+{
+	unsigned long entry = rd.lineno;
+
+	if (!L->clean || !is_item_n(name, l) || (rd.peeked && rd.pk.dirty))
+		return 0;
+	rd.peeked = 0;
+	if (!fast_scan(&rd, &fc, L->off, name, l)) {
+		rd.lineno = entry;
+		return 0;
+	}
+	fast_index(&fc, L->line, entry);
+	rd.lineno = entry + fc.lines;
+	return 1;
 }
 
 /* ---- built-in zones for a TZID without VTIMEZONE --------------------------- */
@@ -2219,10 +2265,7 @@ main(int argc, char **argv)
 	free(cc.drop);
 	free(cc.kind);
 	free(cc.tz);
-	sb_free(&fc.unf);
-	sb_free(&fc.tz);
-	free(fc.tzlen);
-	free(fc.tzline);
+	fastres_free(&fc);
 	free(done);
 	free(plan.p);
 	free(plan.zones);
