@@ -236,6 +236,32 @@ items "$T/gen.ics" >"$T/in.items"
 items "$T/quick"/*.ics >"$T/out.items"
 same "the quick way: every component in exactly one piece" "$T/in.items" "$T/out.items"
 
+# reading ahead: a second thread reads the second half of a large file the
+# quick way. ICS_SPLIT_AHEAD sets the size from which it does (0: never);
+# with and without it, the same pieces, the same diagnostics, the same exit
+# status, on an export with trouble spread through it
+awk 'BEGIN { n = 0 }
+/^BEGIN:VEVENT/ { n++ }
+n % 97 == 5 && /^DTSTART/ { sub(/:.*/, ":2024013\r") }
+n % 89 == 7 && /^UID/ { next }
+n % 83 == 3 && /^SUMMARY/ { sub(/^SUMMARY/, "summary") }
+n % 79 == 11 && /^LOCATION/ { sub(/\r$/, "") }
+n % 71 == 13 && /^CLASS/ { print "not a content line\r" }
+{ print }' "$T/gen.ics" >"$T/trouble.ics"
+for ahead in 0 1; do
+	rm -rf "$T/ahead$ahead"
+	ICS_SPLIT_AHEAD=$ahead ics-split -d "$T/ahead$ahead" "$T/trouble.ics" >"$T/ahead$ahead.out" 2>"$T/ahead$ahead.err"
+	echo "exit $?" >>"$T/ahead$ahead.err"
+	sed -i "s|ahead$ahead/||" "$T/ahead$ahead.out"
+done
+has "the troubled export: problems reported" "$T/ahead0.err" "trouble.ics:"
+same "read ahead or not: the same diagnostics and exit status" "$T/ahead0.err" "$T/ahead1.err"
+same "read ahead or not: the same pieces named" "$T/ahead0.out" "$T/ahead1.out"
+is "read ahead or not: the same pieces" "$(cd "$T/ahead0" && for f in *.ics; do cmp -s "$f" "../ahead1/$f" || echo "$f differs"; done)" ""
+ICS_SPLIT_AHEAD=1 ics-split -d "$T/ahead-gen" "$T/gen.ics" >/dev/null 2>&1
+unfolded "$T/ahead-gen" >"$T/ahead-gen.txt"
+same "read ahead, the clean export: the same pieces as the quick way alone" "$T/quick.txt" "$T/ahead-gen.txt"
+
 # ---- naming, stdin, -0, -p, two calendars of one name
 run sh -c "ics-split -d '$T/in' < '$D/apple.ics'"
 is "standard input: pieces named calendar-CALNAME" "$(sed "s|^$T/||" "$T/out")" "in/calendar-Home-001.ics"

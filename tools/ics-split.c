@@ -264,8 +264,10 @@ struct reader {
 	unsigned long lineno;		/* physical lines taken */
 	int eof, said_lf, said_fold, said_nul, peeked;
 	int pread;			/* read with pread at base + end */
-	uint64_t mark;			/* an offset whose line number is wanted, */
-	unsigned long markline;		/* and that number (the lines before it) */
+	uint64_t mark;			/* a line start whose number is wanted, */
+	unsigned long markline;		/* and the number of the line before it, */
+	int markhit;			/* 2 once known (1: fast_scan saw it) */
+	unsigned long markrel;
 	struct pline pk;
 	struct strbuf cur;
 };
@@ -296,7 +298,8 @@ reader_open(const char *path)
 	}
 	rd.pos = rd.end = rd.scan = 0;
 	rd.base = 0;
-	rd.anchor = rd.line = NOKEEP;
+	rd.anchor = rd.line = rd.mark = NOKEEP;
+	rd.markhit = 0;
 	rd.plain = 0;
 	rd.lineno = 0;
 	rd.eof = rd.said_lf = rd.said_fold = rd.said_nul = rd.peeked = 0;
@@ -449,6 +452,10 @@ phys_take(const struct pline *p)
 	rd.pos = (size_t)(p->off + p->raw - rd.base);
 	rd.lineno = p->lineno;
 	rd.peeked = 0;
+	if (p->off == rd.mark) {
+		rd.markline = p->lineno - 1;
+		rd.markhit = 2;
+	}
 }
 
 static char *
@@ -1378,6 +1385,10 @@ fast_scan(struct reader *r, struct fastres *res, uint64_t start, const char *kin
 			goto back;	/* not a name: broken folding, say */
 		ls0 = r->base + r->pos;
 		ln = (size_t)n;
+		if (ls0 == r->mark && !r->markhit) {
+			r->markhit = 1;
+			r->markrel = lineno;
+		}
 		r->pos += (size_t)n + 2;
 		lineno++;
 		/* its continuation lines */
@@ -1391,6 +1402,10 @@ fast_scan(struct reader *r, struct fastres *res, uint64_t start, const char *kin
 				folded = 1;
 			}
 			sb_add(&res->unf, r->buf + r->pos + 1, (size_t)n - 1);
+			if (r->base + r->pos == r->mark && !r->markhit) {
+				r->markhit = 1;
+				r->markrel = lineno;
+			}
 			r->pos += (size_t)n + 2;
 			lineno++;
 		}
@@ -1462,6 +1477,8 @@ back:
 	r->pos = (size_t)(back - r->base);
 	r->scan = r->pos;
 	r->anchor = NOKEEP;
+	if (r->markhit == 1)
+		r->markhit = 0;
 	return 0;
 }
 
@@ -1502,6 +1519,211 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 	}
 	fast_index(&fc, L->line, entry);
 	rd.lineno = entry + fc.lines;
+	if (rd.markhit == 1) {
+		rd.markline = entry + rd.markrel;
+		rd.markhit = 2;
+	}
+	return 1;
+}
+
+/* ---- reading ahead: the second half of a large file, on a second thread -- */
+
+/* When the input is a file of some size and there are two processors, a
+ * helper thread reads its second half the quick way (fast_scan, on a reader
+ * of its own) while the main thread reads the first half, and keeps what
+ * it found: each component that needs nothing done, where it is and what
+ * fast_index needs. The main thread, once there, takes each such component
+ * where it finds its BEGIN line at the top of a calendar, and jumps over
+ * it; everything else it reads itself, as always. Nothing the helper does
+ * is seen in the output but through the main thread. */
+#define AHEAD_MIN (16u << 20)	/* smaller files are read by one thread */
+
+struct arec {
+	uint64_t start, end, key[2];
+	unsigned long first, lines;	/* BEGIN's line, counted from the start */
+	size_t tz0, tzoff, ntz;		/* its TZIDs in ahead.tzlen, tzline, tz */
+	char kind[12];
+};
+
+static struct {
+	int on, joined;
+	pthread_t th;
+	uint64_t from;			/* a line start in the second half */
+	struct reader r;
+	struct fastres res;
+	struct arec *rec;
+	size_t n, cap, next;
+	struct strbuf tz;
+	size_t *tzlen, ntz, tzcap;
+	unsigned long *tzline;
+} ahead;
+
+static void *
+ahead_run(void *arg)
+{
+	struct reader *r = &ahead.r;
+	unsigned long lineno = 0;
+	char *lf;
+
+	(void)arg;
+	for (;;) {
+		uint64_t at;
+		const char *s;
+		size_t n;
+		char *c;
+
+		while (!(lf = memchr(r->buf + r->pos, '\n', r->end - r->pos)))
+			if (r->eof || !refill(r))
+				return NULL;
+		s = r->buf + r->pos;
+		n = (size_t)(lf - s);
+		at = r->base + r->pos;
+		r->pos += n + 1;
+		lineno++;
+		if (n < 7 || n > 15 || s[n - 1] != '\r' || memcmp(s, "BEGIN:", 6) != 0 ||
+		    !is_item_n(s + 6, n - 7))
+			continue;
+		c = ahead.res.kind;
+		memcpy(c, s + 6, n - 7);
+		c[n - 7] = '\0';
+		if (!fast_scan(r, &ahead.res, at, c, n - 7))
+			continue;
+		{
+			struct arec *a;
+			size_t i;
+
+			ahead.rec = grow(ahead.rec, &ahead.cap, ahead.n + 1, sizeof *ahead.rec);
+			a = &ahead.rec[ahead.n++];
+			a->start = at;
+			a->end = ahead.res.end;
+			a->key[0] = ahead.res.key[0];
+			a->key[1] = ahead.res.key[1];
+			a->first = lineno;
+			a->lines = ahead.res.lines;
+			memcpy(a->kind, ahead.res.kind, sizeof a->kind);
+			a->tz0 = ahead.ntz;
+			a->tzoff = ahead.tz.len;
+			a->ntz = ahead.res.ntz;
+			sb_add(&ahead.tz, ahead.res.tz.s ? ahead.res.tz.s : "", ahead.res.tz.len);
+			for (i = 0; i < ahead.res.ntz; i++) {
+				if (ahead.ntz == ahead.tzcap) {
+					ahead.tzcap = ahead.tzcap ? ahead.tzcap * 2 : 1024;
+					ahead.tzlen = xrealloc(ahead.tzlen, ahead.tzcap * sizeof *ahead.tzlen);
+					ahead.tzline = xrealloc(ahead.tzline,
+					    ahead.tzcap * sizeof *ahead.tzline);
+				}
+				ahead.tzlen[ahead.ntz] = ahead.res.tzlen[i];
+				ahead.tzline[ahead.ntz++] = ahead.res.tzline[i];
+			}
+			lineno += ahead.res.lines;
+		}
+	}
+}
+
+/* Start the helper on the second half of the input, if worth it. */
+static void
+ahead_start(void)
+{
+	struct stat st;
+	char buf[4096];
+	ssize_t got;
+	char *lf;
+	struct icsv_line q;
+
+	memset(&ahead.r, 0, sizeof ahead.r);
+	ahead.on = ahead.joined = 0;
+	ahead.n = ahead.next = ahead.ntz = 0;
+	sb_reset(&ahead.tz);
+	const char *env = getenv("ICS_SPLIT_AHEAD");	/* tests: the size from which */
+	off_t min = env ? (off_t)strtoull(env, NULL, 10) : (off_t)AHEAD_MIN;
+
+	if (!rd.seekable || fstat(rd.fd, &st) != 0 || (env && min == 0) || st.st_size < min ||
+	    st.st_size < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	got = pread(rd.fd, buf, sizeof buf, st.st_size / 2);
+	if (got <= 0 || !(lf = memchr(buf, '\n', (size_t)got)))
+		return;
+	ahead.from = (uint64_t)(st.st_size / 2) + (uint64_t)(lf - buf) + 1;
+	icsv_check("X:y", 3, &q);	/* its tables built before two threads use it */
+	ahead.r.fd = rd.fd;
+	ahead.r.name = rd.name;
+	ahead.r.pread = 1;
+	ahead.r.base = ahead.from;
+	ahead.r.cap = 1 << 20;
+	ahead.r.buf = xmalloc(ahead.r.cap);
+	ahead.r.anchor = ahead.r.line = ahead.r.mark = NOKEEP;
+	rd.mark = ahead.from;
+	rd.markhit = 0;
+	if (pthread_create(&ahead.th, NULL, ahead_run, NULL) != 0) {
+		free(ahead.r.buf);
+		ahead.r.buf = NULL;
+		return;
+	}
+	ahead.on = 1;
+}
+
+static void
+ahead_stop(void)
+{
+	if (ahead.on && !ahead.joined)
+		pthread_join(ahead.th, NULL);
+	ahead.on = 0;
+	free(ahead.r.buf);
+	ahead.r.buf = NULL;
+	rd.mark = NOKEEP;
+}
+
+/* The main reader moved on to off, line lineno taken last. */
+static void
+reader_skip(uint64_t off, unsigned long lineno)
+{
+	rd.peeked = 0;
+	rd.anchor = NOKEEP;
+	if (off <= rd.base + rd.end)
+		rd.pos = (size_t)(off - rd.base);
+	else {
+		if (lseek(rd.fd, (off_t)off, SEEK_SET) < 0)
+			die("%s:", rd.name);
+		rd.base = off;
+		rd.pos = rd.end = 0;
+		rd.eof = 0;
+	}
+	rd.scan = rd.pos;
+	rd.lineno = lineno;
+}
+
+/* The component whose BEGIN line L is, if the helper read it: indexed, and
+ * the reader past it. */
+static int
+ahead_take(const struct lline *L)
+{
+	struct arec *a;
+	struct fastres v;
+
+	if (!ahead.on || L->off < ahead.from || rd.markhit != 2)
+		return 0;
+	if (!ahead.joined) {
+		pthread_join(ahead.th, NULL);
+		ahead.joined = 1;
+	}
+	while (ahead.next < ahead.n && ahead.rec[ahead.next].start < L->off)
+		ahead.next++;
+	if (ahead.next == ahead.n || (a = &ahead.rec[ahead.next])->start != L->off ||
+	    rd.markline + a->first != L->line || !L->clean || (rd.peeked && rd.pk.dirty))
+		return 0;
+	memset(&v, 0, sizeof v);
+	v.start = a->start;
+	v.end = a->end;
+	v.key[0] = a->key[0];
+	v.key[1] = a->key[1];
+	memcpy(v.kind, a->kind, sizeof v.kind);
+	v.tz.s = ahead.tz.s ? ahead.tz.s + a->tzoff : NULL;
+	v.tzlen = ahead.tzlen ? ahead.tzlen + a->tz0 : NULL;
+	v.tzline = ahead.tzline ? ahead.tzline + a->tz0 : NULL;
+	v.ntz = a->ntz;
+	fast_index(&v, L->line, L->line);
+	reader_skip(a->end, L->line + a->lines);
+	ahead.next++;
 	return 1;
 }
 
@@ -2082,6 +2304,7 @@ read_input(const char *path)
 		prog.size = fstat(rd.fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
 		prog.ncomp = 0;
 	}
+	ahead_start();
 	while (reader_next(&L)) {
 		line = L.line;
 		if (!cline_parse(&c, L.s, L.n)) {
@@ -2155,7 +2378,7 @@ read_input(const char *path)
 			continue;
 		}
 		if (name && b) {
-			if (fast_comp(&L, name, l))
+			if (ahead_take(&L) || fast_comp(&L, name, l))
 				continue;
 			comp_reset();
 			rd.anchor = L.off;	/* its octets stay in the buffer */
@@ -2181,6 +2404,7 @@ read_input(const char *path)
 		report(cal.line, "BEGIN:VCALENDAR has no END:VCALENDAR at the end of the input");
 		cal_end(pfx.s);
 	}
+	ahead_stop();
 	reader_close();
 	sb_free(&pfx);
 }
@@ -2266,6 +2490,11 @@ main(int argc, char **argv)
 	free(cc.kind);
 	free(cc.tz);
 	fastres_free(&fc);
+	fastres_free(&ahead.res);
+	sb_free(&ahead.tz);
+	free(ahead.rec);
+	free(ahead.tzlen);
+	free(ahead.tzline);
 	free(done);
 	free(plan.p);
 	free(plan.zones);
