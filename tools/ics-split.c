@@ -1061,7 +1061,7 @@ gslot_put(const uint64_t key[2], int *isnew)
 {
 	size_t i;
 
-	if ((cal.ngroups + 1) * 2 >= cal.gtcap) {
+	if ((cal.ngroups + 1) * 4 >= cal.gtcap * 3) {
 		size_t cap = cal.gtcap ? cal.gtcap * 2 : 1024, j;
 		struct gslot *tab = xcalloc(cap, sizeof *tab);
 
@@ -1539,10 +1539,15 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 #define AHEAD_MIN (16u << 20)	/* smaller files are read by one thread */
 
 struct arec {
-	uint64_t start, end, key[2];
-	unsigned long first, lines;	/* BEGIN's line, counted from the start */
-	size_t tz0, tzoff, ntz;		/* its TZIDs in ahead.tzlen, tzline, tz */
+	uint64_t start, key[2];
+	uint32_t len, first, lines;	/* BEGIN's line, counted from the start */
+	uint32_t tz0, ntz;		/* its TZIDs: ahead.tzref[tz0, tz0 + ntz) */
 	char kind[12];
+};
+
+struct atz {			/* one TZID use */
+	uint32_t name;		/* in ahead.names, numbered by aux */
+	uint32_t line;		/* counted from BEGIN's line */
 };
 
 static struct {
@@ -1553,9 +1558,11 @@ static struct {
 	struct fastres res;
 	struct arec *rec;
 	size_t n, cap, next;
-	struct strbuf tz;
-	size_t *tzlen, ntz, tzcap;
-	unsigned long *tzline;
+	struct atz *tzref;
+	size_t ntz, tzcap;
+	struct strmap names;		/* the TZIDs seen, numbered (aux) */
+	const char **name;		/* by number */
+	size_t *namelen, nnames, namecap;
 } ahead;
 
 static void *
@@ -1588,32 +1595,44 @@ ahead_run(void *arg)
 		c[n - 7] = '\0';
 		if (!fast_scan(r, &ahead.res, at, c, n - 7))
 			continue;
+		if (ahead.res.end - at > UINT32_MAX || lineno + ahead.res.lines > UINT32_MAX) {
+			r->pos = (size_t)(ahead.res.end - r->base);	/* the main thread's then */
+			lineno += ahead.res.lines;
+			continue;
+		}
 		{
 			struct arec *a;
-			size_t i;
+			size_t i, o;
 
 			ahead.rec = grow(ahead.rec, &ahead.cap, ahead.n + 1, sizeof *ahead.rec);
 			a = &ahead.rec[ahead.n++];
 			a->start = at;
-			a->end = ahead.res.end;
+			a->len = (uint32_t)(ahead.res.end - at);
 			a->key[0] = ahead.res.key[0];
 			a->key[1] = ahead.res.key[1];
-			a->first = lineno;
-			a->lines = ahead.res.lines;
+			a->first = (uint32_t)lineno;
+			a->lines = (uint32_t)ahead.res.lines;
 			memcpy(a->kind, ahead.res.kind, sizeof a->kind);
-			a->tz0 = ahead.ntz;
-			a->tzoff = ahead.tz.len;
-			a->ntz = ahead.res.ntz;
-			sb_add(&ahead.tz, ahead.res.tz.s ? ahead.res.tz.s : "", ahead.res.tz.len);
-			for (i = 0; i < ahead.res.ntz; i++) {
-				if (ahead.ntz == ahead.tzcap) {
-					ahead.tzcap = ahead.tzcap ? ahead.tzcap * 2 : 1024;
-					ahead.tzlen = xrealloc(ahead.tzlen, ahead.tzcap * sizeof *ahead.tzlen);
-					ahead.tzline = xrealloc(ahead.tzline,
-					    ahead.tzcap * sizeof *ahead.tzline);
+			a->tz0 = (uint32_t)ahead.ntz;
+			a->ntz = (uint32_t)ahead.res.ntz;
+			for (i = o = 0; i < ahead.res.ntz; o += ahead.res.tzlen[i++]) {
+				int isnew;
+				struct strmap_ent *e = strmap_put(&ahead.names, ahead.res.tz.s + o,
+				    ahead.res.tzlen[i], &isnew);
+
+				if (isnew) {
+					ahead.name = grow(ahead.name, &ahead.namecap, ahead.nnames + 1,
+					    sizeof *ahead.name);
+					ahead.namelen = xrealloc(ahead.namelen,
+					    ahead.namecap * sizeof *ahead.namelen);
+					ahead.name[ahead.nnames] = e->key;
+					ahead.namelen[ahead.nnames] = ahead.res.tzlen[i];
+					e->aux = ahead.nnames++;
 				}
-				ahead.tzlen[ahead.ntz] = ahead.res.tzlen[i];
-				ahead.tzline[ahead.ntz++] = ahead.res.tzline[i];
+				ahead.tzref = grow(ahead.tzref, &ahead.tzcap, ahead.ntz + 1,
+				    sizeof *ahead.tzref);
+				ahead.tzref[ahead.ntz].name = (uint32_t)e->aux;
+				ahead.tzref[ahead.ntz++].line = (uint32_t)ahead.res.tzline[i];
 			}
 			lineno += ahead.res.lines;
 		}
@@ -1632,8 +1651,8 @@ ahead_start(void)
 
 	memset(&ahead.r, 0, sizeof ahead.r);
 	ahead.on = ahead.joined = 0;
-	ahead.n = ahead.next = ahead.ntz = 0;
-	sb_reset(&ahead.tz);
+	ahead.n = ahead.next = ahead.ntz = ahead.nnames = 0;
+	strmap_free(&ahead.names);
 	const char *env = getenv("ICS_SPLIT_AHEAD");	/* tests: the size from which */
 	off_t min = env ? (off_t)strtoull(env, NULL, 10) : (off_t)AHEAD_MIN;
 
@@ -1698,7 +1717,6 @@ static int
 ahead_take(const struct lline *L)
 {
 	struct arec *a;
-	struct fastres v;
 
 	if (!ahead.on || L->off < ahead.from || rd.markhit != 2)
 		return 0;
@@ -1711,18 +1729,17 @@ ahead_take(const struct lline *L)
 	if (ahead.next == ahead.n || (a = &ahead.rec[ahead.next])->start != L->off ||
 	    rd.markline + a->first != L->line || !L->clean || (rd.peeked && rd.pk.dirty))
 		return 0;
-	memset(&v, 0, sizeof v);
-	v.start = a->start;
-	v.end = a->end;
-	v.key[0] = a->key[0];
-	v.key[1] = a->key[1];
-	memcpy(v.kind, a->kind, sizeof v.kind);
-	v.tz.s = ahead.tz.s ? ahead.tz.s + a->tzoff : NULL;
-	v.tzlen = ahead.tzlen ? ahead.tzlen + a->tz0 : NULL;
-	v.tzline = ahead.tzline ? ahead.tzline + a->tz0 : NULL;
-	v.ntz = a->ntz;
-	fast_index(&v, L->line, L->line);
-	reader_skip(a->end, L->line + a->lines);
+	{
+		uint64_t clen = a->len;
+		struct group *g = comp_index(a->key, a->kind, L->line, a->start | FROM_INPUT, clen);
+		uint32_t i;
+
+		for (i = a->tz0; i < a->tz0 + a->ntz; i++)
+			group_add_zone(g, zone_get(ahead.name[ahead.tzref[i].name],
+			    ahead.namelen[ahead.tzref[i].name], L->line + ahead.tzref[i].line));
+		progress(0);
+	}
+	reader_skip(a->start + a->len, L->line + a->lines);
 	ahead.next++;
 	return 1;
 }
@@ -2491,10 +2508,11 @@ main(int argc, char **argv)
 	free(cc.tz);
 	fastres_free(&fc);
 	fastres_free(&ahead.res);
-	sb_free(&ahead.tz);
+	strmap_free(&ahead.names);
 	free(ahead.rec);
-	free(ahead.tzlen);
-	free(ahead.tzline);
+	free(ahead.tzref);
+	free(ahead.name);
+	free(ahead.namelen);
 	free(done);
 	free(plan.p);
 	free(plan.zones);
