@@ -1729,18 +1729,32 @@ ahead_take(const struct lline *L)
 	if (ahead.next == ahead.n || (a = &ahead.rec[ahead.next])->start != L->off ||
 	    rd.markline + a->first != L->line || !L->clean || (rd.peeked && rd.pk.dirty))
 		return 0;
+	/* this one, and those that follow it without a line between: their
+	 * BEGIN lines too were read by the helper, at the top of the
+	 * calendar as this one is */
 	{
-		uint64_t clen = a->len;
-		struct group *g = comp_index(a->key, a->kind, L->line, a->start | FROM_INPUT, clen);
-		uint32_t i;
+		unsigned long line = L->line;
+		uint64_t end;
 
-		for (i = a->tz0; i < a->tz0 + a->ntz; i++)
-			group_add_zone(g, zone_get(ahead.name[ahead.tzref[i].name],
-			    ahead.namelen[ahead.tzref[i].name], L->line + ahead.tzref[i].line));
-		progress(0);
+		for (;;) {
+			struct group *g = comp_index(a->key, a->kind, line, a->start | FROM_INPUT,
+			    a->len);
+			uint32_t i;
+
+			for (i = a->tz0; i < a->tz0 + a->ntz; i++)
+				group_add_zone(g, zone_get(ahead.name[ahead.tzref[i].name],
+				    ahead.namelen[ahead.tzref[i].name], line + ahead.tzref[i].line));
+			progress(0);
+			end = a->start + a->len;
+			line += a->lines;	/* END's line */
+			if (++ahead.next == ahead.n || ahead.rec[ahead.next].start != end ||
+			    rd.markline + ahead.rec[ahead.next].first != line + 1)
+				break;
+			a = &ahead.rec[ahead.next];
+			line++;			/* the next BEGIN */
+		}
+		reader_skip(end, line);
 	}
-	reader_skip(a->start + a->len, L->line + a->lines);
-	ahead.next++;
 	return 1;
 }
 
