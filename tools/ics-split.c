@@ -32,6 +32,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include "../common/atomicfile.h"
 #include "../common/diag.h"
@@ -353,12 +356,42 @@ refill(struct reader *r)
 /* Set rd.plain: how far from rd.pos the buffer holds neither a NUL nor a
  * CR that is not followed by LF (a CR on the last octet buffered is not
  * known yet), so that most lines need no look of their own. */
+#if defined(__x86_64__) && defined(__GNUC__)
+/* 32 octets at a time where the processor can */
+__attribute__((target("avx2"))) static size_t
+plain_avx2(const char *s, size_t n)
+{
+	const __m256i z = _mm256_setzero_si256(), cr = _mm256_set1_epi8('\r'),
+	    lf = _mm256_set1_epi8('\n');
+	size_t i;
+
+	for (i = 0; i + 33 <= n; i += 32) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 1));
+		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, z)) |
+		    ((unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, cr)) &
+		    ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, lf)));
+
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	return i;
+}
+#endif
+
 static void
 plain_scan(struct reader *r)
 {
 	const char *s = r->buf + r->pos;
 	size_t n = r->end - r->pos, i = 0;
 
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (__builtin_cpu_supports("avx2")) {
+		i = plain_avx2(s, n);
+		if (i + 33 <= n)
+			goto found;	/* stopped on a NUL or a lone CR */
+	}
+#endif
 #ifdef __SSE2__
 	const __m128i z = _mm_setzero_si128(), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
 

@@ -54,6 +54,7 @@ static const char *const plain_params[] = {
 	"CN", "LANGUAGE", "ROLE", "PARTSTAT", "RSVP", "CUTYPE", "RELATED", "RANGE",
 	"SENT-BY", "DIR", "ALTREP", "RELTYPE", "FMTTYPE", NULL
 };
+static const unsigned char plain_len[] = { 2, 8, 4, 8, 4, 6, 7, 5, 7, 3, 6, 7, 7 };
 
 /* A property name's octets: letters, digits, '-' (RFC 5545 3.1) */
 static const unsigned char name_char[256] = {
@@ -399,13 +400,17 @@ icsv_split(const char *s, size_t n, size_t *namelen, size_t *valoff)
 int
 icsv_known_component(const char *name, size_t n)
 {
-	static const char *const comps[] = { "VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY",
-	    "VALARM", "VTIMEZONE", "STANDARD", "DAYLIGHT", NULL };
-	int i;
-
-	for (i = 0; comps[i]; i++)
-		if (same(name, n, comps[i]))
-			return 1;
+	switch (n) {
+	case 5:
+		return SAME(name, n, "VTODO");
+	case 6:
+		return SAME(name, n, "VEVENT") || SAME(name, n, "VALARM");
+	case 8:
+		return SAME(name, n, "VJOURNAL") || SAME(name, n, "STANDARD") ||
+		    SAME(name, n, "DAYLIGHT");
+	case 9:
+		return SAME(name, n, "VFREEBUSY") || SAME(name, n, "VTIMEZONE");
+	}
 	return 0;
 }
 
@@ -624,8 +629,11 @@ icsv_check(const char *s, size_t n, struct icsv_line *l)
 		} else {
 			int j;
 
+			size_t pl = pv - 1 - pn;
+
 			for (j = 0; plain_params[j]; j++)
-				if (same(s + pn, pv - 1 - pn, plain_params[j]))
+				if (plain_params[j][0] == s[pn] && plain_len[j] == pl &&
+				    memcmp(plain_params[j], s + pn, pl) == 0)
 					break;
 			if (!plain_params[j])
 				return 0;
