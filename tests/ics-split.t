@@ -151,17 +151,29 @@ for name in outlook google; do
 	while [ "$i" -lt "$size" ]; do
 		head -c "$i" "$D/$name.ics" >"$T/cut.ics"
 		rm -rf "$T/cut"
-		ics-split -d "$T/cut" "$T/cut.ics" >/dev/null 2>&1
+		ics-split -d "$T/cut" "$T/cut.ics" >/dev/null 2>"$T/cut.err"
 		st=$?
 		if [ "$st" -gt 1 ] || { ls "$T/cut"/*.ics >/dev/null 2>&1 &&
 		    ! "$check" "$T/cut"/*.ics >/dev/null 2>&1; }; then
 			echo "# cut at $i of $name.ics: exit $st"
 			bad=$((bad + 1))
 		fi
+		# a component reported as cut short is named as its line names it
+		if ! awk -v f="$T/cut.ics" '
+			FILENAME == f { sub(/\r$/, ""); line[FNR] = $0; next }
+			match($0, /:[0-9]+: BEGIN:[^ ]* has no END/) {
+				split(substr($0, RSTART + 1), p, ": ")
+				split(p[2], w, " ")
+				if (line[p[1] + 0] != w[1]) bad = 1
+			}
+			END { exit bad }' "$T/cut.ics" "$T/cut.err"; then
+			echo "# cut at $i of $name.ics: $(cat "$T/cut.err")"
+			bad=$((bad + 1))
+		fi
 		i=$((i + 97))
 	done
 done
-is "every cut of an export: exit 0 or 1 and valid pieces" "$bad" 0
+is "every cut of an export: exit 0 or 1, valid pieces, cut components named right" "$bad" 0
 printf 'BEGIN:VCALENDAR\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:n\0ul\r\nDTSTAMP:20240101T000000Z\r\nSUMMARY:a\rb\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$T/nul.ics"
 run ics-split -d "$T/nul" "$T/nul.ics"
 is "NUL bytes and a lone CR inside a line are removed, and said once" \

@@ -2442,8 +2442,17 @@ read_input(const char *path)
 			continue;
 		}
 		if (name && b) {
+			/* the line in the buffer, which fast_comp may move */
+			size_t skip = L.s != rd.cur.s ? (size_t)(L.s - (rd.buf + (L.off - rd.base))) : 0;
+			int inbuf = L.s != rd.cur.s;
+
 			if (ahead_take(&L) || fast_comp(&L, name, l))
 				continue;
+			if (inbuf) {
+				L.s = rd.buf + (L.off - rd.base) + skip;
+				cline_parse(&c, L.s, L.n);
+				name = begin_end(&c, &b, &l);
+			}
 			comp_reset();
 			rd.anchor = L.off;	/* its octets stay in the buffer */
 			cc.raw_off = L.off;
