@@ -265,22 +265,156 @@ struct ival {
 /* Keys: "a:ADDRESS" primary addresses, and at the end the aliases given out
  * (K_ALIAS); "d:DN" normalised DNs; "i:ID" zimbraIds; "u:UID" posix uids;
  * "c:ID" COS ids; "m:DOMAIN" domain default COS ids; "D:DOMAIN" domains to
- * create. */
-static struct strmap idx;
+ * create.
+ *
+ * Look-ups land anywhere in the index, so it is kept small for the cache:
+ * open addressing over 8-byte slots (the low 32 bits of the key's hash and
+ * a handle on its record), the records (key and value) packed with the
+ * values in 1 MB chunks in the order they are made. A probe reads a record
+ * only when the hashes match; growing the table reads none. */
+struct ikey {
+	struct ival *val;
+	uint32_t klen;
+	char key[];		/* NUL-ended */
+};
 
-/* The arena hands out unaligned bytes: index values get slabs of their own. */
+struct islot {
+	uint32_t hash;
+	uint32_t rec;		/* chunk << CHUNK_SHIFT | 8-byte unit; 0: empty */
+};
+
+enum { CHUNK_SHIFT = 17, CHUNK_UNITS = 1 << CHUNK_SHIFT, MAX_CHUNKS = 1 << 15 };
+
+static struct {
+	struct islot *tab;
+	size_t cap, n;
+	char **chunk;
+	size_t nchunk, used;	/* units used in the last chunk */
+} idx;
+
+/* size bytes, 8-aligned, from the chunks; *h names them */
+static void *
+idx_alloc(size_t size, uint32_t *h)
+{
+	size_t units = (size + 7) / 8;
+	void *p;
+
+	if (!idx.nchunk || idx.used + units > CHUNK_UNITS) {
+		if (idx.nchunk == MAX_CHUNKS)
+			die("index: too many keys");
+		idx.chunk = xrealloc(idx.chunk, (idx.nchunk + 1) * sizeof *idx.chunk);
+		idx.chunk[idx.nchunk++] = xmalloc(8 * (units > CHUNK_UNITS ? units : CHUNK_UNITS));
+		idx.used = idx.nchunk == 1;	/* handle 0 means an empty slot */
+	}
+	p = idx.chunk[idx.nchunk - 1] + 8 * idx.used;
+	if (h)
+		*h = (uint32_t)((idx.nchunk - 1) << CHUNK_SHIFT | idx.used);
+	idx.used += units;
+	return p;
+}
+
+static struct ikey *
+ikey_at(uint32_t h)
+{
+	return (struct ikey *)(idx.chunk[h >> CHUNK_SHIFT] + 8 * (size_t)(h & (CHUNK_UNITS - 1)));
+}
+
+/* strmap's hash: a word at a time, the final mixing spreading every input
+ * bit over the low bits that pick the slot. */
+static uint32_t
+idx_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t i;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (w = 0, i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	h *= 0xff51afd7ed558ccdULL;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static struct islot *
+idx_slot(const char *key, size_t klen, uint32_t h)
+{
+	size_t i = h & (idx.cap - 1);
+
+	for (;; i = (i + 1) & (idx.cap - 1)) {
+		struct islot *s = &idx.tab[i];
+		struct ikey *k;
+
+		if (!s->rec)
+			return s;
+		if (s->hash == h && (k = ikey_at(s->rec))->klen == klen &&
+		    memcmp(k->key, key, klen) == 0)
+			return s;
+	}
+}
+
+static struct ikey *
+idx_find(const char *key, size_t klen)
+{
+	struct islot *s;
+
+	if (!idx.cap)
+		return NULL;
+	s = idx_slot(key, klen, idx_hash(key, klen));
+	return s->rec ? ikey_at(s->rec) : NULL;
+}
+
+/* The record of key, made (val NULL) when absent; *isnew says which. */
+static struct ikey *
+idx_put(const char *key, size_t klen, int *isnew)
+{
+	struct islot *s;
+	struct ikey *k;
+	uint32_t h;
+
+	if (klen > UINT32_MAX / 2)
+		die("index: key of %zu bytes", klen);
+	if ((idx.n + 1) * 4 >= idx.cap * 3) {
+		size_t cap = idx.cap ? idx.cap * 2 : 1024, i, j;
+		struct islot *tab = xcalloc(cap, sizeof *tab);
+
+		for (i = 0; i < idx.cap; i++)
+			if (idx.tab[i].rec) {
+				for (j = idx.tab[i].hash & (cap - 1); tab[j].rec; j = (j + 1) & (cap - 1))
+					;
+				tab[j] = idx.tab[i];
+			}
+		free(idx.tab);
+		idx.tab = tab;
+		idx.cap = cap;
+	}
+	h = idx_hash(key, klen);
+	s = idx_slot(key, klen, h);
+	*isnew = !s->rec;
+	if (s->rec)
+		return ikey_at(s->rec);
+	k = idx_alloc(sizeof *k + klen + 1, &s->rec);
+	s->hash = h;
+	k->val = NULL;
+	k->klen = (uint32_t)klen;
+	memcpy(k->key, key, klen);
+	k->key[klen] = '\0';
+	idx.n++;
+	return k;
+}
+
+/* A value sits beside the record made with it. */
 static struct ival *
 ival_new(void)
 {
-	static struct ival *slab;
-	static size_t left;
+	struct ival *v = idx_alloc(sizeof *v, NULL);
 
-	if (!left) {
-		left = 4096;
-		slab = xcalloc(left, sizeof *slab);
-	}
-	left--;
-	return slab++;
+	memset(v, 0, sizeof *v);
+	return v;
 }
 
 static struct strbuf idxkey;
@@ -288,40 +422,40 @@ static struct strbuf idxkey;
 static struct ival *
 idx_get(const char *prefix, const char *key)
 {
-	struct strmap_ent *e;
+	struct ikey *k;
 
 	sb_reset(&idxkey);
 	sb_adds(&idxkey, prefix);
 	sb_adds(&idxkey, key);
-	e = strmap_get(&idx, idxkey.s, idxkey.len);
-	return e ? e->val : NULL;
+	k = idx_find(idxkey.s, idxkey.len);
+	return k ? k->val : NULL;
 }
 
-/* The entry for prefix+key; a new one gets the value link when given (so
+/* The record for prefix+key; a new one gets the value link when given (so
  * that an entry's address, DN and id share one value), else a fresh one. */
-static struct strmap_ent *
-idx_link_ent(const char *prefix, const char *key, int *isnew, struct ival *link)
+static struct ikey *
+idx_link_key(const char *prefix, const char *key, int *isnew, struct ival *link)
 {
-	struct strmap_ent *e;
+	struct ikey *k;
 	int fresh;
 
 	sb_reset(&idxkey);
 	sb_adds(&idxkey, prefix);
 	sb_adds(&idxkey, key);
-	e = strmap_put(&idx, idxkey.s, idxkey.len, &fresh);
+	k = idx_put(idxkey.s, idxkey.len, &fresh);
 	if (fresh)
-		e->val = link ? link : ival_new();
+		k->val = link ? link : ival_new();
 	else if (link)
-		e->val = link;
+		k->val = link;
 	if (isnew)
 		*isnew = fresh;
-	return e;
+	return k;
 }
 
 static struct ival *
 idx_link(const char *prefix, const char *key, int *isnew, struct ival *link)
 {
-	return idx_link_ent(prefix, key, isnew, link)->val;
+	return idx_link_key(prefix, key, isnew, link)->val;
 }
 
 static struct ival *
@@ -333,7 +467,9 @@ idx_set(const char *prefix, const char *key, int *isnew)
 static const char *
 keep(const char *s)
 {
-	return strmap_strdup(&idx, s, strlen(s));
+	size_t n = strlen(s);
+
+	return memcpy(idx_alloc(n + 1, NULL), s, n + 1);
 }
 
 /* Domains to create, in order of first appearance. */
@@ -896,7 +1032,7 @@ static int
 claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const char *zid)
 {
 	int isnew;
-	struct strmap_ent *e = idx_link_ent("a:", addr, &isnew, NULL);
+	struct ikey *e = idx_link_key("a:", addr, &isnew, NULL);
 	struct ival *v = e->val;
 
 	if (!isnew && v->kind != K_SKIPPED && kind != K_SKIPPED) {
