@@ -107,6 +107,8 @@ enum {
 	F_CATCHALL = 1 << 8,	/* zimbraMailCatchAll* */
 	F_DLIST = 1 << 9,	/* zimbraDistributionList* */
 	F_REPLYTO = 1 << 10,	/* zimbraPrefReplyTo* */
+	F_KEY_ADDR = 1 << 11,	/* zimbraMailDeliveryAddress: an "a:" key to come */
+	F_KEY_ID = 1 << 12,	/* zimbraId: an "i:" key to come */
 };
 
 struct aname {
@@ -462,6 +464,23 @@ static struct ival *
 idx_set(const char *prefix, const char *key, int *isnew)
 {
 	return idx_link(prefix, key, isnew, NULL);
+}
+
+/* Warm the slot that prefix:key will probe, as the record is read and well
+ * before the entry claims its keys: the cache miss overlaps the reading. A
+ * hint only: a key that turns out otherwise (an address in capitals) or a
+ * table that grows meanwhile costs one useless load. */
+static void
+idx_prefetch(char prefix, const char *key, size_t n)
+{
+	char buf[128];
+
+	if (!idx.cap || n + 2 > sizeof buf)
+		return;
+	buf[0] = prefix;
+	buf[1] = ':';
+	memcpy(buf + 2, key, n);
+	__builtin_prefetch(&idx.tab[idx_hash(buf, n + 2) & (idx.cap - 1)]);
 }
 
 static const char *
@@ -955,6 +974,8 @@ anames_init(void)
 	for (i = 0; i < sizeof classes / sizeof classes[0]; i++)
 		((struct aname *)aname_of(classes[i].name))->classbit |= classes[i].bit;
 	an_objectclass = aname_of("objectClass");
+	((struct aname *)aname_of("zimbraMailDeliveryAddress"))->flags |= F_KEY_ADDR;
+	((struct aname *)aname_of("zimbraId"))->flags |= F_KEY_ID;
 }
 
 /* Append "name value" to a command line; values of address attributes are
@@ -1880,6 +1901,8 @@ rec_add(struct rec *r, const struct berval *type, const char *val, size_t len,
 	a->line = line;
 	if (a->an == an_objectclass)
 		r->classes |= aname_cached(val, len, &tagged)->classbit;
+	else if (a->an->flags & (F_KEY_ADDR | F_KEY_ID))
+		idx_prefetch(a->an->flags & F_KEY_ADDR ? 'a' : 'i', val, len);
 	if (len) {
 		unsigned id = a->an->id;
 
