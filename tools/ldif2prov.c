@@ -260,6 +260,7 @@ enum kind { K_NONE, K_ACCOUNT, K_RESOURCE, K_LIST, K_CONTACT, K_GROUP, K_SKIPPED
 
 struct ival {
 	enum kind kind;
+	uint32_t self;		/* its handle: see idx_alloc */
 	struct pos pos;
 	const char *addr;	/* address (d:, i:, u: keys), COS name (c:), COS id (m:) */
 };
@@ -315,10 +316,16 @@ idx_alloc(size_t size, uint32_t *h)
 	return p;
 }
 
+static void *
+idx_ptr(uint32_t h)
+{
+	return idx.chunk[h >> CHUNK_SHIFT] + 8 * (size_t)(h & (CHUNK_UNITS - 1));
+}
+
 static struct ikey *
 ikey_at(uint32_t h)
 {
-	return (struct ikey *)(idx.chunk[h >> CHUNK_SHIFT] + 8 * (size_t)(h & (CHUNK_UNITS - 1)));
+	return idx_ptr(h);
 }
 
 /* strmap's hash: a word at a time, the final mixing spreading every input
@@ -413,9 +420,11 @@ idx_put(const char *key, size_t klen, int *isnew)
 static struct ival *
 ival_new(void)
 {
-	struct ival *v = idx_alloc(sizeof *v, NULL);
+	uint32_t h;
+	struct ival *v = idx_alloc(sizeof *v, &h);
 
 	memset(v, 0, sizeof *v);
+	v->self = h;
 	return v;
 }
 
@@ -538,39 +547,61 @@ struct sphdr {
 	char kind;
 	unsigned char nf;
 	uint32_t len;
-	struct pos pos;
+	unsigned file;
+	uint32_t target;	/* an 'A' record's target entry, when known: its value's handle */
+	unsigned long line;
 };
 
 static void
-spool_put(int sp, char kind, struct pos p, int nf, ...)
+spool_vput(int sp, char kind, struct pos p, uint32_t target, int nf, va_list ap)
 {
 	static struct strbuf b;
 	struct sphdr h;
-	va_list ap;
 	int i;
 
 	memset(&h, 0, sizeof h);	/* no stray bytes from the padding */
 	h.kind = kind;
 	h.nf = (unsigned char)nf;
-	h.pos = p;
+	h.file = p.file;
+	h.line = p.line;
+	h.target = target;
 	sb_reset(&b);
 	sb_add(&b, &h, sizeof h);
-	va_start(ap, nf);
 	for (i = 0; i < nf; i++) {
 		const char *s = va_arg(ap, const char *);
 
 		sb_add(&b, s, strlen(s) + 1);
 	}
-	va_end(ap);
 	h.len = (uint32_t)(b.len - sizeof h);
 	memcpy(b.s, &h, sizeof h);
 	out_write(spool[sp], b.s, b.len);
+}
+
+static void
+spool_put(int sp, char kind, struct pos p, int nf, ...)
+{
+	va_list ap;
+
+	va_start(ap, nf);
+	spool_vput(sp, kind, p, 0, nf, ap);
+	va_end(ap);
+}
+
+static void
+spool_put_target(int sp, char kind, struct pos p, uint32_t target, int nf, ...)
+{
+	va_list ap;
+
+	va_start(ap, nf);
+	spool_vput(sp, kind, p, target, nf, ap);
+	va_end(ap);
 }
 
 struct sprec {
 	char kind;
 	int nf;
 	struct pos pos;
+	uint32_t target;
 	char *f[8];
 	struct strbuf b;
 };
@@ -593,7 +624,9 @@ spool_get(FILE *f, struct sprec *r)
 	r->b.s[h.len] = '\0';
 	r->kind = h.kind;
 	r->nf = h.nf;
-	r->pos = h.pos;
+	r->pos.file = h.file;
+	r->pos.line = h.line;
+	r->target = h.target;
 	for (i = 0, s = r->b.s; i < r->nf && i < 8; i++) {
 		r->f[i] = s;
 		s += strlen(s) + 1;
@@ -1048,8 +1081,9 @@ add_password(struct strbuf *line, struct strbuf *extra, const struct rec *r, con
 
 /* ---- entries ------------------------------------------------------------ */
 
-/* Register an entry's primary address. 0 when another entry has it. */
-static int
+/* Register an entry's primary address: its value, NULL when another entry
+ * has it. */
+static struct ival *
 claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const char *zid)
 {
 	int isnew;
@@ -1059,10 +1093,10 @@ claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const c
 	if (!isnew && v->kind != K_SKIPPED && kind != K_SKIPPED) {
 		err_at(p, "%s: address already belongs to the entry at %s:%lu; entry skipped",
 		    addr, fname(v->pos.file), v->pos.line);
-		return 0;
+		return NULL;
 	}
 	if (!isnew && kind == K_SKIPPED)
-		return 1;
+		return v;
 	v->kind = kind;
 	v->pos = p;
 	if (isnew)
@@ -1071,7 +1105,7 @@ claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const c
 		idx_link("d:", dnkey, NULL, v);
 	if (zid)
 		idx_link("i:", zid, NULL, v);
-	return 1;
+	return v;
 }
 
 static void
@@ -1093,9 +1127,11 @@ skip_entry(const struct rec *r, const char *addr, const char *why)
 }
 
 /* An alias of an entry, checked at the end: al is a->val normalised, NULL
- * when it is not an address. */
+ * when it is not an address. The target is the value whose handle is given,
+ * else target_ref ("#ZIMBRAID"). */
 static void
-add_alias(const struct rec *r, const struct av *a, const char *al, const char *target_ref)
+add_alias(const struct rec *r, const struct av *a, const char *al, uint32_t target,
+    const char *target_ref)
 {
 	struct pos p = { r->pos.file, a->line };
 
@@ -1103,7 +1139,7 @@ add_alias(const struct rec *r, const struct av *a, const char *al, const char *t
 		err_at(p, "alias \"%s\" is not a mail address; not carried", a->val);
 		return;
 	}
-	spool_put(SP_ALIAS, 'A', p, 2, al, target_ref);
+	spool_put_target(SP_ALIAS, 'A', p, target, 2, al, target_ref);
 }
 
 static void
@@ -1313,7 +1349,7 @@ primary_address(const struct rec *r, int zimbra)
 
 /* Every other address the entry receives mail at: its aliases. */
 static void
-collect_aliases(const struct rec *r, int zimbra, const char *primary, const char *target_ref)
+collect_aliases(const struct rec *r, int zimbra, const char *primary, const struct ival *v)
 {
 	const struct aname *zalias = an_lit("zimbraMailAlias");	/* out of the loop */
 	size_t i;
@@ -1338,7 +1374,7 @@ collect_aliases(const struct rec *r, int zimbra, const char *primary, const char
 			continue;
 		n = addr_norm(a->val);
 		if (!n || strcmp(n, primary) != 0)
-			add_alias(r, a, n, target_ref);
+			add_alias(r, a, n, v->self, "");
 		free(n);
 	}
 }
@@ -1352,6 +1388,7 @@ do_account(const struct rec *r, int zimbra, int resource)
 	char *addr = primary_address(r, zimbra), *k;
 	const char *dst;
 	const char *why, *zid = firstval(r, "zimbraId"), *status = NULL;
+	struct ival *me;
 	size_t i;
 
 	sb_reset(&line);
@@ -1373,14 +1410,14 @@ do_account(const struct rec *r, int zimbra, int resource)
 	/* a Zimbra account is found by address and zimbraId; only other
 	 * Sources' groups name members by DN */
 	k = zimbra ? NULL : dn_key(r->dn);
-	if (!claim(addr, resource ? K_RESOURCE : K_ACCOUNT, r->pos, k, zid)) {
+	if (!(me = claim(addr, resource ? K_RESOURCE : K_ACCOUNT, r->pos, k, zid))) {
 		free(k);
 		free(addr);
 		return;
 	}
 	free(k);
 	if (!zimbra && firstval(r, "uid"))
-		idx_link("u:", firstval(r, "uid"), NULL, idx_get("a:", addr));
+		idx_link("u:", firstval(r, "uid"), NULL, me);
 	dst = renamed(addr, &ren);
 	want_domain(domain_of(dst));
 
@@ -1480,13 +1517,7 @@ do_account(const struct rec *r, int zimbra, int resource)
 			sb_free(&ma);
 		}
 	}
-	{
-		struct strbuf ref = { 0 };
-
-		sb_addc(&ref, '='), sb_adds(&ref, addr);
-		collect_aliases(r, zimbra, addr, ref.s);
-		sb_free(&ref);
-	}
+	collect_aliases(r, zimbra, addr, me);
 out:
 	free(addr);
 }
@@ -1503,6 +1534,7 @@ do_list(const struct rec *r, int zimbra)
 	const char *dst;
 	const char *zid = firstval(r, "zimbraId");
 	const struct aname *fwd;
+	struct ival *me = NULL;
 	size_t i;
 	int sp = SP_MEMBER;
 
@@ -1523,7 +1555,7 @@ do_list(const struct rec *r, int zimbra)
 	} else if (!domain_selected(addr)) {
 		skip_entry(r, addr, "domain not selected (-d)");
 		goto out;
-	} else if (!claim(addr, K_LIST, r->pos, k, zid))
+	} else if (!(me = claim(addr, K_LIST, r->pos, k, zid)))
 		goto out;
 	if (addr) {
 		dst = renamed(addr, &ren);
@@ -1555,13 +1587,7 @@ do_list(const struct rec *r, int zimbra)
 				prov_words(&line, "zimbraHideInGal"), prov_words(&line, "TRUE");
 			spool_line(SP_LIST, &line);
 		}
-		{
-			struct strbuf ref = { 0 };
-
-			sb_addc(&ref, '='), sb_adds(&ref, addr);
-			collect_aliases(r, zimbra, addr, ref.s);
-			sb_free(&ref);
-		}
+		collect_aliases(r, zimbra, addr, me);
 	}
 	/* members, in the order the entry gives them (a list may have
 	 * thousands: the name looked up once) */
@@ -1642,7 +1668,7 @@ do_alias_entry(const struct rec *r)
 		if (n && !domain_selected(n))
 			note_at(r->pos, "%s: domain not selected (-d); skipped", n);
 		else
-			add_alias(r, &a, n, ref.s);
+			add_alias(r, &a, n, 0, ref.s);
 		free(n);
 	}
 	free(d);
@@ -2080,20 +2106,46 @@ emit_lines(FILE *f, struct sprec *rec)
 		}
 }
 
-/* Aliases: each alias given once, never an entry's own address. */
+/* Aliases: each alias given once, never an entry's own address. The
+ * records are read AHEAD ahead of the one resolved, and the index slots
+ * they will look up warmed meanwhile. */
 static void
-resolve_aliases(FILE *acct_aliases, FILE *list_aliases, struct sprec *rec)
+resolve_aliases(FILE *acct_aliases, FILE *list_aliases)
 {
+	enum { AHEAD = 16 };
+	struct sprec ring[AHEAD], *rec;
 	struct strbuf line = { 0 }, ren_alias = { 0 }, ren_target = { 0 };
+	size_t head = 0, n = 0, i;
+	int more = 1;
 
+	memset(ring, 0, sizeof ring);
 	rewind_spool(SP_ALIAS);
-	while (spool_get(spool[SP_ALIAS], rec)) {
-		const char *al = rec->f[0], *ref = rec->f[1], *dal, *dt;
-		struct pos p = rec->pos;
+	for (;;) {
+		const char *al, *ref, *dal, *dt;
+		struct pos p;
 		struct ival *t, *own;
 		int isnew;
 
-		t = idx_get(ref[0] == '=' ? "a:" : "i:", ref + 1);
+		while (more && n < AHEAD) {
+			rec = &ring[(head + n) % AHEAD];
+			if (!(more = spool_get(spool[SP_ALIAS], rec)))
+				break;
+			n++;
+			idx_prefetch('a', rec->f[0], strlen(rec->f[0]));
+			if (rec->target)
+				__builtin_prefetch(idx_ptr(rec->target));
+			else if (rec->f[1][0] == '#')
+				idx_prefetch('i', rec->f[1] + 1, strlen(rec->f[1] + 1));
+		}
+		if (!n)
+			break;
+		rec = &ring[head];
+		head = (head + 1) % AHEAD;
+		n--;
+		al = rec->f[0], ref = rec->f[1], p = rec->pos;
+
+		t = rec->target ? idx_ptr(rec->target) :
+		    idx_get(ref[0] == '=' ? "a:" : "i:", ref + 1);
 		if (!t || t->kind == K_NONE || t->kind == K_ALIAS) {
 			err_at(p, "alias %s: its target (zimbraId %s) is not in the export; "
 			    "not carried", al, ref + 1);
@@ -2137,6 +2189,8 @@ resolve_aliases(FILE *acct_aliases, FILE *list_aliases, struct sprec *rec)
 		sb_addc(&line, '\n');
 		out_write(t->kind == K_LIST ? list_aliases : acct_aliases, line.s, line.len);
 	}
+	for (i = 0; i < AHEAD; i++)
+		sb_free(&ring[i].b);
 	sb_free(&line);
 	sb_free(&ren_alias);
 	sb_free(&ren_target);
@@ -2371,7 +2425,7 @@ emit(void)
 		goto out;
 	}
 	/* aliases first: they may add domains */
-	resolve_aliases(acct_aliases, list_aliases, &rec);
+	resolve_aliases(acct_aliases, list_aliases);
 	emit_text(SP_COS);
 	emit_text(SP_DOMAIN);
 	for (i = 0; i < ndomains_seen; i++) {
