@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include <ldap.h>
 #include <ldif.h>
@@ -295,6 +296,20 @@ static struct {
 	size_t nchunk, used;	/* units used in the last chunk */
 } idx;
 
+/* Zeroed memory for the index, its pages mapped in one system call rather
+ * than one page fault each (the index is written all over: every page is
+ * touched anyway). Never given back but by idx_unmap. */
+static void *
+idx_map(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("index: out of memory:");
+	return p;
+}
+
 /* size bytes, 8-aligned, from the chunks; *h names them */
 static void *
 idx_alloc(size_t size, uint32_t *h)
@@ -306,7 +321,7 @@ idx_alloc(size_t size, uint32_t *h)
 		if (idx.nchunk == MAX_CHUNKS)
 			die("index: too many keys");
 		idx.chunk = xrealloc(idx.chunk, (idx.nchunk + 1) * sizeof *idx.chunk);
-		idx.chunk[idx.nchunk++] = xmalloc(8 * (units > CHUNK_UNITS ? units : CHUNK_UNITS));
+		idx.chunk[idx.nchunk++] = idx_map(8 * (units > CHUNK_UNITS ? units : CHUNK_UNITS));
 		idx.used = idx.nchunk == 1;	/* handle 0 means an empty slot */
 	}
 	p = idx.chunk[idx.nchunk - 1] + 8 * idx.used;
@@ -389,7 +404,7 @@ idx_put(const char *key, size_t klen, int *isnew)
 		die("index: key of %zu bytes", klen);
 	if ((idx.n + 1) * 4 >= idx.cap * 3) {
 		size_t cap = idx.cap ? idx.cap * 2 : 1024, i, j;
-		struct islot *tab = xcalloc(cap, sizeof *tab);
+		struct islot *tab = idx_map(cap * sizeof *tab);
 
 		for (i = 0; i < idx.cap; i++)
 			if (idx.tab[i].rec) {
@@ -397,7 +412,8 @@ idx_put(const char *key, size_t klen, int *isnew)
 					;
 				tab[j] = idx.tab[i];
 			}
-		free(idx.tab);
+		if (idx.tab)
+			munmap(idx.tab, idx.cap * sizeof *idx.tab);
 		idx.tab = tab;
 		idx.cap = cap;
 	}
