@@ -298,7 +298,7 @@ static struct {
 
 /* Zeroed memory for the index, its pages mapped in one system call rather
  * than one page fault each (the index is written all over: every page is
- * touched anyway). Never given back but by idx_unmap. */
+ * touched anyway). A table outgrown is unmapped; chunks live to the end. */
 static void *
 idx_map(size_t size)
 {
