@@ -296,6 +296,10 @@ static struct {
 	size_t nchunk, used;	/* units used in the last chunk */
 } idx;
 
+#ifndef MAP_POPULATE	/* Linux's: elsewhere the pages fault in one by one */
+#define MAP_POPULATE 0
+#endif
+
 /* Zeroed memory for the index, its pages mapped in one system call rather
  * than one page fault each (the index is written all over: every page is
  * touched anyway). A table outgrown is unmapped; chunks live to the end. */
