@@ -578,6 +578,7 @@ reader_next(struct lline *L)
 
 struct zone {
 	char *tzid;
+	size_t tzlen;
 	struct strbuf text;	/* the VTIMEZONE, folded, CRLF; empty if none */
 	unsigned long line;	/* where defined, or first used */
 	size_t mark;		/* the piece it was last counted in, plus one */
@@ -616,6 +617,7 @@ static struct {
 	char *prodid, *calname;
 	struct strbuf props;	/* calendar-level properties, folded */
 	struct strmap zmap;	/* TZID -> zone index (aux) */
+	uint32_t zcache[16];	/* recent look-ups: zone index + 1 */
 	struct zone *zones;
 	size_t nzones, zcap;
 	struct gslot *gtab;	/* UID key -> group: open addressing on key[0] */
@@ -698,7 +700,16 @@ static uint32_t
 zone_get(const char *tzid, size_t n, unsigned long line)
 {
 	int isnew;
-	struct strmap_ent *e = strmap_put(&cal.zmap, tzid, n, &isnew);
+	struct strmap_ent *e;
+	/* the zones of the last few look-ups: an export uses a handful of
+	 * zones, over and over */
+	unsigned h = n ? ((unsigned)n * 31u + (unsigned char)tzid[0] * 7u +
+	    (unsigned char)tzid[n - 1]) & 15u : 0;
+	uint32_t c = cal.zcache[h];
+
+	if (c && cal.zones[c - 1].tzlen == n && memcmp(cal.zones[c - 1].tzid, tzid, n) == 0)
+		return c - 1;
+	e = strmap_put(&cal.zmap, tzid, n, &isnew);
 
 	if (isnew) {
 		struct zone *z;
@@ -707,9 +718,11 @@ zone_get(const char *tzid, size_t n, unsigned long line)
 		z = &cal.zones[cal.nzones];
 		memset(z, 0, sizeof *z);
 		z->tzid = xstrndup(tzid, n);
+		z->tzlen = n;
 		z->line = line;
 		e->aux = cal.nzones++;
 	}
+	cal.zcache[h] = (uint32_t)e->aux + 1;
 	return (uint32_t)e->aux;
 }
 
