@@ -20,6 +20,25 @@ static struct atomicfile *open_files;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The umask, read once: reading it means setting it, which two threads
+ * must not do at once. */
+static mode_t um;
+static pthread_once_t um_once = PTHREAD_ONCE_INIT;
+
+static void
+read_umask(void)
+{
+	um = umask(0);
+	umask(um);
+}
+
+static mode_t
+the_umask(void)
+{
+	pthread_once(&um_once, read_umask);
+	return um;
+}
+
 static void
 track(struct atomicfile *af, int on)
 {
@@ -85,12 +104,7 @@ af_open(struct atomicfile *af, const char *path)
 	}
 	/* mkstemp makes it 0600; a contacts file is as private as its source,
 	 * but the owner's umask decides, as for any other output */
-	{
-		mode_t um = umask(0);
-
-		umask(um);
-		fchmod(fd, 0666 & ~um);
-	}
+	fchmod(fd, 0666 & ~the_umask());
 	track(af, 1);
 	return 0;
 }
