@@ -4,7 +4,7 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
-CFLAGS ?= -O2 -g
+CFLAGS ?= -O3 -g
 WARN = -Wall -Wextra
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS)
 PKG_CONFIG ?= pkg-config

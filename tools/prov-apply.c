@@ -1006,7 +1006,7 @@ static const char *
 entry_account(struct cmd *c, struct attrs *e)
 {
 	const char *addr = c->av.argv[1], *domain, *host, *v;
-	char *local;
+	char *local = NULL;
 	struct strbuf t = { 0 };
 
 	host = line_value(c, "zimbraMailHost");
@@ -1049,7 +1049,7 @@ static void
 entry_list(struct cmd *c, struct attrs *e)
 {
 	const char *addr = c->av.argv[1], *domain;
-	char *local;
+	char *local = NULL;
 
 	split_addr(addr, &local, &domain);
 	add_oc(e, "zimbraDistributionList");
@@ -1591,9 +1591,12 @@ step_alias(struct cmd *c, int rc, const char *err)
 		/* what the target holds already, before c->res is reused */
 		c->has_mail = !c->virt && ent_has(c, "mail", alias);
 		c->has_alias = !c->virt && ent_has(c, "zimbraMailAlias", alias);
-		char *local;
+		char *local = NULL;
 		const char *domain;
-		split_addr(alias, &local, &domain);
+		if (!split_addr(alias, &local, &domain)) {	/* checked when read */
+			finish(c, RES_FAILED, "not an address: %s", alias);
+			return;
+		}
 		c->dn2 = addr_dn(alias);
 		add_oc(&e, "zimbraAlias");
 		attrs_set(&e, "uid", local);
