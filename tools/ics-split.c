@@ -1109,7 +1109,11 @@ gslot_put(const uint64_t key[2], int *isnew)
 
 	if ((cal.ngroups + 1) * 4 >= cal.gtcap * 3) {
 		size_t cap = cal.gtcap ? cal.gtcap * 2 : 1024, j;
-		struct gslot *tab = xcalloc(cap, sizeof *tab);
+		struct gslot *tab = xmalloc(cap * sizeof *tab);
+
+		/* written, not calloc'd: a page of zeros first read then written
+		 * costs a fault and, with two threads, a TLB flush on both */
+		memset(tab, 0, cap * sizeof *tab);
 
 		for (i = 0; i < cal.gtcap; i++)
 			if (cal.gtab[i].used) {
@@ -1507,6 +1511,8 @@ fast_scan(struct reader *r, struct fastres *res, uint64_t start, const char *kin
 			if (q.kind == ICSV_UID && !have_uid) {
 				uid_key(s + vo, ln - vo, res->key);
 				have_uid = 1;
+				if (r == &rd && cal.gtcap)	/* its slot, for comp_index */
+					__builtin_prefetch(&cal.gtab[res->key[0] & (cal.gtcap - 1)]);
 			} else if (q.kind == ICSV_DTSTAMP)
 				have_stamp = 1;
 		}
@@ -1798,6 +1804,9 @@ ahead_take(const struct lline *L)
 				break;
 			a = &ahead.rec[ahead.next];
 			line++;			/* the next BEGIN */
+			if (ahead.next + 4 < ahead.n && cal.gtcap)
+				__builtin_prefetch(&cal.gtab[ahead.rec[ahead.next + 4].key[0] &
+				    (cal.gtcap - 1)]);
 		}
 		reader_skip(end, line);
 	}
