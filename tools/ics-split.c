@@ -1356,7 +1356,34 @@ struct fastres {
 	size_t *tzlen;			/* their lengths */
 	unsigned long *tzline;		/* and lines, counted from BEGIN's */
 	size_t ntz, tzcap;
+	struct seen *seen;		/* lines checked lately (LINE_CACHE) */
 };
+
+/* Exports repeat many lines word for word (BEGIN:VALARM, CLASS:PUBLIC,
+ * TRANSP:OPAQUE, SEQUENCE:0, X- flags): the quick check's verdict on a
+ * line it was sure of is kept, by the line's octets, for the next time. */
+#define LINE_CACHE 256
+#define SEEN_MAX 80
+struct seen {
+	uint32_t len, h;
+	struct icsv_line q;
+	char s[SEEN_MAX];
+};
+
+static uint32_t
+seen_hash(const char *s, size_t n)
+{
+	uint64_t a = 0, b = 0;
+
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	} else {
+		memcpy(&a, s, n);
+	}
+	a = (a ^ (b * 0x9E3779B97F4A7C15ULL) ^ n) * 0xff51afd7ed558ccdULL;
+	return (uint32_t)(a >> 32);
+}
 
 static struct fastres fc;
 
@@ -1367,6 +1394,7 @@ fastres_free(struct fastres *res)
 	sb_free(&res->tz);
 	free(res->tzlen);
 	free(res->tzline);
+	free(res->seen);
 }
 
 /* The next physical line from r->pos: its length without CRLF, or -1 when
@@ -1429,7 +1457,7 @@ fast_scan(struct reader *r, struct fastres *res, uint64_t start, const char *kin
 		const char *s;
 		struct cline c;
 		struct icsv_line q;
-		int folded = 0;
+		int folded = 0, rc;
 
 		if (n < 1 || !isalnum((unsigned char)r->buf[r->pos]))
 			goto back;	/* not a name: broken folding, say */
@@ -1462,7 +1490,29 @@ fast_scan(struct reader *r, struct fastres *res, uint64_t start, const char *kin
 		s = folded ? res->unf.s : r->buf + (ls0 - r->base);
 		if (folded)
 			ln = res->unf.len;
-		switch (icsv_check(s, ln, &q)) {
+		{
+			struct seen *e = NULL;
+			uint32_t h = 0;
+			int v;
+
+			if (!folded && ln <= SEEN_MAX) {
+				if (!res->seen)
+					res->seen = xcalloc(LINE_CACHE, sizeof *res->seen);
+				h = seen_hash(s, ln);
+				e = &res->seen[h & (LINE_CACHE - 1)];
+			}
+			if (e && e->len == ln && e->h == h && memcmp(e->s, s, ln) == 0) {
+				q = e->q;
+				v = 1;
+			} else if ((v = icsv_check(s, ln, &q)) == 1 && e) {
+				e->len = (uint32_t)ln;
+				e->h = h;
+				e->q = q;
+				memcpy(e->s, s, ln);
+			}
+			rc = v;
+		}
+		switch (rc) {
 		case 1:
 			vo = q.valoff;
 			tzo = q.tz;
