@@ -1387,6 +1387,12 @@ seen_hash(const char *s, size_t n)
 
 static struct fastres fc;
 
+static const unsigned char alnum[256] = {
+	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 static void
 fastres_free(struct fastres *res)
 {
@@ -1459,7 +1465,7 @@ fast_scan(struct reader *r, struct fastres *res, uint64_t start, const char *kin
 		struct icsv_line q;
 		int folded = 0, rc;
 
-		if (n < 1 || !isalnum((unsigned char)r->buf[r->pos]))
+		if (n < 1 || !alnum[(unsigned char)r->buf[r->pos]])
 			goto back;	/* not a name: broken folding, say */
 		ls0 = r->base + r->pos;
 		ln = (size_t)n;
