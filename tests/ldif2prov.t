@@ -119,6 +119,9 @@ is "empty input: exit 0" "$status" 0
 printf 'version: 1\n\n# nothing but a comment\n' > "$T/c.ldif"
 run ldif2prov "$T/c.ldif"
 is "comments only: no output, exit 0" "$(cat "$T/out" "$T/err")$status" "0"
+printf '1\n' > "$T/index.ldif"
+run ldif2prov "$T/index.ldif"
+is "an index line alone (no crash): no output, exit 0" "$(cat "$T/out" "$T/err")$status" "0"
 
 # failures
 run ldif2prov "$T/missing.ldif"

@@ -2078,7 +2078,9 @@ read_file(const char *path, unsigned file)
 	} else	/* read in large blocks too (files only: stdin may be read twice) */
 		setvbuf(lfp->fp, inbuf, _IOFBF, sizeof inbuf);
 	while ((rc = ldif_read_record(lfp, &lineno, &buf, &buflen)) > 0) {
-		if (parse_record(&r, buf, lineno, feof(lfp->fp), file))
+		/* libldap returns a record with no buffer when the input begins
+		 * with an index line ("1") alone: nothing to read */
+		if (buf && parse_record(&r, buf, lineno, feof(lfp->fp), file))
 			do_entry(&r);
 	}
 	if (rc < 0 || ferror(lfp->fp)) {
