@@ -20,12 +20,13 @@ ICAL_LIBS := $(shell $(PKG_CONFIG) --libs libical 2>/dev/null || echo -lical)
 TOOLS = ldif2prov prov-apply imap-copy ics-split csv2vcard
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
-	common/foldermap.o common/fold.o common/sha256.o common/atomicfile.o
+	common/foldermap.o common/fold.o common/sha256.o common/atomicfile.o \
+	common/hash.o
 IMAP = common/imapconn.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
-	tests/unit/icsvalid
+	tests/unit/icsvalid tests/unit/hash
 MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1
 FILTERS = scripts/ics-prov
 MAN5 = man/carbonio-mig-streams.5

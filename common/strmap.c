@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "hash.h"
 #include "strmap.h"
 
 struct arena_blk {
@@ -15,28 +16,6 @@ struct arena_blk {
 	size_t used, cap;
 	char data[];
 };
-
-/* A word at a time (byte-at-a-time FNV-1a was most of a lookup's cost);
- * the final mixing spreads every input bit over the low bits that pick the
- * slot. */
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-	size_t i;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	for (w = 0, i = 0; i < n; i++)
-		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 29;
-	h *= 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 32);
-}
 
 char *
 strmap_strdup(struct strmap *m, const char *s, size_t n)
@@ -81,7 +60,7 @@ strmap_get(struct strmap *m, const char *key, size_t klen)
 
 	if (!m->cap || klen > UINT32_MAX)
 		return NULL;
-	e = slot(m->tab, m->cap, key, klen, (uint32_t)hash(key, klen));
+	e = slot(m->tab, m->cap, key, klen, (uint32_t)hash64(key, klen));
 	return e->key ? e : NULL;
 }
 
@@ -108,7 +87,7 @@ strmap_put(struct strmap *m, const char *key, size_t klen, int *isnew)
 		m->tab = tab;
 		m->cap = cap;
 	}
-	h = (uint32_t)hash(key, klen);
+	h = (uint32_t)hash64(key, klen);
 	e = slot(m->tab, m->cap, key, klen, h);
 	if (isnew)
 		*isnew = !e->key;

@@ -39,6 +39,7 @@
 #include "../common/atomicfile.h"
 #include "../common/diag.h"
 #include "../common/fold.h"
+#include "../common/hash.h"
 #include "../common/out.h"
 #include "../common/sha256.h"
 #include "../common/strbuf.h"
@@ -1071,31 +1072,13 @@ is_item(const char *name)
 
 static struct strbuf item_buf, item_uid;	/* reused by item_end() */
 
-/* The index key of a UID: two 64-bit hashes over its 8-octet words, with
- * different multipliers and mixes. Two UIDs that collided would only share a piece:
- * nothing is lost, so a digest cheaper than SHA-256 will do. */
+/* The index key of a UID: 128 bits of its hash (hash128). Two UIDs that
+ * collided would only share a piece: nothing is lost, so a digest cheaper
+ * than SHA-256 will do. */
 static void
 uid_key(const char *s, size_t n, uint64_t key[2])
 {
-	uint64_t a = n * 0xC2B2AE3D27D4EB4FULL + 1469598103934665603ULL;
-	uint64_t b = n * 0x9E3779B97F4A7C15ULL, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		a = (a ^ w) * 0x100000001B3ULL;
-		a ^= a >> 29;
-		b = (b ^ w) * 0xff51afd7ed558ccdULL;
-		b ^= b >> 32;
-	}
-	for (w = 0; i < n; i++)
-		w = w << 8 | (unsigned char)s[i];
-	a = (a ^ w) * 0x94D049BB133111EBULL;
-	a ^= a >> 31;
-	b = (b ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	b ^= b >> 29;
-	key[0] = a;
-	key[1] = b;
+	hash128(s, n, key);
 }
 
 /* A component at [coff, coff + clen) (FROM_INPUT or the spool) into the

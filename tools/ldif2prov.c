@@ -22,6 +22,7 @@
 #include <ldif.h>
 
 #include "../common/diag.h"
+#include "../common/hash.h"
 #include "../common/out.h"
 #include "../common/provline.h"
 #include "../common/strbuf.h"
@@ -347,27 +348,6 @@ ikey_at(uint32_t h)
 	return idx_ptr(h);
 }
 
-/* strmap's hash: a word at a time, the final mixing spreading every input
- * bit over the low bits that pick the slot. */
-static uint32_t
-idx_hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-	size_t i;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	for (w = 0, i = 0; i < n; i++)
-		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 29;
-	h *= 0xff51afd7ed558ccdULL;
-	return (uint32_t)(h ^ (h >> 32));
-}
-
 static struct islot *
 idx_slot(const char *key, size_t klen, uint32_t h)
 {
@@ -392,7 +372,7 @@ idx_find(const char *key, size_t klen)
 
 	if (!idx.cap)
 		return NULL;
-	s = idx_slot(key, klen, idx_hash(key, klen));
+	s = idx_slot(key, klen, (uint32_t)hash64(key, klen));
 	return s->rec ? ikey_at(s->rec) : NULL;
 }
 
@@ -421,7 +401,7 @@ idx_put(const char *key, size_t klen, int *isnew)
 		idx.tab = tab;
 		idx.cap = cap;
 	}
-	h = idx_hash(key, klen);
+	h = (uint32_t)hash64(key, klen);
 	s = idx_slot(key, klen, h);
 	*isnew = !s->rec;
 	if (s->rec)
@@ -509,7 +489,7 @@ idx_prefetch(char prefix, const char *key, size_t n)
 	buf[0] = prefix;
 	buf[1] = ':';
 	memcpy(buf + 2, key, n);
-	__builtin_prefetch(&idx.tab[idx_hash(buf, n + 2) & (idx.cap - 1)]);
+	__builtin_prefetch(&idx.tab[(uint32_t)hash64(buf, n + 2) & (idx.cap - 1)]);
 }
 
 static const char *

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "../../common/diag.h"
+#include "../../common/hash.h"
 #include "../../common/fold.h"
 #include "csv2vcard.h"
 
@@ -517,30 +518,15 @@ put_adr(struct strbuf *out, const struct layout *lo, const struct csvrow *row, i
 	}
 }
 
-/* Two 64-bit hashes over the card, eight bytes a step (FNV-style multiply
- * and a xor-shift to spread the high bits): 128 bits in the UUID layout. */
+/* The card's content hashed (hash128): 128 bits in the UUID layout. */
 static void
 put_uid(struct strbuf *out, size_t from)
 {
-	uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL, w;
-	const unsigned char *s = (const unsigned char *)out->s + from;
-	size_t i, n = out->len - from;
+	uint64_t h[2], h1, h2;
 
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		h1 = (h1 ^ w) * 0x100000001b3ULL;
-		h1 ^= h1 >> 31;
-		h2 = (h2 ^ w) * 0x9e3779b97f4a7c15ULL;
-		h2 ^= h2 >> 29;
-	}
-	for (w = n; i < n; i++)	/* the tail, and the length */
-		w = (w << 8) | s[i];
-	h1 = (h1 ^ w) * 0x100000001b3ULL;
-	h1 ^= h1 >> 31;
-	h2 = (h2 ^ w) * 0x9e3779b97f4a7c15ULL;
-	h2 ^= h2 >> 29;
-	h1 = (h1 ^ (h2 >> 17)) * 0xff51afd7ed558ccdULL;
-	h1 ^= h1 >> 33;
+	hash128(out->s + from, out->len - from, h);
+	h1 = h[0];
+	h2 = h[1];
 	{
 		static const char hex[] = "0123456789abcdef";
 		char u[4 + 36 + 2], *q = u;
