@@ -207,23 +207,12 @@ begin_end(const struct cline *c, int *begin, size_t *len)
 	return cline_val(c, len);
 }
 
-/* A component name on the stack of open BEGINs: 31 octets at most. */
+/* A component name (l octets) into to (size octets), cut to fit. */
 static void
-stack_name(char to[32], const char *name, size_t l)
+copy_name(char *to, size_t size, const char *name, size_t l)
 {
-	if (l > 31)
-		l = 31;
-	memcpy(to, name, l);
-	to[l] = '\0';
-}
-
-static void
-stack_name12(char to[12], const char *name)
-{
-	size_t l = strlen(name);
-
-	if (l > 11)
-		l = 11;
+	if (l > size - 1)
+		l = size - 1;
 	memcpy(to, name, l);
 	to[l] = '\0';
 }
@@ -648,11 +637,6 @@ static struct {
 	char stack[16][32];	/* names of the open BEGINs */
 	unsigned long stack_line[16];
 	int depth, bad;
-	struct {		/* TZID parameters the quick check found */
-		size_t off, len;	/* in text */
-		unsigned long line;
-	} *tz;
-	size_t ntz, tzcap;
 	int ask;		/* a line the quick check is not sure of, or a
 				 * component libical may not know: see comp_check */
 	uint64_t raw_off, raw_end;	/* its octets in the input */
@@ -927,7 +911,7 @@ comp_check(void)
 
 		if ((name = begin_end(&cl, &b, &l))) {
 			if (b && depth < 16)
-				stack_name(stack[depth], name, l);
+				copy_name(stack[depth], sizeof stack[depth], name, l);
 			depth += b ? 1 : -1;
 			continue;
 		}
@@ -954,7 +938,6 @@ comp_reset(void)
 	cc.depth = 0;
 	cc.bad = 0;
 	cc.ask = 0;
-	cc.ntz = 0;
 	cc.clean = 1;
 	rd.anchor = NOKEEP;
 }
@@ -962,8 +945,6 @@ comp_reset(void)
 static void
 comp_line(const struct cline *c, const struct lline *L)
 {
-	unsigned long line = L->line;
-
 	const char *s = c->s;
 	size_t n = c->n;
 
@@ -981,7 +962,7 @@ comp_line(const struct cline *c, const struct lline *L)
 	cc.len[cc.n] = n;
 	cc.namelen[cc.n] = (uint32_t)c->namelen;
 	cc.valoff[cc.n] = (uint32_t)c->valoff;
-	cc.lineno[cc.n] = line;
+	cc.lineno[cc.n] = L->line;
 	cc.drop[cc.n] = 0;
 	cc.kind[cc.n] = (unsigned char)c->kind;
 	cc.n++;
@@ -992,21 +973,8 @@ comp_line(const struct cline *c, const struct lline *L)
 
 		if (!name || (b && !icsv_known_component(name, l)))
 			cc.ask = 1;
-	} else if (!empty_text(c)) {
-		size_t tz = 0, tzn = 0;
-
-		if (!icsv_sure(s, n, c->namelen, c->valoff, &tz, &tzn))
-			cc.ask = 1;
-		else if (tzn) {	/* the zones it uses, for item_end */
-			if (cc.ntz == cc.tzcap) {
-				cc.tzcap = cc.tzcap ? cc.tzcap * 2 : 16;
-				cc.tz = xrealloc(cc.tz, cc.tzcap * sizeof *cc.tz);
-			}
-			cc.tz[cc.ntz].off = cc.text.len + tz;
-			cc.tz[cc.ntz].len = tzn;
-			cc.tz[cc.ntz++].line = line;
-		}
-	}
+	} else if (!empty_text(c) && !icsv_sure(s, n, c->namelen, c->valoff, NULL, NULL))
+		cc.ask = 1;
 	sb_add(&cc.text, s, n);
 	sb_addc(&cc.text, '\0');
 	cc.clean &= L->clean;
@@ -1140,7 +1108,7 @@ comp_index(const uint64_t key[2], const char *kind, unsigned long line, uint64_t
 		g = &cal.groups[cal.ngroups];
 		memset(g, 0, sizeof *g);
 		g->line = line;
-		stack_name12(g->kind, kind);
+		copy_name(g->kind, sizeof g->kind, kind, strlen(kind));
 		e->group = (uint32_t)cal.ngroups++;
 	}
 	g = &cal.groups[e->group];
@@ -1266,9 +1234,7 @@ index:
 	g = comp_index(key, kind, cc.stack_line[0], coff, clen);
 
 	/* the zones it uses, wherever they are defined */
-	for (i = 0; !cc.ask && i < cc.ntz; i++)
-		group_add_zone(g, zone_get(cc.text.s + cc.tz[i].off, cc.tz[i].len, cc.tz[i].line));
-	for (i = 0; cc.ask && i < cc.n; i++) {
+	for (i = 0; i < cc.n; i++) {
 		const char *tz;
 		size_t tn;
 
@@ -2450,7 +2416,7 @@ read_input(const char *path)
 			comp_line(&c, &L);
 			if (name && b) {
 				if (cc.depth < 16) {
-					stack_name(cc.stack[cc.depth], name, l);
+					copy_name(cc.stack[cc.depth], sizeof cc.stack[cc.depth], name, l);
 					cc.stack_line[cc.depth] = line;
 				}
 				cc.depth++;
@@ -2518,7 +2484,7 @@ read_input(const char *path)
 			rd.anchor = L.off;	/* its octets stay in the buffer */
 			cc.raw_off = L.off;
 			comp_line(&c, &L);
-			stack_name(cc.stack[0], name, l);
+			copy_name(cc.stack[0], sizeof cc.stack[0], name, l);
 			cc.stack_line[0] = line;
 			cc.depth = 1;
 			continue;
@@ -2622,7 +2588,6 @@ main(int argc, char **argv)
 	free(cc.lineno);
 	free(cc.drop);
 	free(cc.kind);
-	free(cc.tz);
 	fastres_free(&fc);
 	fastres_free(&ahead.res);
 	strmap_free(&ahead.names);

@@ -22,30 +22,33 @@ enum type {
 	T_INT,		/* INTEGER */
 	T_RECUR,	/* RRULE */
 	T_UTCOFF,	/* UTC-OFFSET */
-	T_X		/* X- properties: anything but empty */
+	T_X,		/* X- properties: anything but empty */
+	T_COMP		/* BEGIN, END: a component's name, checked by the caller */
 };
 
+#define P(name, type) { name, type, ICSV_OTHER }
 static const struct prop {
 	const char *name;
-	unsigned char type;
+	unsigned char type, kind;
 } props[] = {
-	{ "SUMMARY", T_TEXT }, { "DESCRIPTION", T_TEXT }, { "LOCATION", T_TEXT },
-	{ "COMMENT", T_TEXT }, { "CATEGORIES", T_TEXT }, { "CONTACT", T_TEXT },
-	{ "RESOURCES", T_TEXT }, { "RELATED-TO", T_TEXT }, { "TZNAME", T_TEXT },
-	{ "UID", T_TEXT }, { "TZID", T_TEXT }, { "PRODID", T_TEXT },
-	{ "CALSCALE", T_TEXT },
-	{ "CLASS", T_ANY }, { "STATUS", T_ANY }, { "TRANSP", T_ANY }, { "ACTION", T_ANY },
-	{ "METHOD", T_ANY }, { "ATTENDEE", T_ANY }, { "ORGANIZER", T_ANY },
-	{ "URL", T_ANY }, { "TZURL", T_ANY },
-	{ "DTSTART", T_DT }, { "DTEND", T_DT }, { "DUE", T_DT }, { "RECURRENCE-ID", T_DT },
-	{ "DTSTAMP", T_STAMP }, { "CREATED", T_STAMP }, { "LAST-MODIFIED", T_STAMP },
-	{ "COMPLETED", T_STAMP },
-	{ "EXDATE", T_DTLIST }, { "RDATE", T_DTLIST },
-	{ "DURATION", T_DUR }, { "TRIGGER", T_TRIGGER },
-	{ "SEQUENCE", T_INT }, { "PRIORITY", T_INT }, { "PERCENT-COMPLETE", T_INT },
-	{ "REPEAT", T_INT },
-	{ "RRULE", T_RECUR }, { "EXRULE", T_RECUR },
-	{ "TZOFFSETFROM", T_UTCOFF }, { "TZOFFSETTO", T_UTCOFF },
+	{ "BEGIN", T_COMP, ICSV_BEGIN }, { "END", T_COMP, ICSV_END },
+	P("SUMMARY", T_TEXT), P("DESCRIPTION", T_TEXT), P("LOCATION", T_TEXT),
+	P("COMMENT", T_TEXT), P("CATEGORIES", T_TEXT), P("CONTACT", T_TEXT),
+	P("RESOURCES", T_TEXT), P("RELATED-TO", T_TEXT), P("TZNAME", T_TEXT),
+	{ "UID", T_TEXT, ICSV_UID }, P("TZID", T_TEXT), P("PRODID", T_TEXT),
+	P("CALSCALE", T_TEXT),
+	P("CLASS", T_ANY), P("STATUS", T_ANY), P("TRANSP", T_ANY), P("ACTION", T_ANY),
+	P("METHOD", T_ANY), P("ATTENDEE", T_ANY), P("ORGANIZER", T_ANY),
+	P("URL", T_ANY), P("TZURL", T_ANY),
+	P("DTSTART", T_DT), P("DTEND", T_DT), P("DUE", T_DT), P("RECURRENCE-ID", T_DT),
+	{ "DTSTAMP", T_STAMP, ICSV_DTSTAMP }, P("CREATED", T_STAMP), P("LAST-MODIFIED", T_STAMP),
+	P("COMPLETED", T_STAMP),
+	P("EXDATE", T_DTLIST), P("RDATE", T_DTLIST),
+	P("DURATION", T_DUR), P("TRIGGER", T_TRIGGER),
+	P("SEQUENCE", T_INT), P("PRIORITY", T_INT), P("PERCENT-COMPLETE", T_INT),
+	P("REPEAT", T_INT),
+	P("RRULE", T_RECUR), P("EXRULE", T_RECUR),
+	P("TZOFFSETFROM", T_UTCOFF), P("TZOFFSETTO", T_UTCOFF),
 };
 
 /* Parameters whose value libical takes as it is (strings, or enumerations
@@ -56,12 +59,13 @@ static const char *const plain_params[] = {
 };
 static const unsigned char plain_len[] = { 2, 8, 4, 8, 4, 6, 7, 5, 7, 3, 6, 7, 7 };
 
-/* A property name's octets: letters, digits, '-' (RFC 5545 3.1) */
-static const unsigned char name_char[256] = {
+/* A name's octets (RFC 5545 3.1): 1 upper case, digits, '-'; 2 lower
+ * case; 0 not in a name. Parameter names on the quick way: 1 only. */
+static const unsigned char nc[256] = {
 	['-'] = 1,
 	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['a'] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
 static int
@@ -258,21 +262,35 @@ is_daylist(const char *s, size_t n)
 	}
 }
 
-/* RRULE: FREQ once, each part at most once, COUNT or UNTIL, not both. */
+/* RRULE: FREQ once, each part at most once, COUNT or UNTIL, not both;
+ * the numbers of a BY part within its range, negative where RFC 5545 lets
+ * them count from the end. */
 static int
 is_recur(const char *s, size_t n)
 {
-	static const char *const parts[] = { "FREQ", "COUNT", "UNTIL", "INTERVAL", "WKST",
-	    "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
-	    "BYMONTH", "BYSETPOS", NULL };
+	enum { P_FREQ, P_COUNT, P_UNTIL, P_WKST, P_DAYS, P_NUMS };
+	static const struct {
+		const char *name;
+		unsigned char kind;
+		short lo, hi;
+		unsigned char neg;
+	} parts[] = {
+		{ "FREQ", P_FREQ, 0, 0, 0 }, { "COUNT", P_COUNT, 0, 0, 0 },
+		{ "UNTIL", P_UNTIL, 0, 0, 0 }, { "INTERVAL", P_COUNT, 0, 0, 0 },
+		{ "WKST", P_WKST, 0, 0, 0 }, { "BYDAY", P_DAYS, 0, 0, 0 },
+		{ "BYSECOND", P_NUMS, 0, 60, 0 }, { "BYMINUTE", P_NUMS, 0, 59, 0 },
+		{ "BYHOUR", P_NUMS, 0, 23, 0 }, { "BYMONTHDAY", P_NUMS, 1, 31, 1 },
+		{ "BYYEARDAY", P_NUMS, 1, 366, 1 }, { "BYWEEKNO", P_NUMS, 1, 53, 1 },
+		{ "BYMONTH", P_NUMS, 1, 12, 0 }, { "BYSETPOS", P_NUMS, 1, 366, 1 },
+	};
 	static const char *const freqs[] = { "SECONDLY", "MINUTELY", "HOURLY", "DAILY",
 	    "WEEKLY", "MONTHLY", "YEARLY", NULL };
 	unsigned seen = 0;
 	size_t i = 0;
 
 	while (i < n) {
-		size_t name = i, eq, v, e;
-		int k, ok = 0;
+		size_t name = i, eq, v, e, k;
+		int ok = 0;
 
 		while (i < n && s[i] != '=' && s[i] != ';')
 			i++;
@@ -283,53 +301,31 @@ is_recur(const char *s, size_t n)
 		while (i < n && s[i] != ';')
 			i++;
 		e = i;
-		for (k = 0; parts[k]; k++)
-			if (same(s + name, eq - name, parts[k]))
+		for (k = 0; k < sizeof parts / sizeof parts[0]; k++)
+			if (same(s + name, eq - name, parts[k].name))
 				break;
-		if (!parts[k] || (seen & (1u << k)) || e == v)
+		if (k == sizeof parts / sizeof parts[0] || (seen & (1u << k)) || e == v)
 			return 0;
 		seen |= 1u << k;
-		switch (k) {
-		case 0:
+		switch (parts[k].kind) {
+		case P_FREQ:
 			for (k = 0; freqs[k]; k++)
 				ok |= same(s + v, e - v, freqs[k]);
 			break;
-		case 1:
-		case 3:
+		case P_COUNT:
 			ok = e - v <= 6 && digits(s + v, e - v) && s[v] != '0';
 			break;
-		case 2:
+		case P_UNTIL:
 			ok = is_date(s + v, e - v) || is_datetime(s + v, e - v);
 			break;
-		case 4:
+		case P_WKST:
 			ok = e - v == 2 && is_weekday(s + v);
 			break;
-		case 5:
-			ok = is_numlist(s + v, e - v, 0, 60, 0);
-			break;
-		case 6:
-			ok = is_numlist(s + v, e - v, 0, 59, 0);
-			break;
-		case 7:
-			ok = is_numlist(s + v, e - v, 0, 23, 0);
-			break;
-		case 8:
+		case P_DAYS:
 			ok = is_daylist(s + v, e - v);
 			break;
-		case 9:
-			ok = is_numlist(s + v, e - v, 1, 31, 1);
-			break;
-		case 10:
-			ok = is_numlist(s + v, e - v, 1, 366, 1);
-			break;
-		case 11:
-			ok = is_numlist(s + v, e - v, 1, 53, 1);
-			break;
-		case 12:
-			ok = is_numlist(s + v, e - v, 1, 12, 0);
-			break;
-		case 13:
-			ok = is_numlist(s + v, e - v, 1, 366, 1);
+		case P_NUMS:
+			ok = is_numlist(s + v, e - v, parts[k].lo, parts[k].hi, parts[k].neg);
 			break;
 		}
 		if (!ok)
@@ -348,7 +344,7 @@ icsv_name_len(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && name_char[(unsigned char)s[i]])
+	while (i < n && nc[(unsigned char)s[i]])
 		i++;
 	return i;
 }
@@ -357,7 +353,6 @@ int
 icsv_split(const char *s, size_t n, size_t *namelen, size_t *valoff)
 {
 	size_t i = icsv_name_len(s, n);
-	int q = 0;
 
 	if (i == 0 || i == n || (s[i] != ':' && s[i] != ';'))
 		return 0;
@@ -378,7 +373,6 @@ icsv_split(const char *s, size_t n, size_t *namelen, size_t *valoff)
 		}
 	}
 	/* a colon outside quotes: quoted stretches skipped whole */
-	(void)q;
 	while (i < n) {
 		const char *c = memchr(s + i, ':', n - i);
 		const char *dq = memchr(s + i, '"', c ? (size_t)(c - (s + i)) : n - i);
@@ -413,15 +407,6 @@ icsv_known_component(const char *name, size_t n)
 	}
 	return 0;
 }
-
-/* A name's octets for the quick way: 1 upper case, digits, '-'; 2 lower
- * case; 0 not in a name */
-static const unsigned char nc[256] = {
-	['-'] = 1,
-	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['a'] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-};
 
 /* The hash of a name for qtab: its length, first, middle and last octets */
 #define QHASH(s, n) ((unsigned)(n) * 131u + (unsigned char)(s)[0] * 31u + \
@@ -459,10 +444,8 @@ eqn(const char *a, const char *b, size_t n)
 	return a[0] == b[0] && a[n - 1] == b[n - 1] && (n < 3 || a[1] == b[1]);
 }
 
-/* The property table again, for icsv_check: hashed on the name as it is
- * scanned (h = h * 33 + c), 256 slots, open addressing. BEGIN and END are
- * in it too. */
-#define T_COMP 100
+/* The property table hashed for icsv_check (QHASH), 256 slots, open
+ * addressing. */
 static struct qslot {
 	unsigned h;
 	unsigned char len, type, kind;
@@ -472,43 +455,21 @@ static struct qslot {
 static void
 qtab_build(void)
 {
-	static const struct {
-		const char *name;
-		unsigned char type, kind;
-	} extra[] = {
-		{ "BEGIN", T_COMP, ICSV_BEGIN }, { "END", T_COMP, ICSV_END },
-	};
 	size_t i, k;
 
-	for (i = 0; i < sizeof props / sizeof props[0] + 2; i++) {
-		const char *name = i < sizeof props / sizeof props[0] ? props[i].name :
-		    extra[i - sizeof props / sizeof props[0]].name;
-		unsigned char type = i < sizeof props / sizeof props[0] ? props[i].type :
-		    extra[i - sizeof props / sizeof props[0]].type;
-		unsigned char kind = i < sizeof props / sizeof props[0] ? ICSV_OTHER :
-		    extra[i - sizeof props / sizeof props[0]].kind;
-		unsigned h = QHASH(name, strlen(name));
+	for (i = 0; i < sizeof props / sizeof props[0]; i++) {
+		size_t len = strlen(props[i].name);
+		unsigned h = QHASH(props[i].name, len);
 
-		if (!strcmp(name, "UID"))
-			kind = ICSV_UID;
-		else if (!strcmp(name, "DTSTAMP"))
-			kind = ICSV_DTSTAMP;
 		for (k = h & 255; qtab[k].name; k = (k + 1) & 255)
 			;
 		qtab[k].h = h;
-		qtab[k].len = (unsigned char)strlen(name);
-		qtab[k].type = type;
-		qtab[k].kind = kind;
-		qtab[k].name = name;
+		qtab[k].len = (unsigned char)len;
+		qtab[k].type = props[i].type;
+		qtab[k].kind = props[i].kind;
+		qtab[k].name = props[i].name;
 	}
 }
-
-/* A parameter name's octets for the quick way: upper case, digits, '-' */
-static const unsigned char up_char[256] = {
-	['-'] = 1,
-	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-};
 
 /* An unquoted parameter value ends at these (or is not sure: , " \) */
 static const unsigned char pstop[256] = {
@@ -530,7 +491,7 @@ icsv_check(const char *s, size_t n, struct icsv_line *l)
 		built = 1;
 	}
 	/* the name ends at the first ';' or ':'; a name found in the table
-	 * (or among the X- names seen before) needs no look at its octets */
+	 * needs no look at its octets */
 	{
 		const char *e = memchr(s, ':', n), *sc;
 
@@ -573,13 +534,12 @@ icsv_check(const char *s, size_t n, struct icsv_line *l)
 	/* parameters: NAME=value or NAME="value", one value each */
 	while (s[i] == ';') {
 		size_t pn, pv, pe;
-		unsigned ph = 0;
 
 		if (++nparams > 50 || type == T_COMP)
 			return 0;
 		pn = ++i;
-		while (i < n && up_char[(unsigned char)s[i]])
-			ph = ph * 33 + (unsigned char)s[i++];
+		while (i < n && nc[(unsigned char)s[i]] == 1)
+			i++;
 		if (i == pn || i == n || s[i] != '=')
 			return 0;
 		pv = ++i;
@@ -638,7 +598,6 @@ icsv_check(const char *s, size_t n, struct icsv_line *l)
 			if (!plain_params[j])
 				return 0;
 		}
-		(void)ph;
 	}
 	l->valoff = i + 1;
 	v = s + i + 1;
