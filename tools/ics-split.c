@@ -915,8 +915,7 @@ comp_check(void)
 			depth += b ? 1 : -1;
 			continue;
 		}
-		if (empty_text(&cl) || depth < 1 || icsv_sure(s, cl.n, cl.namelen, cl.valoff, NULL,
-		    NULL))
+		if (empty_text(&cl) || depth < 1 || icsv_sure(s, cl.n))
 			continue;
 		if ((m = line_error(stack[depth > 16 ? 15 : depth - 1], s, cl.n, &param))) {
 			if (param && strip_params(i, stack[depth > 16 ? 15 : depth - 1]))
@@ -973,7 +972,7 @@ comp_line(const struct cline *c, const struct lline *L)
 
 		if (!name || (b && !icsv_known_component(name, l)))
 			cc.ask = 1;
-	} else if (!empty_text(c) && !icsv_sure(s, n, c->namelen, c->valoff, NULL, NULL))
+	} else if (!empty_text(c) && !icsv_sure(s, n))
 		cc.ask = 1;
 	sb_add(&cc.text, s, n);
 	sb_addc(&cc.text, '\0');

@@ -19,7 +19,7 @@ sure(const char *s)
 {
 	size_t nl, vo, n = strlen(s);
 
-	return icsv_split(s, n, &nl, &vo) && icsv_sure(s, n, nl, vo, NULL, NULL);
+	return icsv_split(s, n, &nl, &vo) && icsv_sure(s, n);
 }
 
 /* What libical makes of the line as the one property of a VEVENT. */

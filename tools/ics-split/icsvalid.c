@@ -643,17 +643,9 @@ icsv_check(const char *s, size_t n, struct icsv_line *l)
 }
 
 int
-icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid, size_t *tzidlen)
+icsv_sure(const char *s, size_t n)
 {
 	struct icsv_line l;
 
-	(void)namelen;
-	(void)valoff;
-	if (icsv_check(s, n, &l) != 1 || l.kind == ICSV_BEGIN || l.kind == ICSV_END)
-		return 0;
-	if (tzid && l.tzlen) {
-		*tzid = l.tz;
-		*tzidlen = l.tzlen;
-	}
-	return 1;
+	return icsv_check(s, n, &l) == 1 && l.kind != ICSV_BEGIN && l.kind != ICSV_END;
 }

@@ -22,12 +22,9 @@ size_t icsv_name_len(const char *s, size_t n);
 
 int icsv_split(const char *s, size_t n, size_t *namelen, size_t *valoff);
 
-/* s: the unfolded line (n octets); name: its first namelen octets; the
- * value starts at valoff (after the ':' that ends the parameters). When
- * sure and the line has a TZID parameter, its value (unquoted) is at
- * *tzid, *tzidlen long; tzid may be NULL. */
-int icsv_sure(const char *s, size_t n, size_t namelen, size_t valoff, size_t *tzid,
-    size_t *tzidlen);
+/* s: the unfolded line of a property (n octets): icsv_check() is sure of
+ * it (BEGIN and END are not properties). */
+int icsv_sure(const char *s, size_t n);
 
 /* What icsv_check() says of a line besides its verdict. */
 enum { ICSV_OTHER, ICSV_BEGIN, ICSV_END, ICSV_UID, ICSV_DTSTAMP };
