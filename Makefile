@@ -22,7 +22,8 @@ COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
 	common/foldermap.o common/fold.o common/sha256.o common/atomicfile.o \
 	common/hash.o
-IMAP = common/imapconn.o
+IMAP = common/imapconn.o common/imapside.o common/mailbox.o common/acctlist.o \
+	common/pool.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
@@ -51,8 +52,8 @@ tools/prov-apply.o: tools/prov-apply.c common/*.h
 prov-apply: tools/prov-apply.o $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/prov-apply.o $(COMMON) $(LDAP_LIBS) $(TLS_LIBS)
 
-common/imapconn.o: common/imapconn.c common/imapconn.h
-	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ common/imapconn.c
+$(IMAP): common/*.h
+	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $(@:.o=.c)
 
 tools/imap-copy.o: tools/imap-copy.c common/*.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ tools/imap-copy.c

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "diag.h"
 #include "foldermap.h"
 
 static const char *const flags[SP_N] = {
@@ -248,4 +249,30 @@ int
 mutf7_encode(const char *in, struct strbuf *out)
 {
 	return convert("UTF-8", "UTF-7-IMAP", in, out);
+}
+
+int
+foldermap_option(struct foldermap *fm, int ch, const char *arg)
+{
+	const char *eq;
+
+	switch (ch) {
+	case 'i':
+		fm->include = xrealloc(fm->include, (fm->ninc + 1) * sizeof *fm->include);
+		fm->include[fm->ninc++] = (char *)arg;
+		return 1;
+	case 'x':
+		fm->exclude = xrealloc(fm->exclude, (fm->nexc + 1) * sizeof *fm->exclude);
+		fm->exclude[fm->nexc++] = (char *)arg;
+		return 1;
+	case 'M':
+		eq = strchr(arg, '=');
+		if (!eq || eq == arg || !eq[1])
+			die("-M %s: give SOURCE=DESTINATION folder paths", arg);
+		fm->map = xrealloc(fm->map, (fm->nmap + 1) * sizeof *fm->map);
+		fm->map[fm->nmap].src = xstrndup(arg, (size_t)(eq - arg));
+		fm->map[fm->nmap++].dst = xstrdup(eq + 1);
+		return 1;
+	}
+	return 0;
 }

@@ -22,6 +22,12 @@ struct foldermap {
 	const char *prefix;		/* Source namespace prefix to drop ("INBOX.") */
 };
 
+/* The options that shape the map, as imap-copy and mig-check take them:
+ * -i PATTERN, -x PATTERN, -M SRC=DST. Returns 1 when ch was one of them (a
+ * malformed -M is fatal), else 0. */
+#define FOLDERMAP_OPTS "i:M:x:"
+int foldermap_option(struct foldermap *fm, int ch, const char *arg);
+
 /* The special-use attribute ("\\Sent"...) as an enum, SP_NONE if none. */
 enum special special_of_flag(const char *flag);
 const char *special_flag(enum special sp);	/* "\\Sent"... */

@@ -2,7 +2,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
+#include "diag.h"
 #include "out.h"
 #include "report.h"
 #include "strbuf.h"
@@ -70,4 +73,25 @@ report_vformat(struct strbuf *b, const char *status, va_list ap)
 		escape_into(b, s);
 	}
 	sb_addc(b, '\n');
+}
+
+void
+report_atomic(const char *status, ...)
+{
+	struct strbuf b = { 0 };
+	va_list ap;
+
+	va_start(ap, status);
+	report_vformat(&b, status, ap);
+	va_end(ap);
+	fflush(stdout);
+	for (size_t off = 0; off < b.len;) {
+		ssize_t w = write(1, b.s + off, b.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			die("stdout:");
+		off += (size_t)w;
+	}
+	sb_free(&b);
 }

@@ -18,4 +18,8 @@ void report_field(FILE *f, const char *s);
 struct strbuf;
 void report_vformat(struct strbuf *b, const char *status, va_list ap);
 
+/* The same line written to standard output with one write(2), so that
+ * the lines of parallel workers never mix. A failed write is fatal. */
+void report_atomic(const char *status, ...) __attribute__((sentinel));
+
 #endif

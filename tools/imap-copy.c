@@ -21,22 +21,21 @@
 #include <gnutls/crypto.h>
 #include <libetpan/libetpan.h>
 
+#include "../common/acctlist.h"
 #include "../common/diag.h"
 #include "../common/foldermap.h"
-#include "../common/imapconn.h"
-#include "../common/lineio.h"
+#include "../common/imapside.h"
+#include "../common/mailbox.h"
 #include "../common/out.h"
+#include "../common/pool.h"
 #include "../common/report.h"
-#include "../common/secret.h"
 #include "../common/strbuf.h"
-#include "../common/strmap.h"
 
 #define SRC_ENV "IMAP_COPY_SOURCE_PASSWORD"
 #define DST_ENV "IMAP_COPY_DEST_PASSWORD"
-#define LIST_CHUNK 1000		/* messages listed per FETCH */
 #define COPY_MSGS 64		/* messages fetched per FETCH ... */
 #define COPY_BYTES (8 << 20)	/* ... and at most this many bytes */
-#define RETRIES 5
+#define RETRIES SIDE_RETRIES
 #define SPLIT_MIN 100		/* missing messages per extra connection */
 
 static void
@@ -51,590 +50,17 @@ usage(void)
 	exit(2);
 }
 
-/* ---- one side of the copy ---- */
-
-struct side {
-	const char *what;		/* "source", "destination" */
-	struct imap_endpoint ep;
-	const char *admin;		/* SASL PLAIN authcid, or NULL */
-	char *admin_pw;
-	struct strmap pwmap;		/* login -> password (-p, -P) */
-	int has_pwmap;
-	const char *login;		/* the account on this side */
-	mailimap *s;
-	char sep;			/* hierarchy separator */
-};
-
-static struct side src = { .what = "source" }, dst = { .what = "destination" };
+static struct imap_sides sides;
 static struct foldermap fmap;
 static int dry_run, verbose, jobs = 1, conns = 1;
 static unsigned long max_size;
-static int progress_tty;
-
-/* What the children tell the parent: counts, and what they work on. */
-struct slot {
-	pid_t pid;
-	unsigned long copied, skipped, failed, already, bytes, total, done;
-	int bad;
-	char account[128], folder[256];
-};
-static struct slot *slots, *me;
-
+static struct pool_slot *me;	/* the worker's counters */
 static const char *account;	/* the Source login of the current account */
 
-/* ---- report lines: one write each, so parallel accounts never mix ---- */
+/* the worker's counters in its pool slot */
+enum { C_COPIED, C_SKIPPED, C_FAILED, C_ALREADY };
 
-static void
-report(const char *status, ...)
-{
-	struct strbuf b = { 0 };
-	va_list ap;
-
-	va_start(ap, status);
-	report_vformat(&b, status, ap);
-	va_end(ap);
-	fflush(stdout);
-	for (size_t off = 0; off < b.len;) {
-		ssize_t w = write(1, b.s + off, b.len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			die("stdout:");
-		off += (size_t)w;
-	}
-	sb_free(&b);
-}
-
-/* ---- connecting, with back-off ---- */
-
-static void
-side_close(struct side *sd)
-{
-	if (sd->s) {
-		imap_close(sd->s);
-		sd->s = NULL;
-	}
-}
-
-/* Returns 0, or -1 with the reason; a refused login is not retried. */
-static int
-side_open(struct side *sd, char *err, size_t errlen)
-{
-	const char *pw = sd->admin_pw;
-	struct strmap_ent *e;
-
-	side_close(sd);
-	if (!sd->admin) {
-		e = sd->has_pwmap ? strmap_get(&sd->pwmap, sd->login, strlen(sd->login)) : NULL;
-		if (!e) {
-			snprintf(err, errlen, "no %s password for %s", sd->what, sd->login);
-			return -1;
-		}
-		pw = e->val;
-	}
-	for (int attempt = 0;; attempt++) {
-		sd->s = imap_open(&sd->ep, err, errlen);
-		if (sd->s)
-			break;
-		/* a certificate that does not verify will not verify later */
-		if (attempt >= RETRIES || strstr(err, "certificate"))
-			return -1;
-		sleep(1u << attempt > 16 ? 16 : 1u << attempt);
-	}
-	if (imap_login(sd->s, sd->login, sd->admin, pw, err, errlen) < 0) {
-		side_close(sd);
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- folders ---- */
-
-struct folder {
-	char *name;		/* as on the wire (modified UTF-7) */
-	char *utf8;
-	char sep;
-	int noselect, subscribed;
-	enum special su;
-};
-
-struct folders {
-	struct folder *f;
-	size_t n, cap;
-};
-
-static void
-folders_free(struct folders *fs)
-{
-	for (size_t i = 0; i < fs->n; i++) {
-		free(fs->f[i].name);
-		free(fs->f[i].utf8);
-	}
-	free(fs->f);
-	memset(fs, 0, sizeof *fs);
-}
-
-static int
-cmp_folder(const void *a, const void *b)
-{
-	return strcmp(((const struct folder *)a)->utf8, ((const struct folder *)b)->utf8);
-}
-
-/* LIST (and LSUB) "" "*". Returns 0, or the libetpan error. */
-static int
-list_folders(struct side *sd, struct folders *fs)
-{
-	clist *l = NULL, *sub = NULL;
-	int r;
-	struct strbuf u = { 0 };
-
-	if ((r = mailimap_list(sd->s, "", "*", &l)) != MAILIMAP_NO_ERROR)
-		return r;
-	for (clistiter *it = clist_begin(l); it; it = clist_next(it)) {
-		struct mailimap_mailbox_list *mb = clist_content(it);
-		struct folder f = { 0 };
-		if (fs->n == fs->cap) {
-			fs->cap = fs->cap ? 2 * fs->cap : 32;
-			fs->f = xrealloc(fs->f, fs->cap * sizeof *fs->f);
-		}
-		f.name = xstrdup(mb->mb_name);
-		f.sep = mb->mb_delimiter;
-		if (f.sep)
-			sd->sep = f.sep;
-		mutf7_decode(mb->mb_name, &u);
-		f.utf8 = xstrdup(u.s);
-		if (mb->mb_flag) {
-			if (mb->mb_flag->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
-			    mb->mb_flag->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
-				f.noselect = 1;
-			for (clistiter *o = clist_begin(mb->mb_flag->mbf_oflags); o; o = clist_next(o)) {
-				struct mailimap_mbx_list_oflag *of = clist_content(o);
-				if (of->of_type != MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT)
-					continue;
-				char fl[64];
-				snprintf(fl, sizeof fl, "%s%s", of->of_flag_ext[0] == '\\' ? "" : "\\",
-				    of->of_flag_ext);
-				if (strcasecmp(fl, "\\Noselect") == 0 || strcasecmp(fl, "\\NonExistent") == 0)
-					f.noselect = 1;
-				else if (special_of_flag(fl) != SP_NONE)
-					f.su = special_of_flag(fl);
-			}
-		}
-		fs->f[fs->n++] = f;
-	}
-	mailimap_list_result_free(l);
-	if (mailimap_lsub(sd->s, "", "*", &sub) == MAILIMAP_NO_ERROR) {
-		for (clistiter *it = clist_begin(sub); it; it = clist_next(it)) {
-			struct mailimap_mailbox_list *mb = clist_content(it);
-			for (size_t i = 0; i < fs->n; i++)
-				if (strcmp(fs->f[i].name, mb->mb_name) == 0)
-					fs->f[i].subscribed = 1;
-		}
-		mailimap_list_result_free(sub);
-	}
-	sb_free(&u);
-	qsort(fs->f, fs->n, sizeof *fs->f, cmp_folder);
-	return 0;
-}
-
-/* ---- messages: what identifies one ---- */
-
-struct msg {
-	uint64_t key;		/* Message-ID, or a digest of the headers */
-	int64_t date;		/* internal date, seconds */
-	uint32_t size, uid;
-	int matched;
-	int noid;		/* no Message-ID: key still to make from the headers */
-};
-
-struct msgs {
-	struct msg *m;
-	size_t n, cap;
-};
-
-static int64_t
-date_secs(const struct mailimap_date_time *d)
-{
-	struct tm tm = { 0 };
-	int zone, zsec;
-
-	if (!d)
-		return 0;
-	tm.tm_year = d->dt_year - 1900;
-	tm.tm_mon = d->dt_month - 1;
-	tm.tm_mday = d->dt_day;
-	tm.tm_hour = d->dt_hour;
-	tm.tm_min = d->dt_min;
-	tm.tm_sec = d->dt_sec;
-	zone = d->dt_zone;
-	zsec = (abs(zone) / 100 * 3600 + abs(zone) % 100 * 60) * (zone < 0 ? -1 : 1);
-	return (int64_t)timegm(&tm) - zsec;
-}
-
-/* The identity of a message from its header fields: the Message-ID when
- * there is one, else all the fields fetched; whitespace and line ends
- * normalised, so that a copy whose line ends were rewritten still matches. */
-static uint64_t
-header_key(const char *h, size_t n, int *has_id)
-{
-	struct strbuf norm = { 0 }, id = { 0 };
-	unsigned char dig[20];
-	uint64_t k = 0;
-	const char *p = h, *end = h + n;
-
-	/* unfold and squeeze white space */
-	int sp = 0;
-	for (; p < end; p++) {
-		char c = *p;
-		if (c == '\r')
-			continue;
-		if (c == '\n') {
-			if (p + 1 < end && (p[1] == ' ' || p[1] == '\t')) {
-				sp = 1;
-				continue;
-			}
-			sb_addc(&norm, '\n');
-			sp = 0;
-			continue;
-		}
-		if (c == ' ' || c == '\t') {
-			sp = 1;
-			continue;
-		}
-		if (sp && norm.len && norm.s[norm.len - 1] != '\n' &&
-		    norm.s[norm.len - 1] != ':')
-			sb_addc(&norm, ' ');
-		sp = 0;
-		sb_addc(&norm, c);
-	}
-	if (!norm.s)
-		sb_adds(&norm, "");
-	for (char *l = norm.s; *l;) {
-		char *nl = strchr(l, '\n');
-		size_t ll = nl ? (size_t)(nl - l) : strlen(l);
-		if (ll > 11 && strncasecmp(l, "message-id:", 11) == 0) {
-			sb_adds(&id, "id:");
-			sb_add(&id, l + 11, ll - 11);
-			break;
-		}
-		l += ll + (nl != NULL);
-	}
-	const struct strbuf *what = id.len > 4 ? &id : &norm;
-	*has_id = id.len > 4;
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, what->s, what->len, dig) == 0)
-		memcpy(&k, dig, sizeof k);
-	sb_free(&norm);
-	sb_free(&id);
-	return k;
-}
-
-/* The listing asks for the Message-ID only: a second, rarer fetch gets the
- * other fields for the messages that have none. */
-static struct mailimap_fetch_type *
-list_fetch_type(int flags, int digest)
-{
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	clist *hdrs = clist_new();
-	static const char *const names[] = { "MESSAGE-ID", "DATE", "FROM", "TO", "CC", "SUBJECT" };
-
-	for (size_t i = 0; i < (digest ? sizeof names / sizeof names[0] : 1); i++)
-		clist_append(hdrs, xstrdup(names[i]));
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-	if (!digest) {
-		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
-		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
-	}
-	if (flags)
-		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(
-	    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
-	return ft;
-}
-
-static int
-cmp_uid_key(const void *k, const void *m)
-{
-	uint32_t a = *(const uint32_t *)k, b = ((const struct msg *)m)->uid;
-
-	return a < b ? -1 : a > b;
-}
-
-/* The messages without a Message-ID: their key from the other fields. */
-static int
-digest_keys(struct side *sd, struct msgs *ms)
-{
-	struct mailimap_fetch_type *ft = list_fetch_type(0, 1);
-	int r = MAILIMAP_NO_ERROR, has_id;
-	size_t i = 0;
-
-	while (i < ms->n && r == MAILIMAP_NO_ERROR) {
-		struct mailimap_set *set = mailimap_set_new_empty();
-		size_t k = 0;
-		for (; i < ms->n && k < LIST_CHUNK; i++)
-			if (ms->m[i].noid) {
-				mailimap_set_add_single(set, ms->m[i].uid);
-				k++;
-			}
-		clist *res = NULL;
-		if (k)
-			r = mailimap_uid_fetch(sd->s, set, ft, &res);
-		mailimap_set_free(set);
-		if (!k || r != MAILIMAP_NO_ERROR)
-			break;
-		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct mailimap_msg_att *ma = clist_content(it);
-			uint32_t uid = 0;
-			const char *h = NULL;
-			size_t hl = 0;
-			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
-				struct mailimap_msg_att_item *item = clist_content(a);
-				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-					continue;
-				struct mailimap_msg_att_static *st = item->att_data.att_static;
-				if (st->att_type == MAILIMAP_MSG_ATT_UID)
-					uid = st->att_data.att_uid;
-				else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
-					h = st->att_data.att_body_section->sec_body_part;
-					hl = st->att_data.att_body_section->sec_length;
-				}
-			}
-			/* the listing is in UID order */
-			struct msg *m = bsearch(&uid, ms->m, ms->n, sizeof *ms->m, cmp_uid_key);
-			if (m)
-				m->key = header_key(h ? h : "", h ? hl : 0, &has_id);
-		}
-		mailimap_fetch_list_free(res);
-	}
-	mailimap_fetch_type_free(ft);
-	return r;
-}
-
-struct kwnote;
-static void note_flags(struct mailimap_msg_att_dynamic *dyn, struct kwnote *kn);
-
-/* Every message of the selected folder, chunk by chunk; with kn, what its
- * keywords will become is noted. */
-static int
-list_messages(struct side *sd, uint32_t exists, struct msgs *ms, struct kwnote *kn)
-{
-	struct mailimap_fetch_type *ft = list_fetch_type(kn != NULL, 0);
-	int r = MAILIMAP_NO_ERROR, has_id;
-	size_t noid = 0;
-
-	ms->n = 0;
-	for (uint32_t lo = 1; lo <= exists; lo += LIST_CHUNK) {
-		uint32_t hi = lo + LIST_CHUNK - 1 > exists ? exists : lo + LIST_CHUNK - 1;
-		struct mailimap_set *set = mailimap_set_new_interval(lo, hi);
-		clist *res = NULL;
-		r = mailimap_fetch(sd->s, set, ft, &res);
-		mailimap_set_free(set);
-		if (r != MAILIMAP_NO_ERROR)
-			break;
-		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct mailimap_msg_att *ma = clist_content(it);
-			struct msg m = { 0 };
-			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
-				struct mailimap_msg_att_item *item = clist_content(a);
-				if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC && kn)
-					note_flags(item->att_data.att_dyn, kn);
-				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-					continue;
-				struct mailimap_msg_att_static *st = item->att_data.att_static;
-				switch (st->att_type) {
-				case MAILIMAP_MSG_ATT_UID: m.uid = st->att_data.att_uid; break;
-				case MAILIMAP_MSG_ATT_RFC822_SIZE: m.size = st->att_data.att_rfc822_size; break;
-				case MAILIMAP_MSG_ATT_INTERNALDATE:
-					m.date = date_secs(st->att_data.att_internal_date);
-					break;
-				case MAILIMAP_MSG_ATT_BODY_SECTION: {
-					struct mailimap_msg_att_body_section *bs = st->att_data.att_body_section;
-					m.key = header_key(bs->sec_body_part ? bs->sec_body_part : "",
-					    bs->sec_body_part ? bs->sec_length : 0, &has_id);
-					m.noid = !has_id;
-					break;
-				}
-				}
-			}
-			if (!m.uid)
-				continue;
-			noid += m.noid;
-			if (ms->n == ms->cap) {
-				ms->cap = ms->cap ? 2 * ms->cap : 1024;
-				ms->m = xrealloc(ms->m, ms->cap * sizeof *ms->m);
-			}
-			ms->m[ms->n++] = m;
-		}
-		mailimap_fetch_list_free(res);
-	}
-	mailimap_fetch_type_free(ft);
-	if (r == MAILIMAP_NO_ERROR && noid)
-		r = digest_keys(sd, ms);
-	return r;
-}
-
-/* Orders for matching: all of the identity; without the size; without
- * the date. The UID last, so that equal messages pair in UID order. */
-static int
-cmp3(uint64_t a, uint64_t b)
-{
-	return a < b ? -1 : a > b;
-}
-
-static int
-cmp_full(const void *a, const void *b)
-{
-	const struct msg *x = a, *y = b;
-	int c;
-
-	if ((c = cmp3(x->key, y->key)) || (c = cmp3((uint64_t)x->date, (uint64_t)y->date)) ||
-	    (c = cmp3(x->size, y->size)))
-		return c;
-	return cmp3(x->uid, y->uid);
-}
-
-static int
-cmp_nodate(const void *a, const void *b)
-{
-	const struct msg *x = a, *y = b;
-	int c;
-
-	if ((c = cmp3(x->key, y->key)) || (c = cmp3(x->size, y->size)))
-		return c;
-	return cmp3(x->uid, y->uid);
-}
-
-static int
-cmp_uid(const void *a, const void *b)
-{
-	return cmp3(((const struct msg *)a)->uid, ((const struct msg *)b)->uid);
-}
-
-/* Mark the Source messages that the Destination has. First the same
- * identity; then, among those left, the same Message-ID (or header digest)
- * and date with another size (a copy whose line ends were rewritten on the
- * way); then the same Message-ID and size with another date (a server that
- * would not keep the internal date, as Dovecot does with a future one).
- * Two identical messages need two copies. */
-static size_t
-match(struct msgs *s, struct msgs *d)
-{
-	size_t n = 0;
-
-	for (int pass = 0; pass < 3; pass++) {
-		int (*cmp)(const void *, const void *) = pass == 2 ? cmp_nodate : cmp_full;
-		qsort(s->m, s->n, sizeof *s->m, cmp);
-		qsort(d->m, d->n, sizeof *d->m, cmp);
-		for (size_t i = 0, j = 0; i < s->n && j < d->n;) {
-			struct msg *a = &s->m[i], *b = &d->m[j];
-			int c;
-			if (a->matched) { i++; continue; }
-			if (b->matched) { j++; continue; }
-			if ((c = cmp3(a->key, b->key)) == 0) {
-				if (pass == 0)
-					c = cmp3((uint64_t)a->date, (uint64_t)b->date) ?:
-					    cmp3(a->size, b->size);
-				else if (pass == 1)
-					c = cmp3((uint64_t)a->date, (uint64_t)b->date);
-				else
-					c = cmp3(a->size, b->size);
-			}
-			if (c == 0) {
-				a->matched = b->matched = 1;
-				n++;
-				i++;
-				j++;
-			} else if (c < 0)
-				i++;
-			else
-				j++;
-		}
-	}
-	qsort(s->m, s->n, sizeof *s->m, cmp_uid);
-	return n;
-}
-
-/* ---- flags: what Carbonio stores ---- */
-
-static const char *const dropped_kw[] = {
-	"$Junk", "$NotJunk", "Junk", "NonJunk", "NotJunk", "JunkRecorded"
-};
-
-struct kwnote {
-	struct strbuf renamed, dropped;
-};
-
-static void
-note_once(struct strbuf *b, const char *s)
-{
-	if (b->s) {
-		for (char *p = b->s; (p = strstr(p, s)); p++)
-			if ((p == b->s || p[-1] == ' ') &&
-			    (p[strlen(s)] == '\0' || p[strlen(s)] == ' '))
-				return;
-		sb_addc(b, ' ');
-	}
-	sb_adds(b, s);
-}
-
-static struct mailimap_flag_list *
-append_flags(struct mailimap_msg_att_dynamic *dyn, struct kwnote *kn)
-{
-	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
-
-	/* FLAGS () (a message no one has read, no longer \Recent) comes
-	 * from libetpan with no list at all */
-	for (clistiter *it = dyn && dyn->att_list ? clist_begin(dyn->att_list) : NULL; it;
-	    it = clist_next(it)) {
-		struct mailimap_flag_fetch *ff = clist_content(it);
-		struct mailimap_flag *f;
-		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER || !ff->fl_flag)
-			continue;
-		f = ff->fl_flag;
-		switch (f->fl_type) {
-		case MAILIMAP_FLAG_ANSWERED: mailimap_flag_list_add(fl, mailimap_flag_new_answered()); break;
-		case MAILIMAP_FLAG_FLAGGED: mailimap_flag_list_add(fl, mailimap_flag_new_flagged()); break;
-		case MAILIMAP_FLAG_DELETED: mailimap_flag_list_add(fl, mailimap_flag_new_deleted()); break;
-		case MAILIMAP_FLAG_SEEN: mailimap_flag_list_add(fl, mailimap_flag_new_seen()); break;
-		case MAILIMAP_FLAG_DRAFT: mailimap_flag_list_add(fl, mailimap_flag_new_draft()); break;
-		case MAILIMAP_FLAG_KEYWORD: {
-			const char *k = f->fl_data.fl_keyword;
-			int drop = 0;
-			for (size_t i = 0; i < sizeof dropped_kw / sizeof dropped_kw[0]; i++)
-				if (strcasecmp(k, dropped_kw[i]) == 0)
-					drop = 1;
-			if (drop) {
-				if (kn)
-					note_once(&kn->dropped, k);
-				break;
-			}
-			char *c = xstrdup(k);
-			if (strchr(c, ':')) {
-				/* Carbonio fails the whole APPEND on a ':' */
-				for (char *p = c; *p; p++)
-					if (*p == ':')
-						*p = '_';
-				if (kn) {
-					struct strbuf t = { 0 };
-					sb_printf(&t, "%s->%s", k, c);
-					note_once(&kn->renamed, t.s);
-					sb_free(&t);
-				}
-			}
-			mailimap_flag_list_add(fl, mailimap_flag_new_flag_keyword(c));
-			break;
-		}
-		default:
-			break;	/* \Recent and extensions cannot be set */
-		}
-	}
-	return fl;
-}
-
-static void
-note_flags(struct mailimap_msg_att_dynamic *dyn, struct kwnote *kn)
-{
-	mailimap_flag_list_free(append_flags(dyn, kn));
-}
+#define report report_atomic
 
 /* ---- copying one folder ---- */
 
@@ -645,11 +71,7 @@ struct fstats {
 static void
 progress(const char *folder, unsigned long done, unsigned long total)
 {
-	if (!me)
-		return;
-	snprintf(me->folder, sizeof me->folder, "%s", folder);
-	me->done = done;
-	me->total = total;
+	pool_progress(me, folder, done, total);
 }
 
 /* A message fetched, to append. */
@@ -697,27 +119,11 @@ append_args(struct strbuf *b, struct mailimap_msg_att_dynamic *dyn,
 {
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct mailimap_flag_list *fl = append_flags(dyn, NULL);
-	int first = 1;
+	struct strbuf fl = { 0 };
 
-	sb_adds(b, " (");
-	for (clistiter *it = clist_begin(fl->fl_list); it; it = clist_next(it)) {
-		struct mailimap_flag *f = clist_content(it);
-		const char *name = f->fl_type == MAILIMAP_FLAG_ANSWERED ? "\\Answered" :
-		    f->fl_type == MAILIMAP_FLAG_FLAGGED ? "\\Flagged" :
-		    f->fl_type == MAILIMAP_FLAG_DELETED ? "\\Deleted" :
-		    f->fl_type == MAILIMAP_FLAG_SEEN ? "\\Seen" :
-		    f->fl_type == MAILIMAP_FLAG_DRAFT ? "\\Draft" :
-		    f->fl_type == MAILIMAP_FLAG_KEYWORD ? f->fl_data.fl_keyword : NULL;
-		if (!name)
-			continue;
-		if (!first)
-			sb_addc(b, ' ');
-		sb_adds(b, name);
-		first = 0;
-	}
-	sb_addc(b, ')');
-	mailimap_flag_list_free(fl);
+	msg_flags(dyn, &fl, NULL);
+	sb_printf(b, " (%s)", fl.s);
+	sb_free(&fl);
 	if (d && d->dt_month >= 1 && d->dt_month <= 12) {
 		int z = d->dt_zone;
 		sb_printf(b, " \"%2d-%s-%04d %02d:%02d:%02d %c%04d\"", d->dt_day,
@@ -735,10 +141,10 @@ static int
 append_send(const char *mailbox, struct item *v, size_t n)
 {
 	struct strbuf b = { 0 };
-	mailstream *st = dst.s->imap_stream;
+	mailstream *st = sides.dst.s->imap_stream;
 	int r;
 
-	if (mailimap_send_current_tag(dst.s) != MAILIMAP_NO_ERROR)
+	if (mailimap_send_current_tag(sides.dst.s) != MAILIMAP_NO_ERROR)
 		return -2;
 	sb_adds(&b, "APPEND \"");
 	for (const char *p = mailbox; *p; p++) {
@@ -769,14 +175,14 @@ static int
 append_recv(int tag)
 {
 	struct mailimap_response *resp = NULL;
-	int r, now = dst.s->imap_tag;
+	int r, now = sides.dst.s->imap_tag;
 
 	/* libetpan expects the answer to the last tag it sent; this one
 	 * answers an earlier command */
-	dst.s->imap_tag = tag;
-	r = !mailimap_read_line(dst.s) ||
-	    mailimap_parse_response(dst.s, &resp) != MAILIMAP_NO_ERROR;
-	dst.s->imap_tag = now;
+	sides.dst.s->imap_tag = tag;
+	r = !mailimap_read_line(sides.dst.s) ||
+	    mailimap_parse_response(sides.dst.s, &resp) != MAILIMAP_NO_ERROR;
+	sides.dst.s->imap_tag = now;
 	if (r) {
 		if (resp)
 			mailimap_response_free(resp);
@@ -838,11 +244,11 @@ next_batch(const struct folder *sf, struct msgs *sm, size_t *i, struct fstats *s
 static int
 fetch_send(const struct strbuf *set)
 {
-	mailstream *st = src.s->imap_stream;
+	mailstream *st = sides.src.s->imap_stream;
 	struct strbuf b = { 0 };
 	int r;
 
-	if (mailimap_send_current_tag(src.s) != MAILIMAP_NO_ERROR)
+	if (mailimap_send_current_tag(sides.src.s) != MAILIMAP_NO_ERROR)
 		return MAILIMAP_ERROR_STREAM;
 	sb_printf(&b, "UID FETCH %s (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n", set->s);
 	r = mailstream_write(st, b.s, b.len) < 0 || mailstream_flush(st) < 0;
@@ -858,12 +264,12 @@ fetch_recv(clist **res)
 	int r, ok;
 
 	*res = NULL;
-	if (!mailimap_read_line(src.s))
+	if (!mailimap_read_line(sides.src.s))
 		return MAILIMAP_ERROR_STREAM;
-	if ((r = mailimap_parse_response(src.s, &resp)) != MAILIMAP_NO_ERROR)
+	if ((r = mailimap_parse_response(sides.src.s, &resp)) != MAILIMAP_NO_ERROR)
 		return r;
-	*res = src.s->imap_response_info->rsp_fetch_list;
-	src.s->imap_response_info->rsp_fetch_list = NULL;
+	*res = sides.src.s->imap_response_info->rsp_fetch_list;
+	sides.src.s->imap_response_info->rsp_fetch_list = NULL;
 	ok = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
 	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
 	    MAILIMAP_RESP_COND_STATE_OK;
@@ -887,9 +293,12 @@ store_singly(const struct folder *sf, const char *dname, struct batch *b,
 	char uidbuf[16];
 
 	for (size_t j = 0; j < b->n; j++) {
-		struct mailimap_flag_list *fl = append_flags(b->v[j].dyn, NULL);
+		struct strbuf fs = { 0 };
+		msg_flags(b->v[j].dyn, &fs, NULL);
+		struct mailimap_flag_list *fl = msg_flag_list(fs.s);
+		sb_free(&fs);
 		sent();
-		int ar = mailimap_append(dst.s, dname, fl, b->v[j].date,
+		int ar = mailimap_append(sides.dst.s, dname, fl, b->v[j].date,
 		    b->v[j].body, b->v[j].len);
 		mailimap_flag_list_free(fl);
 		if (ar == MAILIMAP_NO_ERROR)
@@ -897,7 +306,7 @@ store_singly(const struct folder *sf, const char *dname, struct batch *b,
 		else if (ar == MAILIMAP_ERROR_STREAM || ar == MAILIMAP_ERROR_PARSE)
 			return ar;
 		else {
-			const char *why = imap_last_text(dst.s);
+			const char *why = imap_last_text(sides.dst.s);
 			snprintf(uidbuf, sizeof uidbuf, "%u", b->v[j].uid);
 			report("failed", account, sf->utf8, uidbuf,
 			    *why ? why : "the destination refused the message", NULL);
@@ -1025,7 +434,7 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 				break;
 			}
 			cur->pending = 1;
-			cur->tag = dst.s->imap_tag;
+			cur->tag = sides.dst.s->imap_tag;
 		}
 		/* the batch before is answered now, while this one is stored */
 		if ((r = settle(sf, dname, prev, cur, st)) != MAILIMAP_NO_ERROR)
@@ -1089,16 +498,16 @@ copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
 		if (w > 0) {
 			char err[512];
 			/* the parent's sessions are not ours to use or close */
-			src.s = dst.s = NULL;
-			if (side_open(&src, err, sizeof err) < 0 ||
-			    side_open(&dst, err, sizeof err) < 0 ||
-			    mailimap_examine(src.s, sf->name) != MAILIMAP_NO_ERROR)
+			sides.src.s = sides.dst.s = NULL;
+			if (side_open(&sides.src, err, sizeof err) < 0 ||
+			    side_open(&sides.dst, err, sizeof err) < 0 ||
+			    mailimap_examine(sides.src.s, sf->name) != MAILIMAP_NO_ERROR)
 				_exit(3);
 		}
 		r = copy_missing(sf, dname, sm, &part[w]);
 		if (w > 0) {
-			side_close(&src);
-			side_close(&dst);
+			side_close(&sides.src);
+			side_close(&sides.dst);
 			_exit(r != MAILIMAP_NO_ERROR ? 3 : 0);
 		}
 		if (r != MAILIMAP_NO_ERROR)
@@ -1127,45 +536,31 @@ copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
 	return broke;
 }
 
-static int
-broken(int r)
-{
-	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
-	    r == MAILIMAP_ERROR_CONNECTION_REFUSED;
-}
-
 /* One Source folder into its Destination folder. Returns 0 when done (even
  * with failed messages), 1 when a connection broke (try again). */
 static int
 copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
     const char *note, struct fstats *st)
 {
-	struct strbuf dname = { 0 }, wire = { 0 };
+	struct strbuf wire = { 0 };
 	struct msgs sm = { 0 }, dm = { 0 };
 	struct kwnote kn = { { 0 }, { 0 } };
-	int r, exists_there = 0, ret = 1;
-	uint32_t n;
+	int r, exists_there, ret = 1;
 	char fail_why[300] = "";
 
 	memset(st, 0, sizeof *st);
-	/* the Destination's separator between the path's components */
-	for (const char *p = dpath; *p; p++)
-		sb_addc(&dname, *p == '/' ? (dst.sep ? dst.sep : '/') : *p);
-	mutf7_encode(dname.s, &wire);
-	for (size_t i = 0; i < dfs->n; i++)
-		if (strcmp(dfs->f[i].name, wire.s) == 0 ||
-		    (strcasecmp(wire.s, "INBOX") == 0 && strcasecmp(dfs->f[i].name, "INBOX") == 0))
-			exists_there = 1;
+	folders_dest_name(dpath, dfs->sep, &wire);
+	exists_there = folders_find(dfs, wire.s) != NULL;
 	progress(sf->utf8, 0, 0);
 	if (!exists_there && !dry_run) {
-		r = mailimap_create(dst.s, wire.s);
-		if (broken(r))
+		r = mailimap_create(sides.dst.s, wire.s);
+		if (imap_broken(r))
 			goto broke;
 		if (r != MAILIMAP_NO_ERROR) {
 			/* perhaps made meanwhile: only a failed SELECT later counts */
-			if (mailimap_examine(dst.s, wire.s) != MAILIMAP_NO_ERROR) {
+			if (mailimap_examine(sides.dst.s, wire.s) != MAILIMAP_NO_ERROR) {
 				snprintf(fail_why, sizeof fail_why, "cannot create the folder: %s",
-				    imap_last_text(dst.s));
+				    imap_last_text(sides.dst.s));
 				st->failed++;
 				goto done;
 			}
@@ -1173,32 +568,18 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 		exists_there = 1;
 	}
 	if (sf->subscribed && !dry_run)
-		mailimap_subscribe(dst.s, wire.s);
-	r = mailimap_examine(src.s, sf->name);
-	if (broken(r))
-		goto broke;
-	if (r != MAILIMAP_NO_ERROR) {
-		snprintf(fail_why, sizeof fail_why, "cannot open the source folder: %s",
-		    imap_last_text(src.s));
+		mailimap_subscribe(sides.dst.s, wire.s);
+	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, exists_there ? wire.s : NULL, 0, 0,
+	    &sm, &dm, &kn, fail_why, sizeof fail_why);
+	if (r == -1) {
 		st->failed++;
 		goto done;
 	}
-	n = src.s->imap_selection_info ? src.s->imap_selection_info->sel_exists : 0;
-	if ((r = list_messages(&src, n, &sm, &kn)) != MAILIMAP_NO_ERROR)
+	if (r != MAILIMAP_NO_ERROR)
 		goto broke;
 	st->count = sm.n;
-	if (exists_there && sm.n) {
-		r = mailimap_examine(dst.s, wire.s);
-		if (broken(r))
-			goto broke;
-		if (r == MAILIMAP_NO_ERROR) {
-			uint32_t dn = dst.s->imap_selection_info ?
-			    dst.s->imap_selection_info->sel_exists : 0;
-			if ((r = list_messages(&dst, dn, &dm, NULL)) != MAILIMAP_NO_ERROR)
-				goto broke;
-		}
-	}
-	st->already = match(&sm, &dm);
+	for (size_t i = 0; i < sm.n; i++)
+		st->already += sm.m[i].matched != 0;
 	progress(sf->utf8, st->already, st->count);
 	if (dry_run)
 		st->copied = sm.n - st->already;
@@ -1229,76 +610,51 @@ done: {
 	}
 	ret = 0;
 broke:
-	free(sm.m);
-	free(dm.m);
-	sb_free(&dname);
+	msgs_free(&sm);
+	msgs_free(&dm);
 	sb_free(&wire);
-	sb_free(&kn.renamed);
-	sb_free(&kn.dropped);
+	kwnote_free(&kn);
 	return ret;
 }
 
 /* ---- one account ---- */
 
-/* Returns 1 when anything failed. */
+/* A worker: one account. Returns 1 when anything failed. */
 static int
-copy_account(const char *slogin, const char *dlogin)
+copy_account(void *ctx, size_t job, struct pool_slot *slot)
 {
+	const struct accounts *acc = ctx;
+	const char *slogin = acc->v[job].src, *dlogin = acc->v[job].dst;
 	char err[512];
 	struct folders sfs = { 0 }, dfs = { 0 };
 	struct strbuf dpath = { 0 }, prefix = { 0 };
 	int bad = 0;
 
+	me = slot;
 	account = slogin;
-	src.login = slogin;
-	dst.login = dlogin;
-	if (me)
-		snprintf(me->account, sizeof me->account, "%s", slogin);
-	if (side_open(&src, err, sizeof err) < 0 || side_open(&dst, err, sizeof err) < 0) {
+	sides.src.login = slogin;
+	sides.dst.login = dlogin;
+	snprintf(me->account, sizeof me->account, "%s", slogin);
+	if (side_open(&sides.src, err, sizeof err) < 0 || side_open(&sides.dst, err, sizeof err) < 0) {
 		report("failed", slogin, "-", "-", "", "", "", "", "", "", err, NULL);
-		side_close(&src);
-		side_close(&dst);
+		side_close(&sides.src);
+		side_close(&sides.dst);
 		return 1;
 	}
-	multiappend = imap_has_cap(dst.s, "MULTIAPPEND") && imap_has_cap(dst.s, "LITERAL+");
+	multiappend = imap_has_cap(sides.dst.s, "MULTIAPPEND") && imap_has_cap(sides.dst.s, "LITERAL+");
 	for (int attempt = 0;; attempt++) {
-		folders_free(&sfs);
-		folders_free(&dfs);
-		if (list_folders(&src, &sfs) == MAILIMAP_NO_ERROR &&
-		    list_folders(&dst, &dfs) == MAILIMAP_NO_ERROR)
+		if (folders_list(sides.src.s, &sfs) == MAILIMAP_NO_ERROR &&
+		    folders_list(sides.dst.s, &dfs) == MAILIMAP_NO_ERROR)
 			break;
-		if (attempt >= RETRIES || side_open(&src, err, sizeof err) < 0 ||
-		    side_open(&dst, err, sizeof err) < 0) {
+		if (attempt >= RETRIES || side_open(&sides.src, err, sizeof err) < 0 ||
+		    side_open(&sides.dst, err, sizeof err) < 0) {
 			report("failed", slogin, "-", "-", "", "", "", "", "", "",
 			    "cannot list the folders", NULL);
 			bad = 1;
 			goto out;
 		}
 	}
-	/* the Destination's own special folders */
-	for (size_t i = 0; i < dfs.n; i++)
-		if (dfs.f[i].su != SP_NONE && !fmap.special[dfs.f[i].su]) {
-			struct strbuf p = { 0 };
-			folder_path(dfs.f[i].utf8, dfs.f[i].sep, &p);
-			fmap.special[dfs.f[i].su] = p.s;	/* kept for the run */
-		}
-	/* a Source whose folders all live under INBOX. (Courier, Cyrus) */
-	if (src.sep && src.sep != '/') {
-		size_t under = 0, others = 0;
-		char pre[8];
-		snprintf(pre, sizeof pre, "INBOX%c", src.sep);
-		for (size_t i = 0; i < sfs.n; i++) {
-			if (strcasecmp(sfs.f[i].name, "INBOX") == 0)
-				continue;
-			if (strncasecmp(sfs.f[i].name, pre, 6) == 0)
-				under++;
-			else
-				others++;
-		}
-		if (under && !others)
-			sb_adds(&prefix, pre);
-	}
-	fmap.prefix = prefix.s;
+	folders_prepare_map(&fmap, &sfs, &dfs, &prefix);
 	for (size_t i = 0; i < sfs.n; i++) {
 		const struct folder *sf = &sfs.f[i];
 		const char *note;
@@ -1318,29 +674,26 @@ copy_account(const char *slogin, const char *dlogin)
 				break;
 			}
 			sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
-			if (side_open(&src, err, sizeof err) < 0 ||
-			    side_open(&dst, err, sizeof err) < 0) {
+			if (side_open(&sides.src, err, sizeof err) < 0 ||
+			    side_open(&sides.dst, err, sizeof err) < 0) {
 				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "",
 				    err, NULL);
 				st.failed++;
 				break;
 			}
 			/* the new session must know which folders exist now */
-			folders_free(&dfs);
-			list_folders(&dst, &dfs);
+			folders_list(sides.dst.s, &dfs);
 		}
 		if (st.failed)
 			bad = 1;
-		if (me) {
-			me->copied += st.copied;
-			me->already += st.already;
-			me->failed += st.failed;
-			me->skipped += st.skipped;
-		}
+		me->count[C_COPIED] += st.copied;
+		me->count[C_ALREADY] += st.already;
+		me->count[C_FAILED] += st.failed;
+		me->count[C_SKIPPED] += st.skipped;
 	}
 out:
-	side_close(&src);
-	side_close(&dst);
+	side_close(&sides.src);
+	side_close(&sides.dst);
 	folders_free(&sfs);
 	folders_free(&dfs);
 	sb_free(&dpath);
@@ -1349,117 +702,28 @@ out:
 	return bad;
 }
 
-/* ---- options, the account list, the workers ---- */
-
-static void
-read_pwmap(struct side *sd, const char *path)
-{
-	const char *why;
-	char *text = secret_read(path, NULL, &why);
-
-	if (!text)
-		die("%s: %s", path, why);
-	sd->has_pwmap = 1;
-	for (char *line = text, *nl; line && *line; line = nl) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl++ = '\0';
-		char *tab = strchr(line, '\t');
-		if (!tab)
-			continue;
-		*tab = '\0';
-		int isnew;
-		struct strmap_ent *e = strmap_put(&sd->pwmap, line, strlen(line), &isnew);
-		e->val = strmap_strdup(&sd->pwmap, tab + 1, strlen(tab + 1));
-	}
-	secret_free(text);
-}
-
-struct account { char *src, *dst; };
-
-static void
-add_account(struct account **v, size_t *n, const char *s, const char *d)
-{
-	*v = xrealloc(*v, (*n + 1) * sizeof **v);
-	(*v)[*n].src = xstrdup(s);
-	(*v)[*n].dst = xstrdup(d && *d ? d : s);
-	(*n)++;
-}
-
-static void
-show_progress(size_t naccounts, size_t nstarted, size_t nfinished,
-    unsigned long finished_bytes, time_t t0)
-{
-	unsigned long bytes = finished_bytes, done = 0, total = 0;
-	char line[400] = "", eta[32] = "--";
-
-	for (int i = 0; i < jobs; i++)
-		if (slots[i].pid) {
-			bytes += slots[i].bytes;
-			done += slots[i].done;
-			total += slots[i].total;
-		}
-	double secs = difftime(time(NULL), t0);
-	for (int i = 0; i < jobs; i++)
-		if (slots[i].pid) {
-			snprintf(line, sizeof line, "%s %s", slots[i].account, slots[i].folder);
-			break;
-		}
-	/* from the accounts finished so far */
-	if (nfinished) {
-		long left = (long)(secs / (double)nfinished * (double)(naccounts - nfinished));
-		snprintf(eta, sizeof eta, "%ld:%02ld:%02ld", left / 3600, left / 60 % 60, left % 60);
-	}
-	fprintf(stderr, "\r\033[K%zu/%zu accounts  %.60s  %lu/%lu  %.1f MB/s  ETA %s",
-	    nstarted, naccounts, line, done, total,
-	    secs > 0 ? (double)bytes / 1e6 / secs : 0.0, eta);
-}
+/* ---- options ---- */
 
 int
 main(int argc, char **argv)
 {
-	const char *srcurl = NULL, *dsturl = NULL, *cafile = NULL, *listfile = NULL;
-	const char *srcca = NULL, *dstca = NULL, *ypath = NULL, *Ypath = NULL;
-	struct account *acc = NULL;
-	size_t nacc = 0;
-	int ch, insecure = 0, status = 0;
-	const char *why;
+	const char *listfile = NULL;
+	struct accounts acc = { 0 };
+	struct pool pool;
+	int ch, status;
 	static const struct option longopts[] = {
-		{ "insecure", no_argument, NULL, 'K' },
-		{ "source-ca", required_argument, NULL, 's' },
-		{ "dest-ca", required_argument, NULL, 'd' },
+		IMAPSIDE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 
 	diag_init(argv[0]);
 	out_init();
-	while ((ch = getopt_long(argc, argv, "A:a:C:D:i:J:j:L:l:M:nP:p:S:vx:Y:y:",
+	sides_init(&sides);
+	while ((ch = getopt_long(argc, argv, IMAPSIDE_OPTS FOLDERMAP_OPTS "J:j:L:l:nv",
 	    longopts, NULL)) != -1) {
+		if (sides_option(&sides, ch, optarg) || foldermap_option(&fmap, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'a': src.admin = optarg; break;
-		case 'A': dst.admin = optarg; break;
-		case 'C': cafile = optarg; break;
-		case 's': srcca = optarg; break;
-		case 'd': dstca = optarg; break;
-		case 'D': dsturl = optarg; break;
-		case 'S': srcurl = optarg; break;
-		case 'i':
-			fmap.include = xrealloc(fmap.include, (fmap.ninc + 1) * sizeof *fmap.include);
-			fmap.include[fmap.ninc++] = optarg;
-			break;
-		case 'x':
-			fmap.exclude = xrealloc(fmap.exclude, (fmap.nexc + 1) * sizeof *fmap.exclude);
-			fmap.exclude[fmap.nexc++] = optarg;
-			break;
-		case 'M': {
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg || !eq[1])
-				die("-M %s: give SOURCE=DESTINATION folder paths", optarg);
-			fmap.map = xrealloc(fmap.map, (fmap.nmap + 1) * sizeof *fmap.map);
-			fmap.map[fmap.nmap].src = xstrndup(optarg, (size_t)(eq - optarg));
-			fmap.map[fmap.nmap++].dst = xstrdup(eq + 1);
-			break;
-		}
 		case 'j':
 			jobs = atoi(optarg);
 			if (jobs < 1 || jobs > 64)
@@ -1470,7 +734,6 @@ main(int argc, char **argv)
 			if (conns < 1 || conns > 16)
 				die("-J: from 1 to 16 connections for one folder");
 			break;
-		case 'K': insecure = 1; break;
 		case 'L': {
 			char *end;
 			max_size = strtoul(optarg, &end, 10);
@@ -1482,11 +745,7 @@ main(int argc, char **argv)
 		}
 		case 'l': listfile = optarg; break;
 		case 'n': dry_run = 1; break;
-		case 'p': read_pwmap(&src, optarg); break;
-		case 'P': read_pwmap(&dst, optarg); break;
 		case 'v': verbose = 1; break;
-		case 'y': ypath = optarg; break;
-		case 'Y': Ypath = optarg; break;
 		default: usage();
 		}
 	}
@@ -1494,131 +753,23 @@ main(int argc, char **argv)
 	argv += optind;
 	if (getenv("IMAP_COPY_CRASH_AFTER"))
 		crash_after = atol(getenv("IMAP_COPY_CRASH_AFTER"));
-	if (!srcurl || !dsturl)
+	if (!sides.srcurl || !sides.dsturl)
 		usage();
-	if (imap_parse_url(srcurl, &src.ep, &why) < 0)
-		die("-S %s: %s", srcurl, why);
-	if (imap_parse_url(dsturl, &dst.ep, &why) < 0)
-		die("-D %s: %s", dsturl, why);
-	src.ep.cafile = srcca ? srcca : cafile;
-	dst.ep.cafile = dstca ? dstca : cafile;
-	src.ep.insecure = dst.ep.insecure = insecure;
-	if (insecure)
-		warnmsg("--insecure: the servers' certificates are NOT verified");
-	if (src.admin && !(src.admin_pw = secret_read(ypath, SRC_ENV, &why)))
-		die("source admin password: %s", why);
-	if (dst.admin && !(dst.admin_pw = secret_read(Ypath, DST_ENV, &why)))
-		die("destination admin password: %s", why);
-	if (!src.admin && !src.has_pwmap)
-		die("the source needs -a admin (with -y) or -p passwords");
-	if (!dst.admin && !dst.has_pwmap)
-		die("the destination needs -A admin (with -Y) or -P passwords");
+	sides_finish(&sides, SRC_ENV, DST_ENV);
+	status = accounts_read(&acc, argc, argv, listfile);
 
-	for (int i = 0; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
-		char *s = eq ? xstrndup(argv[i], (size_t)(eq - argv[i])) : xstrdup(argv[i]);
-		add_account(&acc, &nacc, s, eq ? eq + 1 : NULL);
-		free(s);
-	}
-	if (argc == 0 || listfile) {
-		struct lineio lr;
-		size_t len;
-		char *line;
-		if (lineio_open(&lr, listfile) < 0)
-			die("%s:", listfile ? listfile : "<stdin>");
-		while ((line = lineio_next(&lr, &len, 1)) != NULL) {
-			if (len == 0)
-				continue;
-			char *tab = strchr(line, '\t');
-			if (tab)
-				*tab++ = '\0';
-			if (!*line || strchr(line, ' ')) {
-				warn_at(lr.name, lr.lineno, "not an account: %s", line);
-				status = 1;
-				continue;
-			}
-			add_account(&acc, &nacc, line, tab);
-		}
-		lineio_close(&lr);
-	}
-
-	mailstream_network_delay.tv_sec = 120;
-	slots = mmap(NULL, (size_t)jobs * sizeof *slots, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (slots == MAP_FAILED)
-		die("mmap:");
-	memset(slots, 0, (size_t)jobs * sizeof *slots);
-	progress_tty = isatty(2);
-	fflush(stdout);
-
-	time_t t0 = time(NULL), last = 0;
-	size_t next = 0, running = 0, finished = 0;
-	unsigned long copied = 0, skipped = 0, failed = 0, already = 0, bytes = 0;
-	while (next < nacc || running) {
-		while (running < (size_t)jobs && next < nacc) {
-			int k = 0;
-			while (slots[k].pid)
-				k++;
-			struct slot *sl = &slots[k];
-			memset(sl, 0, sizeof *sl);
-			pid_t pid = fork();
-			if (pid < 0)
-				die("fork:");
-			if (pid == 0) {
-				me = sl;
-				_exit(copy_account(acc[next].src, acc[next].dst));
-			}
-			sl->pid = pid;
-			next++;
-			running++;
-		}
-		int wst;
-		pid_t pid = progress_tty ? waitpid(-1, &wst, WNOHANG) : waitpid(-1, &wst, 0);
-		if (pid == 0) {
-			if (time(NULL) != last) {
-				show_progress(nacc, next, finished, bytes, t0);
-				last = time(NULL);
-			}
-			usleep(200000);
-			continue;
-		}
-		if (pid < 0)
-			die("waitpid:");
-		for (int k = 0; k < jobs; k++)
-			if (slots[k].pid == pid) {
-				struct slot *sl = &slots[k];
-				copied += sl->copied;
-				skipped += sl->skipped;
-				failed += sl->failed;
-				already += sl->already;
-				bytes += sl->bytes;
-				if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0)
-					status = 1;
-				if (WIFSIGNALED(wst)) {
-					warnmsg("the worker for %s died of signal %d", sl->account,
-					    WTERMSIG(wst));
-				}
-				sl->pid = 0;
-				running--;
-				finished++;
-			}
-	}
-	double secs = difftime(time(NULL), t0);
-	if (progress_tty || verbose) {
-		if (progress_tty)
-			fprintf(stderr, "\r\033[K");
+	if (pool_run(&pool, jobs, acc.n, copy_account, NULL, &acc))
+		status = 1;
+	double secs = difftime(time(NULL), pool.t0);
+	unsigned long copied = pool.count[C_COPIED];
+	if (pool.tty || verbose)
 		fprintf(stderr, "imap-copy: %zu accounts: %lu messages %s, %lu already there, "
 		    "%lu skipped, %lu failed, %.1f MB in %.0f s (%.0f messages/s)\n",
-		    nacc, copied, dry_run ? "to copy" : "copied", already, skipped, failed,
-		    (double)bytes / 1e6, secs, secs > 0 ? (double)copied / secs : (double)copied);
-	}
-	for (size_t i = 0; i < nacc; i++) {
-		free(acc[i].src);
-		free(acc[i].dst);
-	}
-	free(acc);
-	secret_free(src.admin_pw);
-	secret_free(dst.admin_pw);
+		    acc.n, copied, dry_run ? "to copy" : "copied", pool.count[C_ALREADY],
+		    pool.count[C_SKIPPED], pool.count[C_FAILED], (double)pool.bytes / 1e6, secs,
+		    secs > 0 ? (double)copied / secs : (double)copied);
+	accounts_free(&acc);
+	sides_free(&sides);
 	out_close_stdout();
 	return status;
 }

@@ -1,0 +1,150 @@
+/* imapside: the two sides' options, secrets and sessions (see imapside.h). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "imapside.h"
+#include "secret.h"
+
+void
+sides_init(struct imap_sides *o)
+{
+	memset(o, 0, sizeof *o);
+	o->src.what = "source";
+	o->dst.what = "destination";
+}
+
+/* A password map: "LOGIN<TAB>PASSWORD" lines, in a file only its owner
+ * may read. */
+static void
+read_pwmap(struct imap_side *sd, const char *path)
+{
+	const char *why;
+	char *text = secret_read(path, NULL, &why);
+
+	if (!text)
+		die("%s: %s", path, why);
+	sd->has_pwmap = 1;
+	for (char *line = text, *nl; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = '\0';
+		char *tab = strchr(line, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		int isnew;
+		struct strmap_ent *e = strmap_put(&sd->pwmap, line, strlen(line), &isnew);
+		e->val = strmap_strdup(&sd->pwmap, tab + 1, strlen(tab + 1));
+	}
+	secret_free(text);
+}
+
+int
+sides_option(struct imap_sides *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'a': o->src.admin = arg; break;
+	case 'A': o->dst.admin = arg; break;
+	case 'C': o->cafile = arg; break;
+	case 's': o->srcca = arg; break;
+	case 'd': o->dstca = arg; break;
+	case 'D': o->dsturl = arg; break;
+	case 'S': o->srcurl = arg; break;
+	case 'K': o->insecure = 1; break;
+	case 'p': read_pwmap(&o->src, arg); break;
+	case 'P': read_pwmap(&o->dst, arg); break;
+	case 'y': o->ypath = arg; break;
+	case 'Y': o->Ypath = arg; break;
+	default: return 0;
+	}
+	return 1;
+}
+
+void
+sides_finish(struct imap_sides *o, const char *srcenv, const char *dstenv)
+{
+	const char *why;
+
+	if (imap_parse_url(o->srcurl, &o->src.ep, &why) < 0)
+		die("-S %s: %s", o->srcurl, why);
+	if (imap_parse_url(o->dsturl, &o->dst.ep, &why) < 0)
+		die("-D %s: %s", o->dsturl, why);
+	o->src.ep.cafile = o->srcca ? o->srcca : o->cafile;
+	o->dst.ep.cafile = o->dstca ? o->dstca : o->cafile;
+	o->src.ep.insecure = o->dst.ep.insecure = o->insecure;
+	if (o->insecure)
+		warnmsg("--insecure: the servers' certificates are NOT verified");
+	if (o->src.admin && !(o->src.admin_pw = secret_read(o->ypath, srcenv, &why)))
+		die("source admin password: %s", why);
+	if (o->dst.admin && !(o->dst.admin_pw = secret_read(o->Ypath, dstenv, &why)))
+		die("destination admin password: %s", why);
+	if (!o->src.admin && !o->src.has_pwmap)
+		die("the source needs -a admin (with -y) or -p passwords");
+	if (!o->dst.admin && !o->dst.has_pwmap)
+		die("the destination needs -A admin (with -Y) or -P passwords");
+	/* a server that stops answering is given up after two minutes */
+	mailstream_network_delay.tv_sec = 120;
+}
+
+void
+sides_free(struct imap_sides *o)
+{
+	side_close(&o->src);
+	side_close(&o->dst);
+	secret_free(o->src.admin_pw);
+	secret_free(o->dst.admin_pw);
+	strmap_free(&o->src.pwmap);
+	strmap_free(&o->dst.pwmap);
+	o->src.admin_pw = o->dst.admin_pw = NULL;
+}
+
+void
+side_close(struct imap_side *sd)
+{
+	if (sd->s) {
+		imap_close(sd->s);
+		sd->s = NULL;
+	}
+}
+
+int
+side_open(struct imap_side *sd, char *err, size_t errlen)
+{
+	const char *pw = sd->admin_pw;
+	struct strmap_ent *e;
+
+	side_close(sd);
+	if (!sd->admin) {
+		e = sd->has_pwmap ? strmap_get(&sd->pwmap, sd->login, strlen(sd->login)) : NULL;
+		if (!e) {
+			snprintf(err, errlen, "no %s password for %s", sd->what, sd->login);
+			return -1;
+		}
+		pw = e->val;
+	}
+	for (int attempt = 0;; attempt++) {
+		sd->s = imap_open(&sd->ep, err, errlen);
+		if (sd->s)
+			break;
+		/* a certificate that does not verify will not verify later */
+		if (attempt >= SIDE_RETRIES || strstr(err, "certificate"))
+			return -1;
+		sleep(1u << attempt > 16 ? 16 : 1u << attempt);
+	}
+	if (imap_login(sd->s, sd->login, sd->admin, pw, err, errlen) < 0) {
+		side_close(sd);
+		return -1;
+	}
+	return 0;
+}
+
+int
+imap_broken(int r)
+{
+	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
+	    r == MAILIMAP_ERROR_CONNECTION_REFUSED;
+}

@@ -1,0 +1,60 @@
+/* imapside: the two IMAP sides of a migration as imap-copy and mig-check
+ * both take them: the options that name them (-S -D -C --source-ca
+ * --dest-ca --insecure -a -y -A -Y -p -P), the administrator's password or
+ * each user's from a password map, and a session for one account opened
+ * with back-off. One reading of the options, so both tools read them alike. */
+#ifndef IMAPSIDE_H
+#define IMAPSIDE_H
+
+#include <stddef.h>
+#include <libetpan/libetpan.h>
+
+#include "imapconn.h"
+#include "strmap.h"
+
+#define SIDE_RETRIES 5		/* connection attempts, 1 2 4 8 16 s apart */
+
+struct imap_side {
+	const char *what;		/* "source", "destination" */
+	struct imap_endpoint ep;
+	const char *admin;		/* SASL PLAIN authcid, or NULL */
+	char *admin_pw;
+	struct strmap pwmap;		/* login -> password (-p, -P) */
+	int has_pwmap;
+	const char *login;		/* the account on this side */
+	mailimap *s;
+};
+
+/* What the options give before they are checked. */
+struct imap_sides {
+	struct imap_side src, dst;
+	const char *srcurl, *dsturl, *cafile, *srcca, *dstca, *ypath, *Ypath;
+	int insecure;
+};
+
+/* The getopt string of these options, and the long ones (K, s, d). */
+#define IMAPSIDE_OPTS "A:a:C:D:P:p:S:Y:y:"
+#define IMAPSIDE_LONGOPTS \
+	{ "insecure", no_argument, NULL, 'K' }, \
+	{ "source-ca", required_argument, NULL, 's' }, \
+	{ "dest-ca", required_argument, NULL, 'd' }
+
+void sides_init(struct imap_sides *o);
+/* Take option ch if it is one of these: returns 1, else 0. */
+int sides_option(struct imap_sides *o, int ch, const char *arg);
+/* Check what was given and read the secrets (the administrators' from the
+ * files, else from the environment variables srcenv and dstenv). A problem
+ * is fatal (exit 2) with its reason. */
+void sides_finish(struct imap_sides *o, const char *srcenv, const char *dstenv);
+void sides_free(struct imap_sides *o);
+
+/* Open the side's session for sd->login: connect (again and again with
+ * back-off, not when the certificate does not verify) and log in (a refused
+ * login is not retried). Returns 0, or -1 with the reason in err. */
+int side_open(struct imap_side *sd, char *err, size_t errlen);
+void side_close(struct imap_side *sd);
+
+/* A libetpan error that means the connection is gone. */
+int imap_broken(int r);
+
+#endif

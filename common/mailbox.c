@@ -1,0 +1,650 @@
+/* mailbox: folders, message identity, matching and flags, one definition
+ * for imap-copy and mig-check (see mailbox.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <gnutls/crypto.h>
+
+#include "diag.h"
+#include "imapside.h"
+#include "mailbox.h"
+
+#define LIST_CHUNK 1000		/* messages listed per FETCH */
+
+/* ---- folders ---- */
+
+void
+folders_free(struct folders *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->f[i].name);
+		free(fs->f[i].utf8);
+	}
+	free(fs->f);
+	memset(fs, 0, sizeof *fs);
+}
+
+static int
+cmp_folder(const void *a, const void *b)
+{
+	return strcmp(((const struct folder *)a)->utf8, ((const struct folder *)b)->utf8);
+}
+
+static void
+folder_attrs(struct folder *f, const struct mailimap_mbx_list_flags *fl)
+{
+	if (!fl)
+		return;
+	if (fl->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
+	    fl->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
+		f->noselect = 1;
+	/* libetpan has no SPECIAL-USE: the attributes come as extensions */
+	for (clistiter *o = clist_begin(fl->mbf_oflags); o; o = clist_next(o)) {
+		struct mailimap_mbx_list_oflag *of = clist_content(o);
+		if (of->of_type != MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT)
+			continue;
+		char name[64];
+		snprintf(name, sizeof name, "%s%s", of->of_flag_ext[0] == '\\' ? "" : "\\",
+		    of->of_flag_ext);
+		if (strcasecmp(name, "\\Noselect") == 0 || strcasecmp(name, "\\NonExistent") == 0)
+			f->noselect = 1;
+		else if (special_of_flag(name) != SP_NONE)
+			f->su = special_of_flag(name);
+	}
+}
+
+int
+folders_list(mailimap *s, struct folders *fs)
+{
+	clist *l = NULL, *sub = NULL;
+	int r;
+	struct strbuf u = { 0 };
+
+	folders_free(fs);
+	if ((r = mailimap_list(s, "", "*", &l)) != MAILIMAP_NO_ERROR)
+		return r;
+	for (clistiter *it = clist_begin(l); it; it = clist_next(it)) {
+		struct mailimap_mailbox_list *mb = clist_content(it);
+		struct folder f = { 0 };
+		if (fs->n == fs->cap) {
+			fs->cap = fs->cap ? 2 * fs->cap : 32;
+			fs->f = xrealloc(fs->f, fs->cap * sizeof *fs->f);
+		}
+		f.name = xstrdup(mb->mb_name);
+		f.sep = mb->mb_delimiter;
+		if (f.sep)
+			fs->sep = f.sep;
+		mutf7_decode(mb->mb_name, &u);
+		f.utf8 = xstrdup(u.s);
+		folder_attrs(&f, mb->mb_flag);
+		fs->f[fs->n++] = f;
+	}
+	mailimap_list_result_free(l);
+	if (mailimap_lsub(s, "", "*", &sub) == MAILIMAP_NO_ERROR) {
+		for (clistiter *it = clist_begin(sub); it; it = clist_next(it)) {
+			struct mailimap_mailbox_list *mb = clist_content(it);
+			for (size_t i = 0; i < fs->n; i++)
+				if (strcmp(fs->f[i].name, mb->mb_name) == 0)
+					fs->f[i].subscribed = 1;
+		}
+		mailimap_list_result_free(sub);
+	}
+	sb_free(&u);
+	if (fs->n)
+		qsort(fs->f, fs->n, sizeof *fs->f, cmp_folder);
+	return 0;
+}
+
+const struct folder *
+folders_find(const struct folders *fs, const char *wire)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (strcmp(fs->f[i].name, wire) == 0 ||
+		    (strcasecmp(wire, "INBOX") == 0 && strcasecmp(fs->f[i].name, "INBOX") == 0))
+			return &fs->f[i];
+	return NULL;
+}
+
+void
+folders_prepare_map(struct foldermap *fm, const struct folders *src,
+    const struct folders *dst, struct strbuf *prefix)
+{
+	/* the Destination's own special folders */
+	for (size_t i = 0; i < dst->n; i++)
+		if (dst->f[i].su != SP_NONE && !fm->special[dst->f[i].su]) {
+			struct strbuf p = { 0 };
+			folder_path(dst->f[i].utf8, dst->f[i].sep, &p);
+			fm->special[dst->f[i].su] = p.s;	/* kept for the run */
+		}
+	/* a Source whose folders all live under INBOX. (Courier, Cyrus) */
+	sb_reset(prefix);
+	fm->prefix = NULL;
+	if (src->sep && src->sep != '/') {
+		size_t under = 0, others = 0;
+		char pre[8];
+		snprintf(pre, sizeof pre, "INBOX%c", src->sep);
+		for (size_t i = 0; i < src->n; i++) {
+			if (strcasecmp(src->f[i].name, "INBOX") == 0)
+				continue;
+			if (strncasecmp(src->f[i].name, pre, 6) == 0)
+				under++;
+			else
+				others++;
+		}
+		if (under && !others) {
+			sb_adds(prefix, pre);
+			fm->prefix = prefix->s;
+		}
+	}
+}
+
+void
+folders_dest_name(const char *dpath, char dsep, struct strbuf *wire)
+{
+	struct strbuf name = { 0 };
+
+	for (const char *p = dpath; *p; p++)
+		sb_addc(&name, *p == '/' ? (dsep ? dsep : '/') : *p);
+	sb_reset(wire);
+	mutf7_encode(name.s ? name.s : "", wire);
+	sb_free(&name);
+}
+
+/* ---- messages: what identifies one ---- */
+
+int64_t
+msg_date_secs(const struct mailimap_date_time *d)
+{
+	struct tm tm = { 0 };
+	int zone, zsec;
+
+	if (!d)
+		return 0;
+	tm.tm_year = d->dt_year - 1900;
+	tm.tm_mon = d->dt_month - 1;
+	tm.tm_mday = d->dt_day;
+	tm.tm_hour = d->dt_hour;
+	tm.tm_min = d->dt_min;
+	tm.tm_sec = d->dt_sec;
+	zone = d->dt_zone;
+	zsec = (abs(zone) / 100 * 3600 + abs(zone) % 100 * 60) * (zone < 0 ? -1 : 1);
+	return (int64_t)timegm(&tm) - zsec;
+}
+
+uint64_t
+msg_header_key(const char *h, size_t n, int *has_id)
+{
+	struct strbuf norm = { 0 }, id = { 0 };
+	unsigned char dig[20];
+	uint64_t k = 0;
+	const char *p = h, *end = h + n;
+
+	/* unfold and squeeze white space */
+	int sp = 0;
+	for (; p < end; p++) {
+		char c = *p;
+		if (c == '\r')
+			continue;
+		if (c == '\n') {
+			if (p + 1 < end && (p[1] == ' ' || p[1] == '\t')) {
+				sp = 1;
+				continue;
+			}
+			sb_addc(&norm, '\n');
+			sp = 0;
+			continue;
+		}
+		if (c == ' ' || c == '\t') {
+			sp = 1;
+			continue;
+		}
+		if (sp && norm.len && norm.s[norm.len - 1] != '\n' &&
+		    norm.s[norm.len - 1] != ':')
+			sb_addc(&norm, ' ');
+		sp = 0;
+		sb_addc(&norm, c);
+	}
+	if (!norm.s)
+		sb_adds(&norm, "");
+	for (char *l = norm.s; *l;) {
+		char *nl = strchr(l, '\n');
+		size_t ll = nl ? (size_t)(nl - l) : strlen(l);
+		if (ll > 11 && strncasecmp(l, "message-id:", 11) == 0) {
+			sb_adds(&id, "id:");
+			sb_add(&id, l + 11, ll - 11);
+			break;
+		}
+		l += ll + (nl != NULL);
+	}
+	const struct strbuf *what = id.len > 4 ? &id : &norm;
+	*has_id = id.len > 4;
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, what->s, what->len, dig) == 0)
+		memcpy(&k, dig, sizeof k);
+	sb_free(&norm);
+	sb_free(&id);
+	return k;
+}
+
+/* The listing asks for the Message-ID only: a second, rarer fetch gets the
+ * other fields for the messages that have none. */
+static struct mailimap_fetch_type *
+list_fetch_type(int flags, int digest)
+{
+	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	clist *hdrs = clist_new();
+	static const char *const names[] = { "MESSAGE-ID", "DATE", "FROM", "TO", "CC", "SUBJECT" };
+
+	for (size_t i = 0; i < (digest ? sizeof names / sizeof names[0] : 1); i++)
+		clist_append(hdrs, xstrdup(names[i]));
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+	if (!digest) {
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
+	}
+	if (flags)
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(
+	    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
+	return ft;
+}
+
+static int
+cmp_uid_key(const void *k, const void *m)
+{
+	uint32_t a = *(const uint32_t *)k, b = ((const struct msg *)m)->uid;
+
+	return a < b ? -1 : a > b;
+}
+
+struct msg *
+msgs_find(struct msgs *ms, uint32_t uid)
+{
+	return ms->n ? bsearch(&uid, ms->m, ms->n, sizeof *ms->m, cmp_uid_key) : NULL;
+}
+
+/* The messages without a Message-ID: their key from the other fields. */
+static int
+digest_keys(mailimap *s, struct msgs *ms)
+{
+	struct mailimap_fetch_type *ft = list_fetch_type(0, 1);
+	int r = MAILIMAP_NO_ERROR, has_id;
+	size_t i = 0;
+
+	while (i < ms->n && r == MAILIMAP_NO_ERROR) {
+		struct mailimap_set *set = mailimap_set_new_empty();
+		size_t k = 0;
+		for (; i < ms->n && k < LIST_CHUNK; i++)
+			if (ms->m[i].noid) {
+				mailimap_set_add_single(set, ms->m[i].uid);
+				k++;
+			}
+		clist *res = NULL;
+		if (k)
+			r = mailimap_uid_fetch(s, set, ft, &res);
+		mailimap_set_free(set);
+		if (!k || r != MAILIMAP_NO_ERROR)
+			break;
+		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+			struct mailimap_msg_att *ma = clist_content(it);
+			uint32_t uid = 0;
+			const char *h = NULL;
+			size_t hl = 0;
+			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
+				struct mailimap_msg_att_item *item = clist_content(a);
+				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+					continue;
+				struct mailimap_msg_att_static *st = item->att_data.att_static;
+				if (st->att_type == MAILIMAP_MSG_ATT_UID)
+					uid = st->att_data.att_uid;
+				else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
+					h = st->att_data.att_body_section->sec_body_part;
+					hl = st->att_data.att_body_section->sec_length;
+				}
+			}
+			struct msg *m = msgs_find(ms, uid);
+			if (m)
+				m->key = msg_header_key(h ? h : "", h ? hl : 0, &has_id);
+		}
+		mailimap_fetch_list_free(res);
+	}
+	mailimap_fetch_type_free(ft);
+	return r;
+}
+
+static const char *
+intern_flags(struct msgs *ms, const struct strbuf *f)
+{
+	int isnew;
+	const char *s = f->s ? f->s : "";
+	struct strmap_ent *e = strmap_put(&ms->flagset, s, strlen(s), &isnew);
+
+	return e->key;
+}
+
+static int
+cmp_uid(const void *a, const void *b)
+{
+	uint32_t x = ((const struct msg *)a)->uid, y = ((const struct msg *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, int want_flags,
+    struct kwnote *kn)
+{
+	struct mailimap_fetch_type *ft = list_fetch_type(want_flags || kn, 0);
+	int r = MAILIMAP_NO_ERROR, has_id, sorted = 1;
+	size_t noid = 0;
+	struct strbuf fl = { 0 };
+
+	ms->n = 0;
+	for (uint32_t lo = 1; lo <= exists; lo += LIST_CHUNK) {
+		uint32_t hi = lo + LIST_CHUNK - 1 > exists ? exists : lo + LIST_CHUNK - 1;
+		struct mailimap_set *set = mailimap_set_new_interval(lo, hi);
+		clist *res = NULL;
+		r = mailimap_fetch(s, set, ft, &res);
+		mailimap_set_free(set);
+		if (r != MAILIMAP_NO_ERROR)
+			break;
+		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+			struct mailimap_msg_att *ma = clist_content(it);
+			struct msg m = { 0 };
+			int has_flags = 0;
+			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
+				struct mailimap_msg_att_item *item = clist_content(a);
+				if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
+					msg_flags(item->att_data.att_dyn, &fl, kn);
+					has_flags = 1;
+				}
+				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+					continue;
+				struct mailimap_msg_att_static *st = item->att_data.att_static;
+				switch (st->att_type) {
+				case MAILIMAP_MSG_ATT_UID: m.uid = st->att_data.att_uid; break;
+				case MAILIMAP_MSG_ATT_RFC822_SIZE: m.size = st->att_data.att_rfc822_size; break;
+				case MAILIMAP_MSG_ATT_INTERNALDATE:
+					m.date = msg_date_secs(st->att_data.att_internal_date);
+					break;
+				case MAILIMAP_MSG_ATT_BODY_SECTION: {
+					struct mailimap_msg_att_body_section *bs = st->att_data.att_body_section;
+					m.key = msg_header_key(bs->sec_body_part ? bs->sec_body_part : "",
+					    bs->sec_body_part ? bs->sec_length : 0, &has_id);
+					m.noid = !has_id;
+					break;
+				}
+				}
+			}
+			if (!m.uid)
+				continue;
+			if (want_flags) {
+				/* FLAGS () comes from libetpan with no list at all */
+				if (!has_flags)
+					sb_reset(&fl);
+				m.flags = intern_flags(ms, &fl);
+			}
+			noid += m.noid;
+			if (ms->n == ms->cap) {
+				ms->cap = ms->cap ? 2 * ms->cap : 1024;
+				ms->m = xrealloc(ms->m, ms->cap * sizeof *ms->m);
+			}
+			if (ms->n && m.uid < ms->m[ms->n - 1].uid)
+				sorted = 0;
+			ms->m[ms->n++] = m;
+		}
+		mailimap_fetch_list_free(res);
+	}
+	mailimap_fetch_type_free(ft);
+	sb_free(&fl);
+	if (!sorted)
+		qsort(ms->m, ms->n, sizeof *ms->m, cmp_uid);
+	if (r == MAILIMAP_NO_ERROR && noid)
+		r = digest_keys(s, ms);
+	return r;
+}
+
+void
+msgs_free(struct msgs *ms)
+{
+	free(ms->m);
+	strmap_free(&ms->flagset);
+	memset(ms, 0, sizeof *ms);
+}
+
+/* ---- matching ---- */
+
+static int
+cmp3(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+/* Orders for matching: all of the identity; without the date. The UID
+ * last, so that equal messages pair in UID order. */
+static int
+cmp_full(const void *a, const void *b)
+{
+	const struct msg *x = a, *y = b;
+	int c;
+
+	if ((c = cmp3(x->key, y->key)) || (c = cmp3((uint64_t)x->date, (uint64_t)y->date)) ||
+	    (c = cmp3(x->size, y->size)))
+		return c;
+	return cmp3(x->uid, y->uid);
+}
+
+static int
+cmp_nodate(const void *a, const void *b)
+{
+	const struct msg *x = a, *y = b;
+	int c;
+
+	if ((c = cmp3(x->key, y->key)) || (c = cmp3(x->size, y->size)))
+		return c;
+	return cmp3(x->uid, y->uid);
+}
+
+size_t
+msgs_match(struct msgs *s, struct msgs *d)
+{
+	size_t n = 0;
+
+	for (int pass = 0; pass < 3; pass++) {
+		int (*cmp)(const void *, const void *) = pass == 2 ? cmp_nodate : cmp_full;
+		if (s->n)
+			qsort(s->m, s->n, sizeof *s->m, cmp);
+		if (d->n)
+			qsort(d->m, d->n, sizeof *d->m, cmp);
+		for (size_t i = 0, j = 0; i < s->n && j < d->n;) {
+			struct msg *a = &s->m[i], *b = &d->m[j];
+			int c;
+			if (a->matched) { i++; continue; }
+			if (b->matched) { j++; continue; }
+			if ((c = cmp3(a->key, b->key)) == 0) {
+				if (pass == 0)
+					c = cmp3((uint64_t)a->date, (uint64_t)b->date) ?:
+					    cmp3(a->size, b->size);
+				else if (pass == 1)
+					c = cmp3((uint64_t)a->date, (uint64_t)b->date);
+				else
+					c = cmp3(a->size, b->size);
+			}
+			if (c == 0) {
+				a->matched = b->matched = 1;
+				a->peer = b->uid;
+				b->peer = a->uid;
+				n++;
+				i++;
+				j++;
+			} else if (c < 0)
+				i++;
+			else
+				j++;
+		}
+	}
+	if (s->n)
+		qsort(s->m, s->n, sizeof *s->m, cmp_uid);
+	if (d->n)
+		qsort(d->m, d->n, sizeof *d->m, cmp_uid);
+	return n;
+}
+
+int
+folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
+    int dst_always, int want_flags, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
+    char *err, size_t errlen)
+{
+	int r;
+	uint32_t n;
+
+	sm->n = dm->n = 0;
+	r = mailimap_examine(src, swire);
+	if (r != MAILIMAP_NO_ERROR) {
+		if (imap_broken(r))
+			return r;
+		snprintf(err, errlen, "cannot open the source folder: %s", imap_last_text(src));
+		return -1;
+	}
+	n = src->imap_selection_info ? src->imap_selection_info->sel_exists : 0;
+	if ((r = msgs_list(src, n, sm, want_flags, kn)) != MAILIMAP_NO_ERROR)
+		return r;
+	if (dwire && (sm->n || dst_always)) {
+		r = mailimap_examine(dst, dwire);
+		if (imap_broken(r))
+			return r;
+		if (r == MAILIMAP_NO_ERROR) {
+			n = dst->imap_selection_info ? dst->imap_selection_info->sel_exists : 0;
+			if ((r = msgs_list(dst, n, dm, want_flags, NULL)) != MAILIMAP_NO_ERROR)
+				return r;
+		}
+	}
+	msgs_match(sm, dm);
+	return MAILIMAP_NO_ERROR;
+}
+
+/* ---- flags: what Carbonio stores ---- */
+
+static const char *const dropped_kw[] = {
+	"$Junk", "$NotJunk", "Junk", "NonJunk", "NotJunk", "JunkRecorded"
+};
+
+void
+kwnote_free(struct kwnote *kn)
+{
+	sb_free(&kn->renamed);
+	sb_free(&kn->dropped);
+}
+
+static void
+note_once(struct strbuf *b, const char *s)
+{
+	if (b->s) {
+		for (char *p = b->s; (p = strstr(p, s)); p++)
+			if ((p == b->s || p[-1] == ' ') &&
+			    (p[strlen(s)] == '\0' || p[strlen(s)] == ' '))
+				return;
+		sb_addc(b, ' ');
+	}
+	sb_adds(b, s);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+msg_flags(struct mailimap_msg_att_dynamic *dyn, struct strbuf *out, struct kwnote *kn)
+{
+	static const char *const sys[] = { "\\Answered", "\\Flagged", "\\Deleted", "\\Seen",
+	    "\\Draft" };
+	unsigned has = 0;
+	char *kw[64];
+	size_t nkw = 0;
+
+	sb_reset(out);
+	/* FLAGS () (a message no one has read, no longer \Recent) comes
+	 * from libetpan with no list at all */
+	for (clistiter *it = dyn && dyn->att_list ? clist_begin(dyn->att_list) : NULL; it;
+	    it = clist_next(it)) {
+		struct mailimap_flag_fetch *ff = clist_content(it);
+		struct mailimap_flag *f;
+		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER || !ff->fl_flag)
+			continue;
+		f = ff->fl_flag;
+		switch (f->fl_type) {
+		case MAILIMAP_FLAG_ANSWERED: has |= 1; break;
+		case MAILIMAP_FLAG_FLAGGED: has |= 2; break;
+		case MAILIMAP_FLAG_DELETED: has |= 4; break;
+		case MAILIMAP_FLAG_SEEN: has |= 8; break;
+		case MAILIMAP_FLAG_DRAFT: has |= 16; break;
+		case MAILIMAP_FLAG_KEYWORD: {
+			const char *k = f->fl_data.fl_keyword;
+			int drop = 0;
+			for (size_t i = 0; i < sizeof dropped_kw / sizeof dropped_kw[0]; i++)
+				if (strcasecmp(k, dropped_kw[i]) == 0)
+					drop = 1;
+			if (drop) {
+				if (kn)
+					note_once(&kn->dropped, k);
+				break;
+			}
+			if (nkw == sizeof kw / sizeof kw[0])
+				break;	/* more keywords than any server keeps */
+			char *c = xstrdup(k);
+			if (strchr(c, ':')) {
+				/* Carbonio fails the whole APPEND on a ':' */
+				for (char *p = c; *p; p++)
+					if (*p == ':')
+						*p = '_';
+				if (kn) {
+					struct strbuf t = { 0 };
+					sb_printf(&t, "%s->%s", k, c);
+					note_once(&kn->renamed, t.s);
+					sb_free(&t);
+				}
+			}
+			kw[nkw++] = c;
+			break;
+		}
+		default:
+			break;	/* \Recent and extensions cannot be set */
+		}
+	}
+	for (size_t i = 0; i < sizeof sys / sizeof sys[0]; i++)
+		if (has & 1u << i)
+			sb_printf(out, "%s%s", out->len ? " " : "", sys[i]);
+	qsort(kw, nkw, sizeof *kw, cmp_str);
+	for (size_t i = 0; i < nkw; i++) {
+		/* the same keyword twice (after the ':' rewrite) is one */
+		if (!i || strcmp(kw[i], kw[i - 1]) != 0)
+			sb_printf(out, "%s%s", out->len ? " " : "", kw[i]);
+	}
+	for (size_t i = 0; i < nkw; i++)
+		free(kw[i]);
+	if (!out->s)
+		sb_adds(out, "");
+}
+
+struct mailimap_flag_list *
+msg_flag_list(const char *flags)
+{
+	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
+	char *copy = xstrdup(flags), *save = NULL;
+
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		struct mailimap_flag *f =
+		    strcmp(w, "\\Answered") == 0 ? mailimap_flag_new_answered() :
+		    strcmp(w, "\\Flagged") == 0 ? mailimap_flag_new_flagged() :
+		    strcmp(w, "\\Deleted") == 0 ? mailimap_flag_new_deleted() :
+		    strcmp(w, "\\Seen") == 0 ? mailimap_flag_new_seen() :
+		    strcmp(w, "\\Draft") == 0 ? mailimap_flag_new_draft() :
+		    mailimap_flag_new_flag_keyword(xstrdup(w));
+		mailimap_flag_list_add(fl, f);
+	}
+	free(copy);
+	return fl;
+}

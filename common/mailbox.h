@@ -1,0 +1,130 @@
+/* mailbox: what imap-copy and mig-check both must see the same way, so that
+ * a verifier can never match differently from the copier: a side's folder
+ * list, where each Source folder goes (the Destination's special folders, a
+ * Source namespace under INBOX), the listing of a folder's messages, what
+ * identifies a message (Message-ID or a digest of its headers, internal date
+ * and size), the matching of the Source's messages with the Destination's
+ * (a multiset: two identical messages need two copies), and the flags as
+ * Carbonio stores them. */
+#ifndef MAILBOX_H
+#define MAILBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libetpan/libetpan.h>
+
+#include "foldermap.h"
+#include "strbuf.h"
+#include "strmap.h"
+
+/* ---- folders ---- */
+
+struct folder {
+	char *name;		/* as on the wire (modified UTF-7) */
+	char *utf8;
+	char sep;
+	int noselect, subscribed;
+	enum special su;
+};
+
+struct folders {
+	struct folder *f;
+	size_t n, cap;
+	char sep;		/* the side's hierarchy separator (0: flat) */
+};
+
+/* LIST (and LSUB) "" "*", sorted by UTF-8 name. Returns 0, or the libetpan
+ * error. */
+int folders_list(mailimap *s, struct folders *fs);
+void folders_free(struct folders *fs);
+/* The Destination folder whose wire name is wire (INBOX in any case), or
+ * NULL. */
+const struct folder *folders_find(const struct folders *fs, const char *wire);
+
+/* Prepare fm for one account: the Destination's own special folders (kept
+ * in fm for the run when fm names none), and the Source's namespace prefix
+ * ("INBOX." of Courier or Cyrus, when every folder lives under it) into
+ * prefix, which fm->prefix then points at until the next call. */
+void folders_prepare_map(struct foldermap *fm, const struct folders *src,
+    const struct folders *dst, struct strbuf *prefix);
+
+/* The Destination's name of a mapped path ('/'-separated UTF-8): its
+ * separator between the components, in modified UTF-7. */
+void folders_dest_name(const char *dpath, char dsep, struct strbuf *wire);
+
+/* ---- messages ---- */
+
+struct msg {
+	uint64_t key;		/* Message-ID, or a digest of the headers */
+	int64_t date;		/* internal date, seconds */
+	uint32_t size, uid;
+	uint32_t peer;		/* the UID of the message it matched, 0 if none */
+	uint8_t matched;	/* imap-copy uses 2 for "another worker's" */
+	uint8_t noid;		/* no Message-ID: key made from the headers */
+	const char *flags;	/* as Carbonio stores them (msg_flags), interned */
+};
+
+struct msgs {
+	struct msg *m;
+	size_t n, cap;
+	struct strmap flagset;	/* the distinct flag strings of the listing */
+};
+
+/* What a folder's keywords become on the way (for its report line). */
+struct kwnote {
+	struct strbuf renamed, dropped;
+};
+void kwnote_free(struct kwnote *kn);
+
+/* Every message of the selected folder (exists messages), in UID order, in
+ * chunks; with want_flags, each message's flags (msg_flags) too; with kn,
+ * what its keywords become is noted. Returns 0, or the libetpan error. */
+int msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, int want_flags,
+    struct kwnote *kn);
+void msgs_free(struct msgs *ms);
+/* The message of UID uid (the listing is in UID order), or NULL. */
+struct msg *msgs_find(struct msgs *ms, uint32_t uid);
+
+/* The identity of a message from its header fields: the Message-ID when
+ * there is one, else all the fields given; white space and line ends
+ * normalised. *has_id says which. */
+uint64_t msg_header_key(const char *h, size_t n, int *has_id);
+
+/* The internal date in seconds since the epoch (0 when none). */
+int64_t msg_date_secs(const struct mailimap_date_time *d);
+
+/* Mark the Source messages that the Destination has, pairing each with its
+ * copy (peer): the same identity; then, among those left, the same key and
+ * date with another size (line ends rewritten on the way); then the same
+ * key and size with another date (a server that would not keep the date).
+ * Two identical messages need two copies. Both lists end in UID order.
+ * Returns the number of pairs. */
+size_t msgs_match(struct msgs *src, struct msgs *dst);
+
+/* A Source folder and its Destination folder, read-only (EXAMINE), listed
+ * and matched: the one sequence that imap-copy and mig-check both follow.
+ * dwire NULL: the Destination has no such folder (an empty one). The
+ * Destination is listed only when the Source folder has messages, unless
+ * dst_always. With want_flags, both listings carry the flags; kn notes the
+ * Source's keywords. Returns MAILIMAP_NO_ERROR, a libetpan error when a
+ * connection broke, or -1 when the Source folder cannot be opened (the
+ * server's words in err). */
+int folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
+    int dst_always, int want_flags, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
+    char *err, size_t errlen);
+
+/* ---- flags ---- */
+
+/* A message's flags as Carbonio stores them, from a FETCH FLAGS answer:
+ * the system flags in a fixed order (\Answered \Flagged \Deleted \Seen
+ * \Draft), then the keywords sorted, space-separated; \Recent left out,
+ * junk keywords left out and a ':' in a keyword rewritten to '_' (Carbonio
+ * refuses the APPEND otherwise). With kn, what was renamed or dropped is
+ * noted. The same function reads both sides, so that equal means equal. */
+void msg_flags(struct mailimap_msg_att_dynamic *dyn, struct strbuf *out,
+    struct kwnote *kn);
+
+/* The same flags as a libetpan list, for mailimap_append. */
+struct mailimap_flag_list *msg_flag_list(const char *flags);
+
+#endif
