@@ -17,7 +17,7 @@ ETPAN_LIBS := $(shell $(PKG_CONFIG) --libs libetpan 2>/dev/null | sed 's/-specs=
 ICAL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libical 2>/dev/null)
 ICAL_LIBS := $(shell $(PKG_CONFIG) --libs libical 2>/dev/null || echo -lical)
 
-TOOLS = ldif2prov prov-apply imap-copy ics-split csv2vcard
+TOOLS = ldif2prov prov-apply imap-copy ics-split csv2vcard mig-check
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
 	common/foldermap.o common/fold.o common/sha256.o common/atomicfile.o \
@@ -28,7 +28,8 @@ UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
 	tests/unit/icsvalid tests/unit/hash
-MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1
+MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1 \
+	man/mig-check.1
 FILTERS = scripts/ics-prov
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
@@ -52,14 +53,22 @@ tools/prov-apply.o: tools/prov-apply.c common/*.h
 prov-apply: tools/prov-apply.o $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/prov-apply.o $(COMMON) $(LDAP_LIBS) $(TLS_LIBS)
 
-$(IMAP): common/*.h
-	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $(@:.o=.c)
+$(IMAP): %.o: %.c common/*.h
+	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
 tools/imap-copy.o: tools/imap-copy.c common/*.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ tools/imap-copy.c
 
 imap-copy: tools/imap-copy.o $(IMAP) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/imap-copy.o $(IMAP) $(COMMON) $(ETPAN_LIBS) $(TLS_LIBS)
+
+MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o
+$(MIG_CHECK_OBJS): %.o: %.c tools/mig-check/mig-check.h common/*.h
+	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MIG_CHECK_OBJS) $(IMAP) $(COMMON) $(ETPAN_LIBS) \
+		$(TLS_LIBS)
 
 tools/ics-split.o: tools/ics-split.c tools/ics-split/icsvalid.h common/*.h
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ics-split.c

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#define POOL_NCOUNT 8
+#define POOL_NCOUNT 12
 
 /* What a worker tells the parent while it works. */
 struct pool_slot {

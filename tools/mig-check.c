@@ -1,0 +1,42 @@
+/* mig-check: the proof after a migration that the Destination holds what
+ * the Source had, object by object and message by message, or the exact
+ * list of what is missing. It only reads, on both sides. Each check is run
+ * with the options of the tool whose work it checks (imap-copy's for the
+ * mail, prov-apply's for the directory), through the same code in common/. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/diag.h"
+#include "../common/out.h"
+#include "mig-check/mig-check.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: mig-check verify mail [-bv] -S url -D url [-C cafile] [--insecure]\n"
+	    "                 [-a admin] [-y passfile] [-p passwords]\n"
+	    "                 [-A admin] [-Y passfile] [-P passwords] [-c copyreport]\n"
+	    "                 [-j jobs] [-L maxsize] [-i pattern]... [-x pattern]...\n"
+	    "                 [-M src=dst]... [-l accountlist] [account[=destaccount] ...]\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	int status;
+
+	diag_init(argv[0]);
+	out_init();
+	if (argc < 3 || strcmp(argv[1], "verify") != 0)
+		usage();
+	/* the check's own options start after its name */
+	if (strcmp(argv[2], "mail") == 0)
+		status = verify_mail(argc - 2, argv + 2);
+	else
+		usage();
+	out_close_stdout();
+	return status;
+}

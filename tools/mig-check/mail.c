@@ -1,0 +1,764 @@
+/* mig-check verify mail: every Source folder of each account against the
+ * Destination folder imap-copy puts it in, message by message, with
+ * imap-copy's own folder mapping, message identity and matching (common/
+ * mailbox.c): what is found, what is missing (each one a report line that
+ * lets an administrator find it), what is extra, whose flags differ, and
+ * with -b whose bytes differ. Both sides are only read: EXAMINE, FETCH,
+ * BODY.PEEK. */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/crypto.h>
+#include <libetpan/libetpan.h>
+
+#include "../../common/acctlist.h"
+#include "../../common/diag.h"
+#include "../../common/foldermap.h"
+#include "../../common/imapside.h"
+#include "../../common/lineio.h"
+#include "../../common/mailbox.h"
+#include "../../common/pool.h"
+#include "../../common/report.h"
+#include "../../common/strbuf.h"
+#include "../../common/strmap.h"
+#include "mig-check.h"
+
+#define SRC_ENV "MIG_CHECK_SOURCE_PASSWORD"
+#define DST_ENV "MIG_CHECK_DEST_PASSWORD"
+#define INFO_CHUNK 500		/* messages whose headers are fetched at once */
+#define BODY_MSGS 64		/* messages fetched whole at once (-b) ... */
+#define BODY_BYTES (8 << 20)	/* ... and at most this many bytes */
+
+static struct imap_sides sides;
+static struct foldermap fmap;
+static int bytes_mode, verbose, jobs = 1;
+static unsigned long max_size;
+static struct strmap copyrep;	/* "ACCOUNT\tFOLDER\tUID" -> imap-copy's words */
+static int have_copyrep;
+static struct pool_slot *me;
+static const char *account;
+
+/* the counters of a folder, an account, the run */
+enum { N_SOURCE, N_FOUND, N_MISSING, N_KNOWN, N_SKIPPED, N_EXTRA, N_DIFFER, N_FOLDERS };
+
+struct tally { unsigned long n[N_FOLDERS + 1]; };
+
+static void
+report_counts(const char *status, const char *check, const char *a, const char *b,
+    const char *c, const struct tally *t, int from, const char *note)
+{
+	char v[8][24];
+
+	for (int i = 0; i < 7; i++)
+		snprintf(v[i], sizeof v[i], "%lu", t->n[i]);
+	snprintf(v[7], sizeof v[7], "%lu", t->n[N_FOLDERS]);
+	if (from)	/* an account line: its number of folders first */
+		report_atomic(status, check, a, b, v[7], v[0], v[1], v[2], v[3], v[4], v[5],
+		    v[6], note, NULL);
+	else
+		report_atomic(status, check, a, b, c, v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+		    note, NULL);
+}
+
+static const char *
+status_of(const struct tally *t)
+{
+	return t->n[N_MISSING] ? "missing" : t->n[N_KNOWN] ? "known" :
+	    t->n[N_DIFFER] ? "differs" : "ok";
+}
+
+/* ---- imap-copy's report: what it already said of a message ---- */
+
+static void
+copyrep_key(struct strbuf *k, const char *acct, const char *folder, uint32_t uid)
+{
+	sb_reset(k);
+	sb_printf(k, "%s\t%s\t%u", acct, folder, uid);
+}
+
+/* Its per-message lines: failed|skipped ACCOUNT FOLDER UID WHY (fields
+ * escaped as report lines are; the key keeps them escaped on both sides). */
+static void
+read_copyrep(const char *path)
+{
+	struct lineio lr;
+	size_t len;
+	char *line;
+
+	if (lineio_open(&lr, path) < 0)
+		die("%s:", path);
+	while ((line = lineio_next(&lr, &len, 0)) != NULL) {
+		char *f[6] = { 0 };
+		int nf = 0;
+		for (char *p = line; p && nf < 6; nf++) {
+			f[nf] = p;
+			if ((p = strchr(p, '\t')))
+				*p++ = '\0';
+		}
+		if (nf != 5 || (strcmp(f[0], "failed") && strcmp(f[0], "skipped")))
+			continue;
+		if (!*f[3] || strspn(f[3], "0123456789") != strlen(f[3]))
+			continue;	/* a folder line */
+		struct strbuf k = { 0 }, v = { 0 };
+		sb_printf(&k, "%s\t%s\t%s", f[1], f[2], f[3]);
+		sb_printf(&v, "%s: %s", f[0], f[4]);
+		int isnew;
+		struct strmap_ent *e = strmap_put(&copyrep, k.s, k.len, &isnew);
+		e->val = strmap_strdup(&copyrep, v.s, v.len);
+		sb_free(&k);
+		sb_free(&v);
+	}
+	lineio_close(&lr);
+	have_copyrep = 1;
+}
+
+/* ---- what a report line says of a message ---- */
+
+struct info {
+	uint32_t uid;
+	char *msgid, *subject;
+};
+
+static int
+cmp_info(const void *a, const void *b)
+{
+	uint32_t x = ((const struct info *)a)->uid, y = ((const struct info *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The unfolded value of header field name in h (NULL if none). */
+static char *
+header_value(const char *h, size_t n, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *end = h + n;
+
+	for (const char *p = h; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			struct strbuf v = { 0 };
+			const char *q = p + nl + 1;
+			for (;;) {
+				for (; q < eol; q++)
+					if (*q != '\r')
+						sb_addc(&v, *q == '\t' ? ' ' : *q);
+				/* a folded continuation line */
+				if (eol < end && eol + 1 < end && (eol[1] == ' ' || eol[1] == '\t')) {
+					q = eol + 1;
+					eol = memchr(q, '\n', (size_t)(end - q));
+					if (!eol)
+						eol = end;
+					continue;
+				}
+				break;
+			}
+			const char *s = v.s ? v.s : "";
+			size_t a = strspn(s, " "), l = strlen(s);
+			while (l > a && s[l - 1] == ' ')
+				l--;
+			char *r = xstrndup(s + a, l - a);
+			sb_free(&v);
+			return r;
+		}
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+/* Message-ID and Subject of the messages in v (UIDs set, sorted), from
+ * session s, whose folder is selected. Returns 0, or the libetpan error. */
+static int
+fetch_info(mailimap *s, struct info *v, size_t n)
+{
+	int r = MAILIMAP_NO_ERROR;
+
+	for (size_t lo = 0; lo < n && r == MAILIMAP_NO_ERROR; lo += INFO_CHUNK) {
+		size_t hi = lo + INFO_CHUNK < n ? lo + INFO_CHUNK : n;
+		struct mailimap_set *set = mailimap_set_new_empty();
+		clist *hdrs = clist_new(), *res = NULL;
+		clist_append(hdrs, xstrdup("MESSAGE-ID"));
+		clist_append(hdrs, xstrdup("SUBJECT"));
+		struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+		mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_body_peek_section(
+		    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
+		for (size_t i = lo; i < hi; i++)
+			mailimap_set_add_single(set, v[i].uid);
+		r = mailimap_uid_fetch(s, set, ft, &res);
+		mailimap_set_free(set);
+		mailimap_fetch_type_free(ft);
+		if (r != MAILIMAP_NO_ERROR)
+			break;
+		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+			struct mailimap_msg_att *ma = clist_content(it);
+			uint32_t uid = 0;
+			const char *h = NULL;
+			size_t hl = 0;
+			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
+				struct mailimap_msg_att_item *item = clist_content(a);
+				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+					continue;
+				struct mailimap_msg_att_static *st = item->att_data.att_static;
+				if (st->att_type == MAILIMAP_MSG_ATT_UID)
+					uid = st->att_data.att_uid;
+				else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
+					h = st->att_data.att_body_section->sec_body_part;
+					hl = st->att_data.att_body_section->sec_length;
+				}
+			}
+			struct info key = { .uid = uid }, *in;
+			in = bsearch(&key, v + lo, hi - lo, sizeof *v, cmp_info);
+			if (!in || !h)
+				continue;
+			free(in->msgid);
+			free(in->subject);
+			in->msgid = header_value(h, hl, "Message-ID");
+			in->subject = header_value(h, hl, "Subject");
+		}
+		mailimap_fetch_list_free(res);
+	}
+	return r;
+}
+
+static void
+info_free(struct info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].msgid);
+		free(v[i].subject);
+	}
+	free(v);
+}
+
+static void
+iso_date(char *out, size_t n, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !gmtime_r(&tt, &tm))
+		snprintf(out, n, "-");
+	else
+		strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+report_msg(const char *status, const char *folder, const struct msg *m,
+    const struct info *in, const char *detail)
+{
+	char uid[16], size[16], date[32];
+
+	snprintf(uid, sizeof uid, "%u", m->uid);
+	snprintf(size, sizeof size, "%u", m->size);
+	iso_date(date, sizeof date, m->date);
+	report_atomic(status, "message", account, folder, uid,
+	    in && in->msgid ? in->msgid : "", date, size,
+	    in && in->subject ? in->subject : "", detail, NULL);
+}
+
+/* ---- -b: the bytes of each pair ---- */
+
+/* SHA-256 of a message with its line ends made one (CRLF, CR and LF all
+ * count as one end): APPEND may rewrite them, which is no loss. */
+static void
+body_digest(const char *p, size_t n, unsigned char out[32])
+{
+	gnutls_hash_hd_t h;
+	const char *run = p, *end = p + n;
+
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
+		die("gnutls_hash_init failed");
+	for (const char *q = p; q < end; q++) {
+		if (*q != '\r')
+			continue;
+		gnutls_hash(h, run, (size_t)(q - run));
+		gnutls_hash(h, "\n", 1);
+		if (q + 1 < end && q[1] == '\n')
+			q++;
+		run = q + 1;
+	}
+	gnutls_hash(h, run, (size_t)(end - run));
+	gnutls_hash_deinit(h, out);
+}
+
+struct digest { uint32_t uid; unsigned char d[32]; int have; };
+
+static int
+cmp_digest(const void *a, const void *b)
+{
+	uint32_t x = ((const struct digest *)a)->uid, y = ((const struct digest *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The digests of the messages of v (UIDs sorted, their sizes in sz), from
+ * session s whose folder is selected, fetched in bounded batches. */
+static int
+fetch_digests(mailimap *s, struct digest *v, const uint32_t *sz, size_t n)
+{
+	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	int r = MAILIMAP_NO_ERROR;
+
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
+	for (size_t lo = 0; lo < n && r == MAILIMAP_NO_ERROR;) {
+		size_t hi = lo, bytes = 0;
+		struct mailimap_set *set = mailimap_set_new_empty();
+		for (; hi < n && hi - lo < BODY_MSGS && (hi == lo || bytes + sz[hi] <= BODY_BYTES);
+		    hi++) {
+			bytes += sz[hi];
+			mailimap_set_add_single(set, v[hi].uid);
+		}
+		clist *res = NULL;
+		r = mailimap_uid_fetch(s, set, ft, &res);
+		mailimap_set_free(set);
+		if (r != MAILIMAP_NO_ERROR)
+			break;
+		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+			struct mailimap_msg_att *ma = clist_content(it);
+			uint32_t uid = 0;
+			const char *b = NULL;
+			size_t bl = 0;
+			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
+				struct mailimap_msg_att_item *item = clist_content(a);
+				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+					continue;
+				struct mailimap_msg_att_static *st = item->att_data.att_static;
+				if (st->att_type == MAILIMAP_MSG_ATT_UID)
+					uid = st->att_data.att_uid;
+				else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
+					b = st->att_data.att_body_section->sec_body_part;
+					bl = st->att_data.att_body_section->sec_length;
+				}
+			}
+			struct digest key = { .uid = uid }, *d;
+			d = bsearch(&key, v + lo, hi - lo, sizeof *v, cmp_digest);
+			if (!d || !b)
+				continue;
+			body_digest(b, bl, d->d);
+			d->have = 1;
+		}
+		mailimap_fetch_list_free(res);
+		if (me)
+			me->bytes += bytes;
+		lo = hi;
+	}
+	mailimap_fetch_type_free(ft);
+	return r;
+}
+
+/* Compare the bytes of every pair; the Source's UIDs whose content differs
+ * get differ[i] = 1 (indexes into sm). */
+static int
+compare_bytes(struct msgs *sm, struct msgs *dm, char *differ)
+{
+	size_t n = 0;
+	struct digest *sv, *dv;
+	uint32_t *ssz, *dsz;
+	int r;
+
+	for (size_t i = 0; i < sm->n; i++)
+		n += sm->m[i].matched == 1;
+	if (!n)
+		return MAILIMAP_NO_ERROR;
+	sv = xcalloc(n, sizeof *sv);
+	dv = xcalloc(n, sizeof *dv);
+	ssz = xcalloc(n, sizeof *ssz);
+	dsz = xcalloc(n, sizeof *dsz);
+	for (size_t i = 0, k = 0; i < sm->n; i++)
+		if (sm->m[i].matched == 1) {
+			sv[k].uid = sm->m[i].uid;
+			ssz[k++] = sm->m[i].size;
+		}
+	for (size_t i = 0, k = 0; i < dm->n; i++)
+		if (dm->m[i].matched == 1) {
+			dv[k].uid = dm->m[i].uid;
+			dsz[k++] = dm->m[i].size;
+		}
+	r = fetch_digests(sides.src.s, sv, ssz, n);
+	if (r == MAILIMAP_NO_ERROR)
+		r = fetch_digests(sides.dst.s, dv, dsz, n);
+	if (r == MAILIMAP_NO_ERROR)
+		for (size_t i = 0, k = 0; i < sm->n; i++) {
+			if (sm->m[i].matched != 1)
+				continue;
+			struct digest key = { .uid = sm->m[i].peer }, *d;
+			d = bsearch(&key, dv, n, sizeof *dv, cmp_digest);
+			if (!sv[k].have || !d || !d->have || memcmp(sv[k].d, d->d, 32) != 0)
+				differ[i] = 1;
+			k++;
+		}
+	free(sv);
+	free(dv);
+	free(ssz);
+	free(dsz);
+	return r;
+}
+
+/* ---- one folder ---- */
+
+/* Check Source folder sf against Destination path dpath. Returns 0 when
+ * checked (t filled, lines written), 1 when a connection broke (the caller
+ * opens both again and checks the folder anew), -1 when it cannot be
+ * checked (why in err). */
+static int
+verify_folder(const struct folder *sf, const char *dpath, const struct folders *dfs,
+    const char *note, struct tally *t, char *err, size_t errlen)
+{
+	struct strbuf wire = { 0 }, key = { 0 }, nb = { 0 }, det = { 0 };
+	struct msgs sm = { 0 }, dm = { 0 };
+	struct info *inf = NULL, *xinf = NULL;
+	char *differ = NULL, *why = NULL;
+	size_t ninf = 0, nx = 0;
+	int r, ret = 1, there;
+
+	memset(t, 0, sizeof *t);
+	folders_dest_name(dpath, dfs->sep, &wire);
+	there = folders_find(dfs, wire.s) != NULL;
+	pool_progress(me, sf->utf8, 0, 0);
+	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, there ? wire.s : NULL, 1, 1,
+	    &sm, &dm, NULL, err, errlen);
+	if (r == -1) {
+		ret = -1;
+		goto out;
+	}
+	if (r != MAILIMAP_NO_ERROR)
+		goto out;
+	pool_progress(me, sf->utf8, sm.n, sm.n);
+
+	/* what each Source message is, and which need a line */
+	differ = xcalloc(sm.n + 1, 1);
+	why = xcalloc(sm.n + 1, 1);
+	for (size_t i = 0; i < sm.n; i++) {
+		struct msg *m = &sm.m[i];
+		if (m->matched) {
+			struct msg *d = msgs_find(&dm, m->peer);
+			if (d && strcmp(m->flags, d->flags) != 0)
+				differ[i] = 2;
+		}
+	}
+	if (bytes_mode && (r = compare_bytes(&sm, &dm, differ)) != MAILIMAP_NO_ERROR)
+		goto out;
+	t->n[N_SOURCE] = sm.n;
+	inf = xcalloc(sm.n + 1, sizeof *inf);
+	for (size_t i = 0; i < sm.n; i++) {
+		struct msg *m = &sm.m[i];
+		if (m->matched) {
+			t->n[N_FOUND]++;
+			if (differ[i])
+				t->n[N_DIFFER]++;
+			else
+				continue;
+		} else if (max_size && m->size > max_size) {
+			t->n[N_SKIPPED]++;
+			why[i] = 's';
+		} else {
+			struct strmap_ent *e = NULL;
+			if (have_copyrep) {
+				copyrep_key(&key, account, sf->utf8, m->uid);
+				e = strmap_get(&copyrep, key.s, key.len);
+			}
+			if (e && strncmp(e->val, "skipped", 7) == 0) {
+				t->n[N_SKIPPED]++;
+				why[i] = 's';
+			} else if (e) {
+				t->n[N_KNOWN]++;
+				why[i] = 'k';
+			} else {
+				t->n[N_MISSING]++;
+				why[i] = 'm';
+			}
+		}
+		inf[ninf++].uid = m->uid;
+	}
+	for (size_t j = 0; j < dm.n; j++)
+		t->n[N_EXTRA] += !dm.m[j].matched;
+	if (ninf && (r = fetch_info(sides.src.s, inf, ninf)) != MAILIMAP_NO_ERROR)
+		goto out;
+	if (verbose && t->n[N_EXTRA]) {
+		xinf = xcalloc(t->n[N_EXTRA], sizeof *xinf);
+		for (size_t j = 0; j < dm.n; j++)
+			if (!dm.m[j].matched)
+				xinf[nx++].uid = dm.m[j].uid;
+		if ((r = fetch_info(sides.dst.s, xinf, nx)) != MAILIMAP_NO_ERROR)
+			goto out;
+	}
+
+	/* the lines: one per message that is not as it should be */
+	for (size_t i = 0, k = 0; i < sm.n; i++) {
+		struct msg *m = &sm.m[i];
+		if (m->matched && !differ[i])
+			continue;
+		const struct info *in = &inf[k++];
+		sb_reset(&det);
+		if (!m->matched) {
+			struct strmap_ent *e = NULL;
+			if (have_copyrep) {
+				copyrep_key(&key, account, sf->utf8, m->uid);
+				e = strmap_get(&copyrep, key.s, key.len);
+			}
+			if (why[i] == 's' && !e)
+				sb_printf(&det, "larger than -L %lu", max_size);
+			else if (e)
+				sb_printf(&det, "imap-copy: %s", (char *)e->val);
+			else
+				sb_adds(&det, there ? "not on the destination" :
+				    "the destination has no such folder");
+			report_msg(why[i] == 's' ? "skipped" : why[i] == 'k' ? "known" : "missing",
+			    sf->utf8, m, in, det.s);
+			continue;
+		}
+		if (differ[i] == 1)
+			sb_adds(&det, "content differs");
+		else {
+			struct msg *d = msgs_find(&dm, m->peer);
+			sb_printf(&det, "flags: source (%s) destination (%s)", m->flags,
+			    d ? d->flags : "");
+		}
+		report_msg("differs", sf->utf8, m, in, det.s);
+	}
+	for (size_t j = 0; j < nx; j++) {
+		struct msg *d = msgs_find(&dm, xinf[j].uid);
+		if (d)
+			report_msg("extra", dpath, d, &xinf[j], "not in the source folder");
+	}
+	if (!there)
+		sb_adds(&nb, "the destination has no such folder");
+	if (note)
+		sb_printf(&nb, "%s%s", nb.len ? "; " : "", note);
+	report_counts(status_of(t), "mail", account, sf->utf8, dpath, t, 0, nb.s ? nb.s : "");
+	ret = 0;
+out:
+	info_free(inf, ninf);
+	info_free(xinf, nx);
+	free(differ);
+	free(why);
+	msgs_free(&sm);
+	msgs_free(&dm);
+	sb_free(&wire);
+	sb_free(&key);
+	sb_free(&nb);
+	sb_free(&det);
+	return ret;
+}
+
+/* Destination folders that no Source folder maps to, holding messages:
+ * reported (mail delivered there after the switch is normal), never a
+ * failure. */
+static void
+extra_folders(const struct folders *dfs, const char *used)
+{
+	for (size_t i = 0; i < dfs->n; i++) {
+		const struct folder *f = &dfs->f[i];
+		if (used[i] || f->noselect)
+			continue;
+		if (mailimap_examine(sides.dst.s, f->name) != MAILIMAP_NO_ERROR)
+			continue;
+		uint32_t n = sides.dst.s->imap_selection_info ?
+		    sides.dst.s->imap_selection_info->sel_exists : 0;
+		if (!n)
+			continue;
+		struct tally t = { { 0 } };
+		struct strbuf p = { 0 };
+		t.n[N_EXTRA] = n;
+		folder_path(f->utf8, f->sep, &p);
+		report_counts("extra", "mail", account, "-", p.s, &t, 0,
+		    "no source folder goes there");
+		sb_free(&p);
+	}
+}
+
+/* ---- one account ---- */
+
+static int
+verify_account(void *ctx, size_t job, struct pool_slot *slot)
+{
+	const struct accounts *acc = ctx;
+	const char *slogin = acc->v[job].src, *dlogin = acc->v[job].dst;
+	char err[512] = "";
+	struct folders sfs = { 0 }, dfs = { 0 };
+	struct strbuf dpath = { 0 }, prefix = { 0 }, wire = { 0 };
+	struct tally at = { { 0 } };
+	char *used = NULL;
+	int status = ST_OK, unchecked = 0;
+
+	me = slot;
+	account = slogin;
+	sides.src.login = slogin;
+	sides.dst.login = dlogin;
+	snprintf(me->account, sizeof me->account, "%s", slogin);
+	if (side_open(&sides.src, err, sizeof err) < 0 ||
+	    side_open(&sides.dst, err, sizeof err) < 0)
+		goto notchecked;
+	for (int attempt = 0;; attempt++) {
+		if (folders_list(sides.src.s, &sfs) == MAILIMAP_NO_ERROR &&
+		    folders_list(sides.dst.s, &dfs) == MAILIMAP_NO_ERROR)
+			break;
+		snprintf(err, sizeof err, "cannot list the folders");
+		if (attempt >= SIDE_RETRIES || side_open(&sides.src, err, sizeof err) < 0 ||
+		    side_open(&sides.dst, err, sizeof err) < 0)
+			goto notchecked;
+	}
+	folders_prepare_map(&fmap, &sfs, &dfs, &prefix);
+	used = xcalloc(dfs.n + 1, 1);
+	for (size_t i = 0; i < sfs.n; i++) {
+		const struct folder *sf = &sfs.f[i];
+		const char *note;
+		struct tally t;
+		if (sf->noselect || !folder_map(&fmap, sf->utf8, sf->sep, sf->su, &dpath, &note))
+			continue;
+		folders_dest_name(dpath.s, dfs.sep, &wire);
+		const struct folder *df = folders_find(&dfs, wire.s);
+		if (df)
+			used[df - dfs.f] = 1;
+		int r, attempt = 0;
+		while ((r = verify_folder(sf, dpath.s, &dfs, note, &t, err, sizeof err)) == 1) {
+			/* a connection broke: both again, and the folder anew */
+			snprintf(err, sizeof err, "the connection broke again and again");
+			if (++attempt > SIDE_RETRIES)
+				break;
+			sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
+			if (side_open(&sides.src, err, sizeof err) < 0 ||
+			    side_open(&sides.dst, err, sizeof err) < 0)
+				break;
+			folders_list(sides.dst.s, &dfs);
+		}
+		if (r != 0) {
+			struct tally z = { { 0 } };
+			report_counts("failed", "mail", account, sf->utf8, dpath.s, &z, 0, err);
+			unchecked++;
+			if (!sides.src.s || !sides.dst.s) {
+				snprintf(err, sizeof err, "the sessions could not be opened again");
+				goto notchecked;
+			}
+			continue;
+		}
+		for (int c = 0; c < N_FOLDERS; c++) {
+			at.n[c] += t.n[c];
+			me->count[c] += t.n[c];
+		}
+		at.n[N_FOLDERS]++;
+	}
+	extra_folders(&dfs, used);
+	if (unchecked) {
+		snprintf(err, sizeof err, "%d folder%s not checked", unchecked,
+		    unchecked > 1 ? "s" : "");
+		report_counts("failed", "account", slogin, dlogin, NULL, &at, 1, err);
+		status = ST_FAIL;
+	} else {
+		report_counts(status_of(&at), "account", slogin, dlogin, NULL, &at, 1, "");
+		status = strcmp(status_of(&at), "ok") ? ST_DIFF : ST_OK;
+	}
+	me->count[N_FOLDERS] += at.n[N_FOLDERS];
+	goto out;
+notchecked:
+	report_counts("failed", "account", slogin, dlogin, NULL, &at, 1, err);
+	me->count[N_FOLDERS + 1]++;	/* accounts not checked */
+	status = ST_FAIL;
+out:
+	side_close(&sides.src);
+	side_close(&sides.dst);
+	folders_free(&sfs);
+	folders_free(&dfs);
+	free(used);
+	sb_free(&dpath);
+	sb_free(&prefix);
+	sb_free(&wire);
+	fmap.prefix = NULL;
+	return status;
+}
+
+/* A worker that died: its account is said not checked, never left out. */
+static void
+account_done(void *ctx, size_t job, int wstatus, const struct pool_slot *sl)
+{
+	const struct accounts *acc = ctx;
+	struct tally z = { { 0 } };
+
+	(void)sl;
+	if (WIFSIGNALED(wstatus))
+		report_counts("failed", "account", acc->v[job].src, acc->v[job].dst, NULL, &z, 1,
+		    "not checked: the check died");
+}
+
+int
+verify_mail(int argc, char **argv)
+{
+	const char *listfile = NULL;
+	struct accounts acc = { 0 };
+	struct pool pool;
+	int ch, status;
+	static const struct option longopts[] = {
+		IMAPSIDE_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+
+	sides_init(&sides);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, IMAPSIDE_OPTS FOLDERMAP_OPTS "bc:j:L:l:v",
+	    longopts, NULL)) != -1) {
+		if (sides_option(&sides, ch, optarg) || foldermap_option(&fmap, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'b': bytes_mode = 1; break;
+		case 'c': read_copyrep(optarg); break;
+		case 'j':
+			jobs = atoi(optarg);
+			if (jobs < 1 || jobs > 64)
+				die("-j: from 1 to 64 accounts at once");
+			break;
+		case 'L': {
+			char *end;
+			max_size = strtoul(optarg, &end, 10);
+			if (*end == 'k' || *end == 'K') max_size <<= 10, end++;
+			else if (*end == 'm' || *end == 'M') max_size <<= 20, end++;
+			if (*end || !max_size)
+				die("-L %s: a size in bytes (k and M suffixes)", optarg);
+			break;
+		}
+		case 'l': listfile = optarg; break;
+		case 'v': verbose = 1; break;
+		default:
+			fprintf(stderr, "usage: see mig-check(1)\n");
+			exit(ST_FAIL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (!sides.srcurl || !sides.dsturl)
+		die("verify mail: -S and -D name the Source and the Destination");
+	sides_finish(&sides, SRC_ENV, DST_ENV);
+	status = accounts_read(&acc, argc, argv, listfile) ? ST_FAIL : ST_OK;
+
+	int worst = pool_run(&pool, jobs, acc.n, verify_account, account_done, &acc);
+	if (worst > status)
+		status = worst;
+	if (pool.tty || verbose) {
+		double secs = difftime(time(NULL), pool.t0);
+		fprintf(stderr,
+		    "mig-check: mail: %zu accounts (%lu not checked), %lu folders\n"
+		    "  %10s %10s %10s %10s %10s %10s %10s\n"
+		    "  %10lu %10lu %10lu %10lu %10lu %10lu %10lu\n"
+		    "  %.0f s, %.1f MB compared\n",
+		    acc.n, pool.count[N_FOLDERS + 1], pool.count[N_FOLDERS],
+		    "source", "found", "missing", "known", "skipped", "extra", "differing",
+		    pool.count[N_SOURCE], pool.count[N_FOUND], pool.count[N_MISSING],
+		    pool.count[N_KNOWN], pool.count[N_SKIPPED], pool.count[N_EXTRA],
+		    pool.count[N_DIFFER], secs, (double)pool.bytes / 1e6);
+	}
+	accounts_free(&acc);
+	sides_free(&sides);
+	return status;
+}

@@ -1,0 +1,14 @@
+/* mig-check: what its checks share: the report line and the exit status.
+ * Each check is a file of its own: mail.c (the Source's mail against the
+ * Destination's, over IMAP), prov.c (the provisioning stream against the
+ * Destination's directory). */
+#ifndef MIG_CHECK_H
+#define MIG_CHECK_H
+
+/* Exit status, the worst of what the run met (design.md's grep style). */
+enum { ST_OK = 0, ST_DIFF = 1, ST_FAIL = 2 };
+
+int verify_mail(int argc, char **argv);
+
+
+#endif
