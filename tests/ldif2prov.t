@@ -105,6 +105,46 @@ same "bad input: what can be carried is" "$D/bad.prov" "$T/bad.out"
 same "bad input: each problem is reported with FILE:LINE" "$D/bad.err" "$T/bad.err"
 is "bad input: exit 1" "$(cat "$T/bad.status")" 1
 
+# values written as URLs ("attr:< file:///...") are never fetched: reported,
+# left out, the entry goes on
+printf 'TOPSECRET\n' > "$T/secret"
+cat > "$T/url.ldif" <<X
+dn: uid=u,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: u@example.com
+description:< file://$T/secret
+cn: U
+
+X
+run ldif2prov "$T/url.ldif"
+hasnt "a URL value: the file it names is not read" "$T/out" "TOPSECRET"
+has "... the entry goes on without it" "$T/out" "ca u@example.com '' cn U "
+is "... reported at its line" "$(cat "$T/err")" \
+	"ldif2prov: $T/url.ldif:4: description: URL values are not read"
+is "... exit 1" "$status" 1
+mkfifo "$T/fifo"
+sed "s|file://$T/secret|file://$T/fifo|" "$T/url.ldif" > "$T/fifo.ldif"
+run timeout 10 ldif2prov "$T/fifo.ldif"
+is "a URL naming a FIFO: no hang, exit 1" "$status" 1
+has "... reported" "$T/err" "ldif2prov: $T/fifo.ldif:4: description: URL values are not read"
+printf 'dn:< file://%s\nobjectClass: inetOrgPerson\nmail: x@example.com\n\n' "$T/secret" > "$T/urldn.ldif"
+run ldif2prov "$T/urldn.ldif"
+is "a URL as the dn: record skipped, reported" "$(cat "$T/out" "$T/err")$status" \
+	"ldif2prov: $T/urldn.ldif:1: dn: URL values are not read; record skipped1"
+cat > "$T/inc.ldif" <<X
+dn: uid=i,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: included@example.com
+
+X
+printf 'include: file://%s\n\ndn: uid=v,ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\nmail: v@example.com\n\n' \
+	"$T/inc.ldif" > "$T/include.ldif"
+run ldif2prov "$T/include.ldif"
+hasnt "an include: line: the file it names is not read" "$T/out" "included@example.com"
+has "... the rest goes on" "$T/out" "ca v@example.com "
+is "... reported at its line, exit 1" "$(cat "$T/err")$status" \
+	"ldif2prov: $T/include.ldif:1: include: files named by the input are not read; line skipped1"
+
 # an address claimed in two files names the first one
 cp "$D/zimbra.ldif" "$T/again.ldif"
 run ldif2prov "$D/zimbra.ldif" "$T/again.ldif"

@@ -1947,15 +1947,91 @@ rec_add(struct rec *r, const struct berval *type, const char *val, size_t len,
 	r->nav++;
 }
 
-/* One LDIF record from libldap's reader: unfold and decode each line with
- * ldif_getline/ldif_parse_line2, keeping the physical line of every value so
- * that a diagnostic names it. Returns 1 when r holds an entry to convert. */
+/* One LDIF record, as ldif_read_record() would give it but for include:
+ * lines, which make libldap open and read the file they name: the input
+ * must never make the tool read other files (a migration reads exports
+ * from anywhere). Blank lines end a record; comment lines before it are
+ * dropped, within it kept for ldif_getline to skip; a leading index line
+ * ("1") is skipped; CRLF becomes LF. *bufp holds the record, NUL-ended,
+ * each line ending in '\n'; *first is its first line's number. Returns 1
+ * for a record, 0 at the end of the input. */
 static int
-parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsigned file)
+read_record(FILE *fp, unsigned file, unsigned long *lno, unsigned long *first,
+    char **bufp, size_t *capp)
+{
+	static char *line;
+	static size_t linecap;
+	size_t cur = 0;
+	ssize_t n;
+	int found = 0, top_comment = 0;
+
+	while ((n = getline(&line, &linecap, fp)) > 0) {
+		++*lno;
+		if (n > 1 && line[n - 2] == '\r' && line[n - 1] == '\n') {
+			line[n - 2] = '\n';
+			line[--n] = '\0';
+		}
+		if (line[0] == '\n') {
+			if (found)
+				break;
+			cur = 0;
+			top_comment = 0;
+			continue;
+		}
+		if (!found) {
+			if (line[0] == '#')
+				top_comment = 1;
+			else if (!(top_comment && line[0] == ' ')) {
+				found = 1;
+				if (isdigit((unsigned char)line[0]))
+					continue;
+				if (strncasecmp(line, "include:", 8) == 0) {
+					struct pos p = { file, *lno };
+
+					err_at(p, "include: files named by the input are not read; "
+					    "line skipped");
+					found = 0;
+					cur = 0;
+					continue;
+				}
+			}
+		}
+		if (cur + (size_t)n + 2 > *capp) {
+			*capp = (cur + (size_t)n + 2) * 2;
+			*bufp = xrealloc(*bufp, *capp);
+		}
+		if (!cur)
+			*first = *lno;
+		memcpy(*bufp + cur, line, (size_t)n);
+		cur += (size_t)n;
+	}
+	if (!found)
+		return 0;
+	if (!*bufp || (cur && (*bufp)[cur - 1] != '\n')) {
+		if (cur + 2 > *capp) {
+			*capp = cur + 2;
+			*bufp = xrealloc(*bufp, *capp);
+		}
+		if (cur)	/* a last line without its newline */
+			(*bufp)[cur++] = '\n';
+	}
+	(*bufp)[cur] = '\0';
+	return 1;
+}
+
+/* One LDIF record from read_record: unfold and decode each line with
+ * ldif_getline/ldif_parse_line2, keeping the physical line of every value so
+ * that a diagnostic names it. Returns 1 when r holds an entry to convert.
+ *
+ * A value written as a URL ("attr:< file:///etc/passwd") would make
+ * ldif_parse_line2 open and read what it names (a FIFO or /dev/zero
+ * hangs it for good): the separator is looked at first, and such a value
+ * never reaches libldap. No option reads them. */
+static int
+parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
 {
 	static size_t *starts, cap;
 	size_t nstarts = 0, cur = 0, off;
-	unsigned long first_line;
 	char *next = buf, *line;
 	unsigned long phys;
 	int seen_dn = 0;
@@ -1978,14 +2054,12 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 			q++;
 		}
 	}
-	/* last_line is the blank line that ended the record, or at the end of
-	 * the input its own last line; nstarts - 1 is its count of newlines */
-	first_line = last_line + 1 - (nstarts - 1) - (at_eof ? 0 : 1);
 	r->pos.line = first_line;
 	while ((line = ldif_getline(&next)) != NULL) {
 		struct berval type, val;
 		int freeval = 0;
 		struct pos lp;
+		const char *colon;
 
 		off = (size_t)(line - buf);
 		while (cur + 1 < nstarts && starts[cur + 1] <= off)
@@ -1993,6 +2067,19 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 		phys = first_line + cur;
 		lp.file = file;
 		lp.line = phys;
+		if ((colon = strchr(line, ':')) != NULL && colon[1] == '<') {
+			const char *t = line;
+
+			while (isspace((unsigned char)*t))
+				t++;
+			if (!seen_dn && strncasecmp(t, "dn", 2) == 0 && (t[2] == ':' ||
+			    isspace((unsigned char)t[2]))) {
+				err_at(lp, "dn: URL values are not read; record skipped");
+				return 0;
+			}
+			err_at(lp, "%.*s: URL values are not read", (int)(colon - t), t);
+			continue;
+		}
 		if (ldif_parse_line2(line, &type, &val, &freeval) < 0) {
 			err_at(lp, "malformed line (no \"attribute: value\"); record skipped");
 			return 0;
@@ -2043,27 +2130,24 @@ static void
 read_file(const char *path, unsigned file)
 {
 	static char inbuf[1 << 16];
-	LDIFFP stdin_lfp = { stdin, NULL }, *lfp;
-	unsigned long lineno = 0;
+	FILE *fp;
+	unsigned long lineno = 0, first = 1;
 	char *buf = NULL;
-	int buflen = 0, rc;
+	size_t bufcap = 0;
 	struct rec r = { 0 };
 
 	if (!path || strcmp(path, "-") == 0)
-		lfp = &stdin_lfp;
-	else if ((lfp = ldif_open(path, "r")) == NULL) {
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL) {
 		warnmsg("%s:", path);
 		input_failed = 1;
 		return;
 	} else	/* read in large blocks too (files only: stdin may be read twice) */
-		setvbuf(lfp->fp, inbuf, _IOFBF, sizeof inbuf);
-	while ((rc = ldif_read_record(lfp, &lineno, &buf, &buflen)) > 0) {
-		/* libldap returns a record with no buffer when the input begins
-		 * with an index line ("1") alone: nothing to read */
-		if (buf && parse_record(&r, buf, lineno, feof(lfp->fp), file))
+		setvbuf(fp, inbuf, _IOFBF, sizeof inbuf);
+	while (read_record(fp, file, &lineno, &first, &buf, &bufcap))
+		if (parse_record(&r, buf, first, file))
 			do_entry(&r);
-	}
-	if (rc < 0 || ferror(lfp->fp)) {
+	if (ferror(fp)) {
 		warnmsg("%s: read error", files[file]);
 		input_failed = 1;
 	}
@@ -2071,9 +2155,9 @@ read_file(const char *path, unsigned file)
 	free(r.av);
 	free(r.freevals);
 	free(r.firsts);
-	ber_memfree(buf);
-	if (lfp != &stdin_lfp)
-		ldif_close(lfp);
+	free(buf);
+	if (fp != stdin)
+		fclose(fp);
 }
 
 /* ---- the end: resolve references, write the stream in order ------------- */
