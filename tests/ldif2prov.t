@@ -145,6 +145,29 @@ has "... the rest goes on" "$T/out" "ca v@example.com "
 is "... reported at its line, exit 1" "$(cat "$T/err")$status" \
 	"ldif2prov: $T/include.ldif:1: include: files named by the input are not read; line skipped1"
 
+# a base64 value that cannot be decoded: said so in the tool's own words
+# (libldap printed its own line, then "malformed line"), the value left out
+cat > "$T/b64.ldif" <<'X'
+dn: uid=w,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: w@example.com
+cn:: SGVsbG8(
+description:: SGVsbG8=QUJD
+sn:: V2Vp
+ dw==
+
+X
+run ldif2prov "$T/b64.ldif"
+same_text "bad base64: one diagnostic line each, saying what is wrong" "$T/err" <<X
+ldif2prov: $T/b64.ldif:4: cn: base64 value cannot be decoded (invalid character '('); value not carried
+ldif2prov: $T/b64.ldif:5: description: base64 value cannot be decoded (text after its '=' padding); value not carried
+X
+has "... the entry goes on, folded base64 decoded" "$T/out" "ca w@example.com '' sn Weiw "
+is "... exit 1" "$status" 1
+printf 'dn: uid=x,ou=people,dc=example,dc=com\nobjectClass: person\nmail: x@example.com\ncn:: WGF2aQ\n\n' > "$T/b64pad.ldif"
+run ldif2prov "$T/b64pad.ldif"
+is "base64 without its padding (as Samba writes it) is decoded" "$(grep -c "^ca x@example.com '' cn Xavi " "$T/out")$status" 10
+
 # an address claimed in two files names the first one
 cp "$D/zimbra.ldif" "$T/again.ldif"
 run ldif2prov "$D/zimbra.ldif" "$T/again.ldif"

@@ -175,8 +175,6 @@ struct rec {
 	unsigned classes;	/* C_* bits */
 	struct av *av;
 	size_t nav, cap;
-	char **freevals;
-	size_t nfree, freecap;
 	struct first *firsts;
 	size_t nfirsts;
 	unsigned gen;
@@ -1841,11 +1839,6 @@ do_entry(const struct rec *r)
 static void
 rec_reset(struct rec *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nfree; i++)
-		ber_memfree(r->freevals[i]);
-	r->nfree = 0;
 	r->nav = 0;
 	r->dn = NULL;
 	r->classes = 0;
@@ -2019,14 +2012,150 @@ read_record(FILE *fp, unsigned file, unsigned long *lno, unsigned long *first,
 	return 1;
 }
 
+/* Base64 digits' values; B64_PAD for '=', B64_BAD for what is no digit. */
+enum { B64_PAD = 64, B64_BAD = 0xff };
+static unsigned char b64val[256];
+
+static void
+b64_init(void)
+{
+	static const char digits[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	int i;
+
+	memset(b64val, B64_BAD, sizeof b64val);
+	for (i = 0; i < 64; i++)
+		b64val[(unsigned char)digits[i]] = (unsigned char)i;
+	b64val['='] = B64_PAD;
+}
+
+/* Decode s[0..n) in place (RFC 4648 base64, as RFC 2849 wants; the
+ * padding may be left out); the decoded length in *outlen. NULL, or why it cannot be decoded
+ * (the offending byte in *bad). libldap's decoder printed its own line on
+ * stderr and stopped at the first '=' without a word about what followed. */
+static const char *
+b64_decode(char *s, size_t n, size_t *outlen, int *bad)
+{
+	unsigned char *in = (unsigned char *)s, *out = in;
+	size_t i, nd;
+	uint32_t acc = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned v = b64val[in[i]];
+
+		if (v == B64_BAD) {
+			*bad = in[i];
+			return "invalid character";
+		}
+		if (v == B64_PAD)
+			break;
+	}
+	nd = i;		/* digits before any padding */
+	for (; i < n; i++)
+		if (in[i] != '=')
+			return "text after its '=' padding";
+	/* padding left out, as Samba writes it, is no ambiguity */
+	if (nd % 4 == 1)
+		return "truncated: its last group has a single digit";
+	if (n > nd && (n % 4 || n - nd > 2))
+		return "misplaced '=' padding";
+	for (i = 0; i < nd; i++) {
+		acc = acc << 6 | b64val[in[i]];
+		if (i % 4 == 3) {
+			*out++ = (unsigned char)(acc >> 16);
+			*out++ = (unsigned char)(acc >> 8);
+			*out++ = (unsigned char)acc;
+			acc = 0;
+		}
+	}
+	if (nd % 4 == 2)
+		*out++ = (unsigned char)(acc >> 4);
+	else if (nd % 4 == 3) {
+		*out++ = (unsigned char)(acc >> 10);
+		*out++ = (unsigned char)(acc >> 2);
+	}
+	*out = '\0';
+	*outlen = (size_t)(out - in);
+	return NULL;
+}
+
+/* What parse_line found. */
+enum { PL_OK, PL_MALFORMED, PL_URL, PL_BADB64 };
+
+/* Split one unfolded line ("type: value", "type:: base64", "type:< URL")
+ * in place, as libldap's ldif_parse_line2 does, but never fetching a URL
+ * (PL_URL: ldif_parse_line2 opened and read what it names, a FIFO or
+ * /dev/zero hung it for good) and decoding base64 here, so that what is
+ * wrong is said in the tool's words (PL_BADB64, *why and *bad). The
+ * continuation markers ldif_getline leaves ('\r') are squeezed out. */
+static int
+parse_line(char *line, struct berval *type, struct berval *val, const char **why, int *bad)
+{
+	char *s, *p, *d;
+	int sep;
+
+	while (isspace((unsigned char)*line))
+		line++;
+	type->bv_val = line;
+	type->bv_len = 0;
+	if (!(s = strchr(line, ':')))
+		return PL_MALFORMED;
+	for (p = s; p > line && isspace((unsigned char)p[-1]); p--)
+		;
+	*p = '\0';
+	type->bv_val = line;
+	type->bv_len = (size_t)(p - line);
+	if (memchr(line, '\r', type->bv_len)) {	/* a name folded */
+		for (d = line, p = line; *p; p++)
+			if (*p != '\r')
+				*d++ = *p;
+		*d = '\0';
+		type->bv_len = (size_t)(d - line);
+	}
+	sep = s[1];
+	s += sep == '<' || sep == ':' ? 2 : 1;
+	while (isspace((unsigned char)*s))
+		s++;
+	if ((d = strchr(s, '\r')) != NULL) {
+		for (p = d; *p; p++)
+			if (*p != '\r')
+				*d++ = *p;
+		*d = '\0';
+	} else
+		d = s + strlen(s);
+	if (sep == '<')
+		return PL_URL;
+	val->bv_val = s;
+	val->bv_len = (size_t)(d - s);
+	if (sep == ':') {
+		while (d > s && (d[-1] == ' ' || d[-1] == '\t'))
+			*--d = '\0';
+		if ((*why = b64_decode(s, (size_t)(d - s), &val->bv_len, bad)) != NULL)
+			return PL_BADB64;
+	}
+	return PL_OK;
+}
+
+/* "invalid character '('" */
+static const char *
+b64_why(const char *why, int bad)
+{
+	static char buf[64];
+
+	if (strcmp(why, "invalid character") != 0)
+		return why;
+	if (bad > ' ' && bad < 0x7f)
+		snprintf(buf, sizeof buf, "invalid character '%c'", bad);
+	else
+		snprintf(buf, sizeof buf, "invalid byte 0x%02x", (unsigned)bad);
+	return buf;
+}
+
 /* One LDIF record from read_record: unfold and decode each line with
- * ldif_getline/ldif_parse_line2, keeping the physical line of every value so
+ * ldif_getline/parse_line, keeping the physical line of every value so
  * that a diagnostic names it. Returns 1 when r holds an entry to convert.
- *
- * A value written as a URL ("attr:< file:///etc/passwd") would make
- * ldif_parse_line2 open and read what it names (a FIFO or /dev/zero
- * hangs it for good): the separator is looked at first, and such a value
- * never reaches libldap. No option reads them. */
+ * A value written as a URL or in base64 that cannot be decoded is
+ * reported and left out; in the dn it skips the record. */
 static int
 parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
 {
@@ -2039,7 +2168,7 @@ parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
 	rec_reset(r);
 	r->pos.file = file;
 	/* where each physical line starts, before ldif_getline and
-	 * ldif_parse_line2 unfold and squeeze the buffer in place */
+	 * parse_line unfold and squeeze the buffer in place */
 	{
 		const char *q = buf, *end = buf + strlen(buf);
 
@@ -2057,9 +2186,9 @@ parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
 	r->pos.line = first_line;
 	while ((line = ldif_getline(&next)) != NULL) {
 		struct berval type, val;
-		int freeval = 0;
 		struct pos lp;
-		const char *colon;
+		const char *why = NULL;
+		int bad = 0, rc;
 
 		off = (size_t)(line - buf);
 		while (cur + 1 < nstarts && starts[cur + 1] <= off)
@@ -2067,36 +2196,25 @@ parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
 		phys = first_line + cur;
 		lp.file = file;
 		lp.line = phys;
-		if ((colon = strchr(line, ':')) != NULL && colon[1] == '<') {
-			const char *t = line;
+		if ((rc = parse_line(line, &type, &val, &why, &bad)) != PL_OK) {
+			int isdn = !seen_dn && type.bv_len == 2 &&
+			    strcasecmp(type.bv_val, "dn") == 0;
 
-			while (isspace((unsigned char)*t))
-				t++;
-			if (!seen_dn && strncasecmp(t, "dn", 2) == 0 && (t[2] == ':' ||
-			    isspace((unsigned char)t[2]))) {
-				err_at(lp, "dn: URL values are not read; record skipped");
+			if (rc == PL_MALFORMED) {
+				err_at(lp, "malformed line (no \"attribute: value\"); record skipped");
 				return 0;
 			}
-			err_at(lp, "%.*s: URL values are not read", (int)(colon - t), t);
+			if (rc == PL_URL)
+				err_at(lp, "%s: URL values are not read%s", type.bv_val,
+				    isdn ? "; record skipped" : "");
+			else
+				err_at(lp, "%s: base64 value cannot be decoded (%s); %s",
+				    type.bv_val, b64_why(why, bad),
+				    isdn ? "record skipped" : "value not carried");
+			if (isdn)
+				return 0;
 			continue;
 		}
-		if (ldif_parse_line2(line, &type, &val, &freeval) < 0) {
-			err_at(lp, "malformed line (no \"attribute: value\"); record skipped");
-			return 0;
-		}
-		if (freeval) {
-			if (r->nfree == r->freecap) {
-				r->freecap = r->freecap ? r->freecap * 2 : 16;
-				r->freevals = xrealloc(r->freevals, r->freecap * sizeof *r->freevals);
-			}
-			r->freevals[r->nfree++] = val.bv_val;
-		}
-		if (!val.bv_val)
-			val.bv_val = "", val.bv_len = 0;
-		/* libldap cuts blanks before the colon off with NULs, but
-		 * counts them in the length */
-		while (type.bv_len && type.bv_val[type.bv_len - 1] == '\0')
-			type.bv_len--;
 		if (!seen_dn) {
 			if (strcasecmp(type.bv_val, "version") == 0)
 				continue;
@@ -2153,7 +2271,6 @@ read_file(const char *path, unsigned file)
 	}
 	rec_reset(&r);
 	free(r.av);
-	free(r.freevals);
 	free(r.firsts);
 	free(buf);
 	if (fp != stdin)
@@ -2541,6 +2658,19 @@ out:
 	fclose(list_aliases);
 }
 
+/* libldap's own messages (it has a few left for the DN functions) in
+ * the tool's format: a line of their own, "ldif2prov: libldap: ...". */
+static void
+ldap_print(const char *msg)
+{
+	size_t n = strlen(msg);
+
+	while (n && msg[n - 1] == '\n')
+		n--;
+	if (n)
+		warnmsg("libldap: %.*s", (int)n, msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2551,6 +2681,8 @@ main(int argc, char **argv)
 	out_init();
 	anames_init();
 	addr_init();
+	b64_init();
+	ber_set_option(NULL, LBER_OPT_LOG_PRINT_FN, (void *)ldap_print);
 	while ((c = getopt(argc, argv, "ad:l:Pr:sv")) != -1) {
 		switch (c) {
 		case 'a':
