@@ -168,6 +168,25 @@ printf 'dn: uid=x,ou=people,dc=example,dc=com\nobjectClass: person\nmail: x@exam
 run ldif2prov "$T/b64pad.ldif"
 is "base64 without its padding (as Samba writes it) is decoded" "$(grep -c "^ca x@example.com '' cn Xavi " "$T/out")$status" 10
 
+# a missing blank line between two records: two entries, never one
+cat > "$T/noblank.ldif" <<'X'
+dn: uid=p,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: p@example.com
+cn: P
+dn: uid=q,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: q@example.com
+cn: Q
+
+X
+run ldif2prov "$T/noblank.ldif"
+has "no blank line before a dn: the first entry stands alone" "$T/out" "ca p@example.com '' cn P "
+has "... the second is an entry of its own" "$T/out" "ca q@example.com '' cn Q "
+hasnt "... not an alias of the first" "$T/out" "aaa "
+is "... reported at the second dn, exit 1" "$(cat "$T/err")$status" \
+	"ldif2prov: $T/noblank.ldif:5: dn: the blank line that ends the record before it is missing; read as a new record1"
+
 # an address claimed in two files names the first one
 cp "$D/zimbra.ldif" "$T/again.ldif"
 run ldif2prov "$D/zimbra.ldif" "$T/again.ldif"

@@ -2153,17 +2153,18 @@ b64_why(const char *why, int bad)
 
 /* One LDIF record from read_record: unfold and decode each line with
  * ldif_getline/parse_line, keeping the physical line of every value so
- * that a diagnostic names it. Returns 1 when r holds an entry to convert.
- * A value written as a URL or in base64 that cannot be decoded is
- * reported and left out; in the dn it skips the record. */
-static int
+ * that a diagnostic names it, and convert the entry (do_entry). A value
+ * written as a URL or in base64 that cannot be decoded is reported and left
+ * out; in the dn it skips the record. A "dn:" within a record (its blank
+ * line missing) is reported and begins a new record. */
+static void
 parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
 {
+	enum { S_START, S_ENTRY, S_SKIP } state = S_START;
 	static size_t *starts, cap;
 	size_t nstarts = 0, cur = 0, off;
 	char *next = buf, *line;
 	unsigned long phys;
-	int seen_dn = 0;
 
 	rec_reset(r);
 	r->pos.file = file;
@@ -2188,7 +2189,7 @@ parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
 		struct berval type, val;
 		struct pos lp;
 		const char *why = NULL;
-		int bad = 0, rc;
+		int bad = 0, rc, isdn;
 
 		off = (size_t)(line - buf);
 		while (cur + 1 < nstarts && starts[cur + 1] <= off)
@@ -2196,13 +2197,26 @@ parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
 		phys = first_line + cur;
 		lp.file = file;
 		lp.line = phys;
-		if ((rc = parse_line(line, &type, &val, &why, &bad)) != PL_OK) {
-			int isdn = !seen_dn && type.bv_len == 2 &&
-			    strcasecmp(type.bv_val, "dn") == 0;
-
+		rc = parse_line(line, &type, &val, &why, &bad);
+		isdn = type.bv_len == 2 && strcasecmp(type.bv_val, "dn") == 0;
+		if (isdn && state != S_START) {
+			/* never two entries made one: the second's address
+			 * would become an alias of the first */
+			err_at(lp, "dn: the blank line that ends the record before it is "
+			    "missing; read as a new record");
+			if (state == S_ENTRY)
+				do_entry(r);
+			rec_reset(r);
+			r->pos.file = file;
+			state = S_START;
+		}
+		if (rc != PL_OK) {
+			if (state == S_SKIP)
+				continue;
 			if (rc == PL_MALFORMED) {
 				err_at(lp, "malformed line (no \"attribute: value\"); record skipped");
-				return 0;
+				state = S_SKIP;
+				continue;
 			}
 			if (rc == PL_URL)
 				err_at(lp, "%s: URL values are not read%s", type.bv_val,
@@ -2212,17 +2226,20 @@ parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
 				    type.bv_val, b64_why(why, bad),
 				    isdn ? "record skipped" : "value not carried");
 			if (isdn)
-				return 0;
+				state = S_SKIP;
 			continue;
 		}
-		if (!seen_dn) {
+		if (state == S_SKIP)
+			continue;
+		if (state == S_START) {
 			if (strcasecmp(type.bv_val, "version") == 0)
 				continue;
-			if (strcasecmp(type.bv_val, "dn") != 0) {
+			if (!isdn) {
 				err_at(lp, "record does not start with \"dn:\"; skipped");
-				return 0;
+				state = S_SKIP;
+				continue;
 			}
-			seen_dn = 1;
+			state = S_ENTRY;
 			r->dn = val.bv_val;
 			r->pos.line = phys;
 			continue;
@@ -2233,15 +2250,14 @@ parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
 			if (strcasecmp(val.bv_val, "add") != 0) {
 				err_at(r->pos, "%s: changetype %s record not carried "
 				    "(only entries and add records are)", r->dn, val.bv_val);
-				return 0;
+				state = S_SKIP;
 			}
 			continue;
 		}
 		rec_add(r, &type, val.bv_val, val.bv_len, phys);
 	}
-	if (!seen_dn)
-		return 0;	/* a "version: 1" record, or only comments */
-	return 1;
+	if (state == S_ENTRY)	/* not a "version: 1" record, or only comments */
+		do_entry(r);
 }
 
 static void
@@ -2263,8 +2279,7 @@ read_file(const char *path, unsigned file)
 	} else	/* read in large blocks too (files only: stdin may be read twice) */
 		setvbuf(fp, inbuf, _IOFBF, sizeof inbuf);
 	while (read_record(fp, file, &lineno, &first, &buf, &bufcap))
-		if (parse_record(&r, buf, first, file))
-			do_entry(&r);
+		parse_record(&r, buf, first, file);
 	if (ferror(fp)) {
 		warnmsg("%s: read error", files[file]);
 		input_failed = 1;
