@@ -187,6 +187,40 @@ hasnt "... not an alias of the first" "$T/out" "aaa "
 is "... reported at the second dn, exit 1" "$(cat "$T/err")$status" \
 	"ldif2prov: $T/noblank.ldif:5: dn: the blank line that ends the record before it is missing; read as a new record1"
 
+# the schema's other names of an attribute (Thunderbird writes gn and fax)
+cat > "$T/names.ldif" <<'X'
+dn: cn=Gina Fax,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+rfc822Mailbox: gina@example.com
+commonName: Gina Fax
+gn: Gina
+surname: Fax
+fax: +1 555 0100
+mobileTelephoneNumber: +1 555 0101
+localityName: Springfield
+organizationalUnitName: Sales
+streetAddress: 1 Main St
+
+X
+run ldif2prov "$T/names.ldif"
+has "an attribute's other names are its name (gn, fax, surname...)" "$T/out" \
+	"ca gina@example.com '' cn 'Gina Fax' givenName Gina sn Fax facsimileTelephoneNumber '+1 555 0100' mobile '+1 555 0101' l Springfield ou Sales street '1 Main St' zimbraPasswordMustChange TRUE"
+is "... exit 0, nothing said" "$(cat "$T/err")$status" 0
+
+# an alias that is the entry's own address: reported, as the man page says
+cat > "$T/ownalias.ldif" <<'X'
+dn: uid=own,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: own@example.com
+mailAlternateAddress: own@example.com
+mailAlternateAddress: other@example.com
+
+X
+run ldif2prov "$T/ownalias.ldif"
+is "an alias that is the entry's own address: reported, exit 1" "$(cat "$T/err")$status" \
+	"ldif2prov: $T/ownalias.ldif:4: alias own@example.com of own@example.com is the entry's own address; not carried1"
+has "... its other aliases are carried" "$T/out" "aaa own@example.com other@example.com"
+
 # an address claimed in two files names the first one
 cp "$D/zimbra.ldif" "$T/again.ldif"
 run ldif2prov "$D/zimbra.ldif" "$T/again.ldif"

@@ -898,7 +898,7 @@ static const struct amap {
 	{ "telephoneNumber", "telephoneNumber" }, { "mobile", "mobile" },
 	{ "homePhone", "homePhone" }, { "pager", "pager" },
 	{ "facsimileTelephoneNumber", "facsimileTelephoneNumber" },
-	{ "street", "street" }, { "streetAddress", "street" }, { "l", "l" }, { "st", "st" },
+	{ "street", "street" }, { "l", "l" }, { "st", "st" },
 	{ "postalCode", "postalCode" }, { "co", "co" }, { "postalAddress", "postalAddress" },
 	{ "physicalDeliveryOfficeName", "physicalDeliveryOfficeName" },
 	{ "description", "description" }, { "info", "zimbraNotes" },
@@ -981,6 +981,20 @@ aname_of(const char *type)
 	return an;
 }
 
+/* The schema's other names of an attribute (core, cosine, inetorgperson;
+ * Thunderbird writes gn and fax), each read as the name the tool uses. */
+static const struct amap attr_aliases[] = {
+	{ "commonName", "cn" }, { "surname", "sn" }, { "gn", "givenName" },
+	{ "localityName", "l" }, { "stateOrProvinceName", "st" },
+	{ "streetAddress", "street" }, { "organizationName", "o" },
+	{ "organizationalUnitName", "ou" }, { "fax", "facsimileTelephoneNumber" },
+	{ "mobileTelephoneNumber", "mobile" }, { "pagerTelephoneNumber", "pager" },
+	{ "homeTelephoneNumber", "homePhone" }, { "rfc822Mailbox", "mail" },
+	{ "userid", "uid" }, { "friendlyCountryName", "co" },
+	{ "domainComponent", "dc" }, { "countryName", "c" },
+	{ NULL, NULL }
+};
+
 static void
 anames_init(void)
 {
@@ -997,6 +1011,18 @@ anames_init(void)
 	const char *const *p;
 	size_t i;
 
+	/* first, so that no other name is classified apart */
+	for (m = attr_aliases; m->from; m++) {
+		char buf[64];
+		size_t n = strlen(m->from);
+		int isnew;
+		/* before the put: a new name may grow the table under the entry */
+		struct aname *to = (struct aname *)aname_of(m->to);
+
+		for (i = 0; i < n; i++)
+			buf[i] = (char)tolower((unsigned char)m->from[i]);
+		strmap_put(&anames, buf, n, &isnew)->val = to;
+	}
 	for (i = 0; i < sizeof sets / sizeof sets[0]; i++)
 		for (p = sets[i].list; *p; p++)
 			((struct aname *)aname_of(*p))->flags |= sets[i].flag;
@@ -1345,12 +1371,35 @@ primary_address(const struct rec *r, int zimbra)
 	return NULL;
 }
 
+/* May a's value, the entry's primary address, stand among its addresses
+ * without a word? Yes for the first mail value and the SMTP: proxy address
+ * (they are the primary), AD's mail beside it, mailLocalAddress (whose
+ * values are all the addresses an entry takes, its own among them) and a
+ * Zimbra list's zimbraMailAlias (Zimbra writes the list's address there);
+ * else it is an alias equal to the entry's own address, which is reported. */
+static int
+own_ok(const struct rec *r, const struct av *a, int zimbra, unsigned *seen)
+{
+	unsigned bit;
+
+	if (zimbra)
+		return has_class(r, C_ZLIST);
+	if (attr_is(a, "mailLocalAddress"))
+		return 1;
+	bit = attr_is(a, "mail") ? 1 : attr_is(a, "proxyAddresses") ? 2 : 0;
+	if (!bit || (*seen & bit))
+		return 0;
+	*seen |= bit;
+	return 1;
+}
+
 /* Every other address the entry receives mail at: its aliases. */
 static void
 collect_aliases(const struct rec *r, int zimbra, const char *primary, const struct ival *v)
 {
 	const struct aname *zalias = an_lit("zimbraMailAlias");	/* out of the loop */
 	size_t i;
+	unsigned seen = 0;
 
 	for (i = 0; i < r->nav; i++) {
 		const struct av *a = &r->av[i];
@@ -1373,6 +1422,11 @@ collect_aliases(const struct rec *r, int zimbra, const char *primary, const stru
 		n = addr_norm(a->val);
 		if (!n || strcmp(n, primary) != 0)
 			add_alias(r, a, n, v->self, "");
+		else if (!own_ok(r, a, zimbra, &seen)) {
+			struct pos p = { r->pos.file, a->line };
+
+			err_at(p, "alias %s of %s is the entry's own address; not carried", n, primary);
+		}
 		free(n);
 	}
 }
@@ -2392,6 +2446,9 @@ resolve_aliases(FILE *acct_aliases, FILE *list_aliases)
 				err_at(p, "alias %s of %s is the address of the entry at %s:%lu; "
 				    "alias not carried", al, t->addr, fname(own->pos.file),
 				    own->pos.line);
+			else if (t->kind != K_LIST)
+				err_at(p, "alias %s of %s is the entry's own address; not carried",
+				    al, t->addr);
 			continue;
 		}
 		own->kind = K_ALIAS;
