@@ -221,6 +221,35 @@ is "an alias that is the entry's own address: reported, exit 1" "$(cat "$T/err")
 	"ldif2prov: $T/ownalias.ldif:4: alias own@example.com of own@example.com is the entry's own address; not carried1"
 has "... its other aliases are carried" "$T/out" "aaa own@example.com other@example.com"
 
+# mail users of classes the tool does not convert are named, never ignored
+cat > "$T/classes.ldif" <<'X'
+dn: cn=Ursula Hampster,ou=people,dc=example,dc=com
+objectClass: OpenLDAPperson
+cn: Ursula Hampster
+sn: Hampster
+uid: uham
+mail: uham@example.com
+
+X
+run ldif2prov "$T/classes.ldif"
+has "OpenLDAPperson (inetOrgPerson's subclass in OpenLDAP's schema) is carried" "$T/out" \
+	"ca uham@example.com '' cn 'Ursula Hampster' sn Hampster "
+cat > "$T/unknown.ldif" <<'X'
+dn: uid=zed,ou=people,dc=example,dc=com
+objectClass: top
+objectClass: acmeStaff
+uid: zed
+cn: Zed
+mail: zed@example.com
+
+X
+run ldif2prov "$T/unknown.ldif"
+is "an unknown class with mail: nothing carried, said in one line, exit 1" "$(cat "$T/out" "$T/err")$status" \
+	"ldif2prov: nothing carried, although 1 entries have a mail address (-v names each and says why)1"
+run ldif2prov -v "$T/unknown.ldif"
+has "... -v names it, with its position and why" "$T/err" \
+	"ldif2prov: $T/unknown.ldif:1: uid=zed,ou=people,dc=example,dc=com: mail address zed@example.com, but no object class ldif2prov converts (top acmeStaff); not carried"
+
 # an address claimed in two files names the first one
 cp "$D/zimbra.ldif" "$T/again.ldif"
 run ldif2prov "$D/zimbra.ldif" "$T/again.ldif"

@@ -51,6 +51,8 @@ static struct {
 } opt;
 
 static int nerrors;
+static unsigned long nmail;	/* entries with a mail value */
+static unsigned long ncarried;	/* accounts, resources and lists */
 static int input_failed;	/* an input could not be read: exit 2 */
 
 /* ---- positions: every index entry remembers where it came from --------- */
@@ -157,6 +159,7 @@ static const struct {
 	{ "groupOfUniqueNames", C_GROUPOFUNIQUENAMES }, { "posixGroup", C_POSIXGROUP },
 	{ "person", C_PERSON }, { "organizationalPerson", C_PERSON },
 	{ "inetOrgPerson", C_PERSON }, { "posixAccount", C_PERSON },
+	{ "OpenLDAPperson", C_PERSON },	/* SUP inetOrgPerson in openldap.schema */
 	{ "inetLocalMailRecipient", C_PERSON }, { "mailRecipient", C_PERSON },
 };
 
@@ -1121,6 +1124,8 @@ claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const c
 	}
 	if (!isnew && kind == K_SKIPPED)
 		return v;
+	if (kind != K_SKIPPED)
+		ncarried++;
 	v->kind = kind;
 	v->pos = p;
 	if (isnew)
@@ -1804,11 +1809,37 @@ do_contact(const struct rec *r)
 	free(k);
 }
 
+/* An entry with a mail address that no rule converts: named with -v. */
+static void
+not_a_mail_user(const struct rec *r, const char *why)
+{
+	struct strbuf b = { 0 };
+	size_t i;
+
+	if (!opt.verbose)
+		return;
+	if (!why) {
+		for (i = 0; i < r->nav; i++)
+			if (r->av[i].an == an_objectclass) {
+				if (b.len)
+					sb_addc(&b, ' ');
+				sb_adds(&b, r->av[i].val);
+			}
+	}
+	note_at(r->pos, "%s: mail address %s, but %s%s%s; not carried", r->dn,
+	    firstval(r, "mail"), why ? why : "no object class ldif2prov converts (",
+	    why ? "" : b.len ? b.s : "none", why ? "" : ")");
+	sb_free(&b);
+}
+
 static void
 do_entry(const struct rec *r)
 {
 	int zimbra = has_class(r, C_ZACCOUNT) || has_class(r, C_ZRECIPIENT) ||
 	    has_class(r, C_ZLIST) || has_class(r, C_ZRESOURCE);
+	int mail = first(r, "mail") != NULL;
+
+	nmail += mail;
 
 	if (has_class(r, C_ZCOS)) {
 		do_cos(r);
@@ -1854,9 +1885,14 @@ do_entry(const struct rec *r)
 	if (has_class(r, C_ZDATASOURCE) || has_class(r, C_ZSERVER) ||
 	    zimbra)
 		return;
-	if (has_class(r, C_COMPUTER))
+	if (has_class(r, C_COMPUTER)) {
+		if (mail)
+			not_a_mail_user(r, "a computer object");
 		return;
+	}
 	if (has_class(r, C_CONTACT)) {
+		if (mail)
+			not_a_mail_user(r, "an Active Directory contact (only a list member)");
 		do_contact(r);
 		return;
 	}
@@ -1886,6 +1922,8 @@ do_entry(const struct rec *r)
 		do_account(r, 0, 0);
 		return;
 	}
+	if (mail)
+		not_a_mail_user(r, NULL);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -2809,6 +2847,11 @@ main(int argc, char **argv)
 	for (i = 0; i < (int)nfiles; i++)
 		read_file(argc ? argv[i] : NULL, (unsigned)i);
 	emit();
+	if (!ncarried && nmail) {
+		warnmsg("nothing carried, although %lu entries have a mail address "
+		    "(-v names each and says why)", nmail);
+		nerrors++;
+	}
 	out_close_stdout();
 	return input_failed ? 2 : nerrors ? 1 : 0;
 }
