@@ -105,6 +105,151 @@ same "bad input: what can be carried is" "$D/bad.prov" "$T/bad.out"
 same "bad input: each problem is reported with FILE:LINE" "$D/bad.err" "$T/bad.err"
 is "bad input: exit 1" "$(cat "$T/bad.status")" 1
 
+# values written as URLs ("attr:< file:///...") are never fetched: reported,
+# left out, the entry goes on
+printf 'TOPSECRET\n' > "$T/secret"
+cat > "$T/url.ldif" <<X
+dn: uid=u,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: u@example.com
+description:< file://$T/secret
+cn: U
+
+X
+run ldif2prov "$T/url.ldif"
+hasnt "a URL value: the file it names is not read" "$T/out" "TOPSECRET"
+has "... the entry goes on without it" "$T/out" "ca u@example.com '' cn U "
+is "... reported at its line" "$(cat "$T/err")" \
+	"ldif2prov: $T/url.ldif:4: description: URL values are not read"
+is "... exit 1" "$status" 1
+mkfifo "$T/fifo"
+sed "s|file://$T/secret|file://$T/fifo|" "$T/url.ldif" > "$T/fifo.ldif"
+run timeout 10 ldif2prov "$T/fifo.ldif"
+is "a URL naming a FIFO: no hang, exit 1" "$status" 1
+has "... reported" "$T/err" "ldif2prov: $T/fifo.ldif:4: description: URL values are not read"
+printf 'dn:< file://%s\nobjectClass: inetOrgPerson\nmail: x@example.com\n\n' "$T/secret" > "$T/urldn.ldif"
+run ldif2prov "$T/urldn.ldif"
+is "a URL as the dn: record skipped, reported" "$(cat "$T/out" "$T/err")$status" \
+	"ldif2prov: $T/urldn.ldif:1: dn: URL values are not read; record skipped1"
+cat > "$T/inc.ldif" <<X
+dn: uid=i,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: included@example.com
+
+X
+printf 'include: file://%s\n\ndn: uid=v,ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\nmail: v@example.com\n\n' \
+	"$T/inc.ldif" > "$T/include.ldif"
+run ldif2prov "$T/include.ldif"
+hasnt "an include: line: the file it names is not read" "$T/out" "included@example.com"
+has "... the rest goes on" "$T/out" "ca v@example.com "
+is "... reported at its line, exit 1" "$(cat "$T/err")$status" \
+	"ldif2prov: $T/include.ldif:1: include: files named by the input are not read; line skipped1"
+
+# a base64 value that cannot be decoded: said so in the tool's own words
+# (libldap printed its own line, then "malformed line"), the value left out
+cat > "$T/b64.ldif" <<'X'
+dn: uid=w,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: w@example.com
+cn:: SGVsbG8(
+description:: SGVsbG8=QUJD
+sn:: V2Vp
+ dw==
+
+X
+run ldif2prov "$T/b64.ldif"
+same_text "bad base64: one diagnostic line each, saying what is wrong" "$T/err" <<X
+ldif2prov: $T/b64.ldif:4: cn: base64 value cannot be decoded (invalid character '('); value not carried
+ldif2prov: $T/b64.ldif:5: description: base64 value cannot be decoded (text after its '=' padding); value not carried
+X
+has "... the entry goes on, folded base64 decoded" "$T/out" "ca w@example.com '' sn Weiw "
+is "... exit 1" "$status" 1
+printf 'dn: uid=x,ou=people,dc=example,dc=com\nobjectClass: person\nmail: x@example.com\ncn:: WGF2aQ\n\n' > "$T/b64pad.ldif"
+run ldif2prov "$T/b64pad.ldif"
+is "base64 without its padding (as Samba writes it) is decoded" "$(grep -c "^ca x@example.com '' cn Xavi " "$T/out")$status" 10
+
+# a missing blank line between two records: two entries, never one
+cat > "$T/noblank.ldif" <<'X'
+dn: uid=p,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: p@example.com
+cn: P
+dn: uid=q,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: q@example.com
+cn: Q
+
+X
+run ldif2prov "$T/noblank.ldif"
+has "no blank line before a dn: the first entry stands alone" "$T/out" "ca p@example.com '' cn P "
+has "... the second is an entry of its own" "$T/out" "ca q@example.com '' cn Q "
+hasnt "... not an alias of the first" "$T/out" "aaa "
+is "... reported at the second dn, exit 1" "$(cat "$T/err")$status" \
+	"ldif2prov: $T/noblank.ldif:5: dn: the blank line that ends the record before it is missing; read as a new record1"
+
+# the schema's other names of an attribute (Thunderbird writes gn and fax)
+cat > "$T/names.ldif" <<'X'
+dn: cn=Gina Fax,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+rfc822Mailbox: gina@example.com
+commonName: Gina Fax
+gn: Gina
+surname: Fax
+fax: +1 555 0100
+mobileTelephoneNumber: +1 555 0101
+localityName: Springfield
+organizationalUnitName: Sales
+streetAddress: 1 Main St
+
+X
+run ldif2prov "$T/names.ldif"
+has "an attribute's other names are its name (gn, fax, surname...)" "$T/out" \
+	"ca gina@example.com '' cn 'Gina Fax' givenName Gina sn Fax facsimileTelephoneNumber '+1 555 0100' mobile '+1 555 0101' l Springfield ou Sales street '1 Main St' zimbraPasswordMustChange TRUE"
+is "... exit 0, nothing said" "$(cat "$T/err")$status" 0
+
+# an alias that is the entry's own address: reported, as the man page says
+cat > "$T/ownalias.ldif" <<'X'
+dn: uid=own,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: own@example.com
+mailAlternateAddress: own@example.com
+mailAlternateAddress: other@example.com
+
+X
+run ldif2prov "$T/ownalias.ldif"
+is "an alias that is the entry's own address: reported, exit 1" "$(cat "$T/err")$status" \
+	"ldif2prov: $T/ownalias.ldif:4: alias own@example.com of own@example.com is the entry's own address; not carried1"
+has "... its other aliases are carried" "$T/out" "aaa own@example.com other@example.com"
+
+# mail users of classes the tool does not convert are named, never ignored
+cat > "$T/classes.ldif" <<'X'
+dn: cn=Ursula Hampster,ou=people,dc=example,dc=com
+objectClass: OpenLDAPperson
+cn: Ursula Hampster
+sn: Hampster
+uid: uham
+mail: uham@example.com
+
+X
+run ldif2prov "$T/classes.ldif"
+has "OpenLDAPperson (inetOrgPerson's subclass in OpenLDAP's schema) is carried" "$T/out" \
+	"ca uham@example.com '' cn 'Ursula Hampster' sn Hampster "
+cat > "$T/unknown.ldif" <<'X'
+dn: uid=zed,ou=people,dc=example,dc=com
+objectClass: top
+objectClass: acmeStaff
+uid: zed
+cn: Zed
+mail: zed@example.com
+
+X
+run ldif2prov "$T/unknown.ldif"
+is "an unknown class with mail: nothing carried, said in one line, exit 1" "$(cat "$T/out" "$T/err")$status" \
+	"ldif2prov: nothing carried, although 1 entries have a mail address (-v names each and says why)1"
+run ldif2prov -v "$T/unknown.ldif"
+has "... -v names it, with its position and why" "$T/err" \
+	"ldif2prov: $T/unknown.ldif:1: uid=zed,ou=people,dc=example,dc=com: mail address zed@example.com, but no object class ldif2prov converts (top acmeStaff); not carried"
+
 # an address claimed in two files names the first one
 cp "$D/zimbra.ldif" "$T/again.ldif"
 run ldif2prov "$D/zimbra.ldif" "$T/again.ldif"

@@ -51,6 +51,8 @@ static struct {
 } opt;
 
 static int nerrors;
+static unsigned long nmail;	/* entries with a mail value */
+static unsigned long ncarried;	/* accounts, resources and lists */
 static int input_failed;	/* an input could not be read: exit 2 */
 
 /* ---- positions: every index entry remembers where it came from --------- */
@@ -157,6 +159,7 @@ static const struct {
 	{ "groupOfUniqueNames", C_GROUPOFUNIQUENAMES }, { "posixGroup", C_POSIXGROUP },
 	{ "person", C_PERSON }, { "organizationalPerson", C_PERSON },
 	{ "inetOrgPerson", C_PERSON }, { "posixAccount", C_PERSON },
+	{ "OpenLDAPperson", C_PERSON },	/* SUP inetOrgPerson in openldap.schema */
 	{ "inetLocalMailRecipient", C_PERSON }, { "mailRecipient", C_PERSON },
 };
 
@@ -175,8 +178,6 @@ struct rec {
 	unsigned classes;	/* C_* bits */
 	struct av *av;
 	size_t nav, cap;
-	char **freevals;
-	size_t nfree, freecap;
 	struct first *firsts;
 	size_t nfirsts;
 	unsigned gen;
@@ -900,7 +901,7 @@ static const struct amap {
 	{ "telephoneNumber", "telephoneNumber" }, { "mobile", "mobile" },
 	{ "homePhone", "homePhone" }, { "pager", "pager" },
 	{ "facsimileTelephoneNumber", "facsimileTelephoneNumber" },
-	{ "street", "street" }, { "streetAddress", "street" }, { "l", "l" }, { "st", "st" },
+	{ "street", "street" }, { "l", "l" }, { "st", "st" },
 	{ "postalCode", "postalCode" }, { "co", "co" }, { "postalAddress", "postalAddress" },
 	{ "physicalDeliveryOfficeName", "physicalDeliveryOfficeName" },
 	{ "description", "description" }, { "info", "zimbraNotes" },
@@ -983,6 +984,20 @@ aname_of(const char *type)
 	return an;
 }
 
+/* The schema's other names of an attribute (core, cosine, inetorgperson;
+ * Thunderbird writes gn and fax), each read as the name the tool uses. */
+static const struct amap attr_aliases[] = {
+	{ "commonName", "cn" }, { "surname", "sn" }, { "gn", "givenName" },
+	{ "localityName", "l" }, { "stateOrProvinceName", "st" },
+	{ "streetAddress", "street" }, { "organizationName", "o" },
+	{ "organizationalUnitName", "ou" }, { "fax", "facsimileTelephoneNumber" },
+	{ "mobileTelephoneNumber", "mobile" }, { "pagerTelephoneNumber", "pager" },
+	{ "homeTelephoneNumber", "homePhone" }, { "rfc822Mailbox", "mail" },
+	{ "userid", "uid" }, { "friendlyCountryName", "co" },
+	{ "domainComponent", "dc" }, { "countryName", "c" },
+	{ NULL, NULL }
+};
+
 static void
 anames_init(void)
 {
@@ -999,6 +1014,18 @@ anames_init(void)
 	const char *const *p;
 	size_t i;
 
+	/* first, so that no other name is classified apart */
+	for (m = attr_aliases; m->from; m++) {
+		char buf[64];
+		size_t n = strlen(m->from);
+		int isnew;
+		/* before the put: a new name may grow the table under the entry */
+		struct aname *to = (struct aname *)aname_of(m->to);
+
+		for (i = 0; i < n; i++)
+			buf[i] = (char)tolower((unsigned char)m->from[i]);
+		strmap_put(&anames, buf, n, &isnew)->val = to;
+	}
 	for (i = 0; i < sizeof sets / sizeof sets[0]; i++)
 		for (p = sets[i].list; *p; p++)
 			((struct aname *)aname_of(*p))->flags |= sets[i].flag;
@@ -1097,6 +1124,8 @@ claim(const char *addr, enum kind kind, struct pos p, const char *dnkey, const c
 	}
 	if (!isnew && kind == K_SKIPPED)
 		return v;
+	if (kind != K_SKIPPED)
+		ncarried++;
 	v->kind = kind;
 	v->pos = p;
 	if (isnew)
@@ -1347,12 +1376,35 @@ primary_address(const struct rec *r, int zimbra)
 	return NULL;
 }
 
+/* May a's value, the entry's primary address, stand among its addresses
+ * without a word? Yes for the first mail value and the SMTP: proxy address
+ * (they are the primary), AD's mail beside it, mailLocalAddress (whose
+ * values are all the addresses an entry takes, its own among them) and a
+ * Zimbra list's zimbraMailAlias (Zimbra writes the list's address there);
+ * else it is an alias equal to the entry's own address, which is reported. */
+static int
+own_ok(const struct rec *r, const struct av *a, int zimbra, unsigned *seen)
+{
+	unsigned bit;
+
+	if (zimbra)
+		return has_class(r, C_ZLIST);
+	if (attr_is(a, "mailLocalAddress"))
+		return 1;
+	bit = attr_is(a, "mail") ? 1 : attr_is(a, "proxyAddresses") ? 2 : 0;
+	if (!bit || (*seen & bit))
+		return 0;
+	*seen |= bit;
+	return 1;
+}
+
 /* Every other address the entry receives mail at: its aliases. */
 static void
 collect_aliases(const struct rec *r, int zimbra, const char *primary, const struct ival *v)
 {
 	const struct aname *zalias = an_lit("zimbraMailAlias");	/* out of the loop */
 	size_t i;
+	unsigned seen = 0;
 
 	for (i = 0; i < r->nav; i++) {
 		const struct av *a = &r->av[i];
@@ -1375,6 +1427,11 @@ collect_aliases(const struct rec *r, int zimbra, const char *primary, const stru
 		n = addr_norm(a->val);
 		if (!n || strcmp(n, primary) != 0)
 			add_alias(r, a, n, v->self, "");
+		else if (!own_ok(r, a, zimbra, &seen)) {
+			struct pos p = { r->pos.file, a->line };
+
+			err_at(p, "alias %s of %s is the entry's own address; not carried", n, primary);
+		}
 		free(n);
 	}
 }
@@ -1752,11 +1809,37 @@ do_contact(const struct rec *r)
 	free(k);
 }
 
+/* An entry with a mail address that no rule converts: named with -v. */
+static void
+not_a_mail_user(const struct rec *r, const char *why)
+{
+	struct strbuf b = { 0 };
+	size_t i;
+
+	if (!opt.verbose)
+		return;
+	if (!why) {
+		for (i = 0; i < r->nav; i++)
+			if (r->av[i].an == an_objectclass) {
+				if (b.len)
+					sb_addc(&b, ' ');
+				sb_adds(&b, r->av[i].val);
+			}
+	}
+	note_at(r->pos, "%s: mail address %s, but %s%s%s; not carried", r->dn,
+	    firstval(r, "mail"), why ? why : "no object class ldif2prov converts (",
+	    why ? "" : b.len ? b.s : "none", why ? "" : ")");
+	sb_free(&b);
+}
+
 static void
 do_entry(const struct rec *r)
 {
 	int zimbra = has_class(r, C_ZACCOUNT) || has_class(r, C_ZRECIPIENT) ||
 	    has_class(r, C_ZLIST) || has_class(r, C_ZRESOURCE);
+	int mail = first(r, "mail") != NULL;
+
+	nmail += mail;
 
 	if (has_class(r, C_ZCOS)) {
 		do_cos(r);
@@ -1802,9 +1885,14 @@ do_entry(const struct rec *r)
 	if (has_class(r, C_ZDATASOURCE) || has_class(r, C_ZSERVER) ||
 	    zimbra)
 		return;
-	if (has_class(r, C_COMPUTER))
+	if (has_class(r, C_COMPUTER)) {
+		if (mail)
+			not_a_mail_user(r, "a computer object");
 		return;
+	}
 	if (has_class(r, C_CONTACT)) {
+		if (mail)
+			not_a_mail_user(r, "an Active Directory contact (only a list member)");
 		do_contact(r);
 		return;
 	}
@@ -1834,6 +1922,8 @@ do_entry(const struct rec *r)
 		do_account(r, 0, 0);
 		return;
 	}
+	if (mail)
+		not_a_mail_user(r, NULL);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -1841,11 +1931,6 @@ do_entry(const struct rec *r)
 static void
 rec_reset(struct rec *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nfree; i++)
-		ber_memfree(r->freevals[i]);
-	r->nfree = 0;
 	r->nav = 0;
 	r->dn = NULL;
 	r->classes = 0;
@@ -1947,23 +2032,236 @@ rec_add(struct rec *r, const struct berval *type, const char *val, size_t len,
 	r->nav++;
 }
 
-/* One LDIF record from libldap's reader: unfold and decode each line with
- * ldif_getline/ldif_parse_line2, keeping the physical line of every value so
- * that a diagnostic names it. Returns 1 when r holds an entry to convert. */
+/* One LDIF record, as ldif_read_record() would give it but for include:
+ * lines, which make libldap open and read the file they name: the input
+ * must never make the tool read other files (a migration reads exports
+ * from anywhere). Blank lines end a record; comment lines before it are
+ * dropped, within it kept for ldif_getline to skip; a leading index line
+ * ("1") is skipped; CRLF becomes LF. *bufp holds the record, NUL-ended,
+ * each line ending in '\n'; *first is its first line's number. Returns 1
+ * for a record, 0 at the end of the input. */
 static int
-parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsigned file)
+read_record(FILE *fp, unsigned file, unsigned long *lno, unsigned long *first,
+    char **bufp, size_t *capp)
 {
+	static char *line;
+	static size_t linecap;
+	size_t cur = 0;
+	ssize_t n;
+	int found = 0, top_comment = 0;
+
+	while ((n = getline(&line, &linecap, fp)) > 0) {
+		++*lno;
+		if (n > 1 && line[n - 2] == '\r' && line[n - 1] == '\n') {
+			line[n - 2] = '\n';
+			line[--n] = '\0';
+		}
+		if (line[0] == '\n') {
+			if (found)
+				break;
+			cur = 0;
+			top_comment = 0;
+			continue;
+		}
+		if (!found) {
+			if (line[0] == '#')
+				top_comment = 1;
+			else if (!(top_comment && line[0] == ' ')) {
+				found = 1;
+				if (isdigit((unsigned char)line[0]))
+					continue;
+				if (strncasecmp(line, "include:", 8) == 0) {
+					struct pos p = { file, *lno };
+
+					err_at(p, "include: files named by the input are not read; "
+					    "line skipped");
+					found = 0;
+					cur = 0;
+					continue;
+				}
+			}
+		}
+		if (cur + (size_t)n + 2 > *capp) {
+			*capp = (cur + (size_t)n + 2) * 2;
+			*bufp = xrealloc(*bufp, *capp);
+		}
+		if (!cur)
+			*first = *lno;
+		memcpy(*bufp + cur, line, (size_t)n);
+		cur += (size_t)n;
+	}
+	if (!found)
+		return 0;
+	if (!*bufp || (cur && (*bufp)[cur - 1] != '\n')) {
+		if (cur + 2 > *capp) {
+			*capp = cur + 2;
+			*bufp = xrealloc(*bufp, *capp);
+		}
+		if (cur)	/* a last line without its newline */
+			(*bufp)[cur++] = '\n';
+	}
+	(*bufp)[cur] = '\0';
+	return 1;
+}
+
+/* Base64 digits' values; B64_PAD for '=', B64_BAD for what is no digit. */
+enum { B64_PAD = 64, B64_BAD = 0xff };
+static unsigned char b64val[256];
+
+static void
+b64_init(void)
+{
+	static const char digits[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	int i;
+
+	memset(b64val, B64_BAD, sizeof b64val);
+	for (i = 0; i < 64; i++)
+		b64val[(unsigned char)digits[i]] = (unsigned char)i;
+	b64val['='] = B64_PAD;
+}
+
+/* Decode s[0..n) in place (RFC 4648 base64, as RFC 2849 wants; the
+ * padding may be left out); the decoded length in *outlen. NULL, or why it cannot be decoded
+ * (the offending byte in *bad). libldap's decoder printed its own line on
+ * stderr and stopped at the first '=' without a word about what followed. */
+static const char *
+b64_decode(char *s, size_t n, size_t *outlen, int *bad)
+{
+	unsigned char *in = (unsigned char *)s, *out = in;
+	size_t i, nd;
+	uint32_t acc = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned v = b64val[in[i]];
+
+		if (v == B64_BAD) {
+			*bad = in[i];
+			return "invalid character";
+		}
+		if (v == B64_PAD)
+			break;
+	}
+	nd = i;		/* digits before any padding */
+	for (; i < n; i++)
+		if (in[i] != '=')
+			return "text after its '=' padding";
+	/* padding left out, as Samba writes it, is no ambiguity */
+	if (nd % 4 == 1)
+		return "truncated: its last group has a single digit";
+	if (n > nd && (n % 4 || n - nd > 2))
+		return "misplaced '=' padding";
+	for (i = 0; i < nd; i++) {
+		acc = acc << 6 | b64val[in[i]];
+		if (i % 4 == 3) {
+			*out++ = (unsigned char)(acc >> 16);
+			*out++ = (unsigned char)(acc >> 8);
+			*out++ = (unsigned char)acc;
+			acc = 0;
+		}
+	}
+	if (nd % 4 == 2)
+		*out++ = (unsigned char)(acc >> 4);
+	else if (nd % 4 == 3) {
+		*out++ = (unsigned char)(acc >> 10);
+		*out++ = (unsigned char)(acc >> 2);
+	}
+	*out = '\0';
+	*outlen = (size_t)(out - in);
+	return NULL;
+}
+
+/* What parse_line found. */
+enum { PL_OK, PL_MALFORMED, PL_URL, PL_BADB64 };
+
+/* Split one unfolded line ("type: value", "type:: base64", "type:< URL")
+ * in place, as libldap's ldif_parse_line2 does, but never fetching a URL
+ * (PL_URL: ldif_parse_line2 opened and read what it names, a FIFO or
+ * /dev/zero hung it for good) and decoding base64 here, so that what is
+ * wrong is said in the tool's words (PL_BADB64, *why and *bad). The
+ * continuation markers ldif_getline leaves ('\r') are squeezed out. */
+static int
+parse_line(char *line, struct berval *type, struct berval *val, const char **why, int *bad)
+{
+	char *s, *p, *d;
+	int sep;
+
+	while (isspace((unsigned char)*line))
+		line++;
+	type->bv_val = line;
+	type->bv_len = 0;
+	if (!(s = strchr(line, ':')))
+		return PL_MALFORMED;
+	for (p = s; p > line && isspace((unsigned char)p[-1]); p--)
+		;
+	*p = '\0';
+	type->bv_val = line;
+	type->bv_len = (size_t)(p - line);
+	if (memchr(line, '\r', type->bv_len)) {	/* a name folded */
+		for (d = line, p = line; *p; p++)
+			if (*p != '\r')
+				*d++ = *p;
+		*d = '\0';
+		type->bv_len = (size_t)(d - line);
+	}
+	sep = s[1];
+	s += sep == '<' || sep == ':' ? 2 : 1;
+	while (isspace((unsigned char)*s))
+		s++;
+	if ((d = strchr(s, '\r')) != NULL) {
+		for (p = d; *p; p++)
+			if (*p != '\r')
+				*d++ = *p;
+		*d = '\0';
+	} else
+		d = s + strlen(s);
+	if (sep == '<')
+		return PL_URL;
+	val->bv_val = s;
+	val->bv_len = (size_t)(d - s);
+	if (sep == ':') {
+		while (d > s && (d[-1] == ' ' || d[-1] == '\t'))
+			*--d = '\0';
+		if ((*why = b64_decode(s, (size_t)(d - s), &val->bv_len, bad)) != NULL)
+			return PL_BADB64;
+	}
+	return PL_OK;
+}
+
+/* "invalid character '('" */
+static const char *
+b64_why(const char *why, int bad)
+{
+	static char buf[64];
+
+	if (strcmp(why, "invalid character") != 0)
+		return why;
+	if (bad > ' ' && bad < 0x7f)
+		snprintf(buf, sizeof buf, "invalid character '%c'", bad);
+	else
+		snprintf(buf, sizeof buf, "invalid byte 0x%02x", (unsigned)bad);
+	return buf;
+}
+
+/* One LDIF record from read_record: unfold and decode each line with
+ * ldif_getline/parse_line, keeping the physical line of every value so
+ * that a diagnostic names it, and convert the entry (do_entry). A value
+ * written as a URL or in base64 that cannot be decoded is reported and left
+ * out; in the dn it skips the record. A "dn:" within a record (its blank
+ * line missing) is reported and begins a new record. */
+static void
+parse_record(struct rec *r, char *buf, unsigned long first_line, unsigned file)
+{
+	enum { S_START, S_ENTRY, S_SKIP } state = S_START;
 	static size_t *starts, cap;
 	size_t nstarts = 0, cur = 0, off;
-	unsigned long first_line;
 	char *next = buf, *line;
 	unsigned long phys;
-	int seen_dn = 0;
 
 	rec_reset(r);
 	r->pos.file = file;
 	/* where each physical line starts, before ldif_getline and
-	 * ldif_parse_line2 unfold and squeeze the buffer in place */
+	 * parse_line unfold and squeeze the buffer in place */
 	{
 		const char *q = buf, *end = buf + strlen(buf);
 
@@ -1978,14 +2276,12 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 			q++;
 		}
 	}
-	/* last_line is the blank line that ended the record, or at the end of
-	 * the input its own last line; nstarts - 1 is its count of newlines */
-	first_line = last_line + 1 - (nstarts - 1) - (at_eof ? 0 : 1);
 	r->pos.line = first_line;
 	while ((line = ldif_getline(&next)) != NULL) {
 		struct berval type, val;
-		int freeval = 0;
 		struct pos lp;
+		const char *why = NULL;
+		int bad = 0, rc, isdn;
 
 		off = (size_t)(line - buf);
 		while (cur + 1 < nstarts && starts[cur + 1] <= off)
@@ -1993,31 +2289,49 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 		phys = first_line + cur;
 		lp.file = file;
 		lp.line = phys;
-		if (ldif_parse_line2(line, &type, &val, &freeval) < 0) {
-			err_at(lp, "malformed line (no \"attribute: value\"); record skipped");
-			return 0;
+		rc = parse_line(line, &type, &val, &why, &bad);
+		isdn = type.bv_len == 2 && strcasecmp(type.bv_val, "dn") == 0;
+		if (isdn && state != S_START) {
+			/* never two entries made one: the second's address
+			 * would become an alias of the first */
+			err_at(lp, "dn: the blank line that ends the record before it is "
+			    "missing; read as a new record");
+			if (state == S_ENTRY)
+				do_entry(r);
+			rec_reset(r);
+			r->pos.file = file;
+			state = S_START;
 		}
-		if (freeval) {
-			if (r->nfree == r->freecap) {
-				r->freecap = r->freecap ? r->freecap * 2 : 16;
-				r->freevals = xrealloc(r->freevals, r->freecap * sizeof *r->freevals);
+		if (rc != PL_OK) {
+			if (state == S_SKIP)
+				continue;
+			if (rc == PL_MALFORMED) {
+				err_at(lp, "malformed line (no \"attribute: value\"); record skipped");
+				state = S_SKIP;
+				continue;
 			}
-			r->freevals[r->nfree++] = val.bv_val;
+			if (rc == PL_URL)
+				err_at(lp, "%s: URL values are not read%s", type.bv_val,
+				    isdn ? "; record skipped" : "");
+			else
+				err_at(lp, "%s: base64 value cannot be decoded (%s); %s",
+				    type.bv_val, b64_why(why, bad),
+				    isdn ? "record skipped" : "value not carried");
+			if (isdn)
+				state = S_SKIP;
+			continue;
 		}
-		if (!val.bv_val)
-			val.bv_val = "", val.bv_len = 0;
-		/* libldap cuts blanks before the colon off with NULs, but
-		 * counts them in the length */
-		while (type.bv_len && type.bv_val[type.bv_len - 1] == '\0')
-			type.bv_len--;
-		if (!seen_dn) {
+		if (state == S_SKIP)
+			continue;
+		if (state == S_START) {
 			if (strcasecmp(type.bv_val, "version") == 0)
 				continue;
-			if (strcasecmp(type.bv_val, "dn") != 0) {
+			if (!isdn) {
 				err_at(lp, "record does not start with \"dn:\"; skipped");
-				return 0;
+				state = S_SKIP;
+				continue;
 			}
-			seen_dn = 1;
+			state = S_ENTRY;
 			r->dn = val.bv_val;
 			r->pos.line = phys;
 			continue;
@@ -2028,52 +2342,46 @@ parse_record(struct rec *r, char *buf, unsigned long last_line, int at_eof, unsi
 			if (strcasecmp(val.bv_val, "add") != 0) {
 				err_at(r->pos, "%s: changetype %s record not carried "
 				    "(only entries and add records are)", r->dn, val.bv_val);
-				return 0;
+				state = S_SKIP;
 			}
 			continue;
 		}
 		rec_add(r, &type, val.bv_val, val.bv_len, phys);
 	}
-	if (!seen_dn)
-		return 0;	/* a "version: 1" record, or only comments */
-	return 1;
+	if (state == S_ENTRY)	/* not a "version: 1" record, or only comments */
+		do_entry(r);
 }
 
 static void
 read_file(const char *path, unsigned file)
 {
 	static char inbuf[1 << 16];
-	LDIFFP stdin_lfp = { stdin, NULL }, *lfp;
-	unsigned long lineno = 0;
+	FILE *fp;
+	unsigned long lineno = 0, first = 1;
 	char *buf = NULL;
-	int buflen = 0, rc;
+	size_t bufcap = 0;
 	struct rec r = { 0 };
 
 	if (!path || strcmp(path, "-") == 0)
-		lfp = &stdin_lfp;
-	else if ((lfp = ldif_open(path, "r")) == NULL) {
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL) {
 		warnmsg("%s:", path);
 		input_failed = 1;
 		return;
 	} else	/* read in large blocks too (files only: stdin may be read twice) */
-		setvbuf(lfp->fp, inbuf, _IOFBF, sizeof inbuf);
-	while ((rc = ldif_read_record(lfp, &lineno, &buf, &buflen)) > 0) {
-		/* libldap returns a record with no buffer when the input begins
-		 * with an index line ("1") alone: nothing to read */
-		if (buf && parse_record(&r, buf, lineno, feof(lfp->fp), file))
-			do_entry(&r);
-	}
-	if (rc < 0 || ferror(lfp->fp)) {
+		setvbuf(fp, inbuf, _IOFBF, sizeof inbuf);
+	while (read_record(fp, file, &lineno, &first, &buf, &bufcap))
+		parse_record(&r, buf, first, file);
+	if (ferror(fp)) {
 		warnmsg("%s: read error", files[file]);
 		input_failed = 1;
 	}
 	rec_reset(&r);
 	free(r.av);
-	free(r.freevals);
 	free(r.firsts);
-	ber_memfree(buf);
-	if (lfp != &stdin_lfp)
-		ldif_close(lfp);
+	free(buf);
+	if (fp != stdin)
+		fclose(fp);
 }
 
 /* ---- the end: resolve references, write the stream in order ------------- */
@@ -2176,6 +2484,9 @@ resolve_aliases(FILE *acct_aliases, FILE *list_aliases)
 				err_at(p, "alias %s of %s is the address of the entry at %s:%lu; "
 				    "alias not carried", al, t->addr, fname(own->pos.file),
 				    own->pos.line);
+			else if (t->kind != K_LIST)
+				err_at(p, "alias %s of %s is the entry's own address; not carried",
+				    al, t->addr);
 			continue;
 		}
 		own->kind = K_ALIAS;
@@ -2457,6 +2768,19 @@ out:
 	fclose(list_aliases);
 }
 
+/* libldap's own messages (it has a few left for the DN functions) in
+ * the tool's format: a line of their own, "ldif2prov: libldap: ...". */
+static void
+ldap_print(const char *msg)
+{
+	size_t n = strlen(msg);
+
+	while (n && msg[n - 1] == '\n')
+		n--;
+	if (n)
+		warnmsg("libldap: %.*s", (int)n, msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2467,6 +2791,8 @@ main(int argc, char **argv)
 	out_init();
 	anames_init();
 	addr_init();
+	b64_init();
+	ber_set_option(NULL, LBER_OPT_LOG_PRINT_FN, (void *)ldap_print);
 	while ((c = getopt(argc, argv, "ad:l:Pr:sv")) != -1) {
 		switch (c) {
 		case 'a':
@@ -2521,6 +2847,11 @@ main(int argc, char **argv)
 	for (i = 0; i < (int)nfiles; i++)
 		read_file(argc ? argv[i] : NULL, (unsigned)i);
 	emit();
+	if (!ncarried && nmail) {
+		warnmsg("nothing carried, although %lu entries have a mail address "
+		    "(-v names each and says why)", nmail);
+		nerrors++;
+	}
 	out_close_stdout();
 	return input_failed ? 2 : nerrors ? 1 : 0;
 }
