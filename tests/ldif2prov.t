@@ -220,6 +220,22 @@ run ldif2prov "$T/ownalias.ldif"
 is "an alias that is the entry's own address: reported, exit 1" "$(cat "$T/err")$status" \
 	"ldif2prov: $T/ownalias.ldif:4: alias own@example.com of own@example.com is the entry's own address; not carried1"
 has "... its other aliases are carried" "$T/out" "aaa own@example.com other@example.com"
+cat > "$T/zownalias.ldif" <<'X'
+dn: uid=zown,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+objectClass: zimbraAccount
+uid: zown
+mail: zown@example.com
+zimbraMailDeliveryAddress: zown@example.com
+zimbraMailAlias: zown@example.com
+zimbraMailAlias: zother@example.com
+zimbraId: 11111111-1111-1111-1111-111111111111
+
+X
+run ldif2prov "$T/zownalias.ldif"
+is "zimbraMailAlias repeating the account's own address (as Carbonio's exports do): no word, exit 0" \
+	"$(cat "$T/err")$status" 0
+has "... its other aliases are carried" "$T/out" "aaa zown@example.com zother@example.com"
 
 # mail users of classes the tool does not convert are named, never ignored
 cat > "$T/classes.ldif" <<'X'

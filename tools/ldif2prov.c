@@ -1379,16 +1379,17 @@ primary_address(const struct rec *r, int zimbra)
 /* May a's value, the entry's primary address, stand among its addresses
  * without a word? Yes for the first mail value and the SMTP: proxy address
  * (they are the primary), AD's mail beside it, mailLocalAddress (whose
- * values are all the addresses an entry takes, its own among them) and a
- * Zimbra list's zimbraMailAlias (Zimbra writes the list's address there);
- * else it is an alias equal to the entry's own address, which is reported. */
+ * values are all the addresses an entry takes, its own among them) and
+ * zimbraMailAlias (Zimbra writes a list's address there, and Carbonio's own
+ * sample exports an account's); else it is an alias equal to the entry's
+ * own address, which is reported. */
 static int
-own_ok(const struct rec *r, const struct av *a, int zimbra, unsigned *seen)
+own_ok(const struct av *a, int zimbra, unsigned *seen)
 {
 	unsigned bit;
 
 	if (zimbra)
-		return has_class(r, C_ZLIST);
+		return 1;
 	if (attr_is(a, "mailLocalAddress"))
 		return 1;
 	bit = attr_is(a, "mail") ? 1 : attr_is(a, "proxyAddresses") ? 2 : 0;
@@ -1427,7 +1428,7 @@ collect_aliases(const struct rec *r, int zimbra, const char *primary, const stru
 		n = addr_norm(a->val);
 		if (!n || strcmp(n, primary) != 0)
 			add_alias(r, a, n, v->self, "");
-		else if (!own_ok(r, a, zimbra, &seen)) {
+		else if (!own_ok(a, zimbra, &seen)) {
 			struct pos p = { r->pos.file, a->line };
 
 			err_at(p, "alias %s of %s is the entry's own address; not carried", n, primary);
