@@ -27,7 +27,7 @@ IMAP = common/imapconn.o common/imapside.o common/mailbox.o common/acctlist.o \
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
-	tests/unit/icsvalid tests/unit/hash
+	tests/unit/icsvalid tests/unit/hash tests/unit/mailbox
 MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1 \
 	man/mig-check.1
 FILTERS = scripts/ics-prov
@@ -96,6 +96,10 @@ tests/unit/csvread: tests/unit/csvread.c common/csvread.o
 tests/unit/icsvalid: tests/unit/icsvalid.c tools/ics-split/icsvalid.o
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ $< tools/ics-split/icsvalid.o \
 		$(ICAL_LIBS)
+
+tests/unit/mailbox: tests/unit/mailbox.c $(IMAP)
+	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(LDFLAGS) -o $@ $< $(IMAP) $(COMMON) $(ETPAN_LIBS) \
+		$(TLS_LIBS)
 
 tests/icscheck: tests/icscheck.c
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/icscheck.c $(ICAL_LIBS)
