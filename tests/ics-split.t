@@ -138,6 +138,23 @@ is "truncated: exit 1" "$status" 1
 same "truncated: the cut component reported" "$E/truncated.err" "$T/err"
 pieces truncated
 valid "truncated: what was complete is a valid piece" "$T/truncated"/*.ics
+# a piece's path is on standard output as soon as it is committed, not
+# when the run ends: a later crash or kill cannot lose it
+mkfifo "$T/fifo"
+ics-split -d "$T/fifo-out" <"$T/fifo" >"$T/fifo.out" 2>/dev/null &
+pid=$!
+exec 3>"$T/fifo"
+cat "$D/apple.ics" >&3
+printf 'BEGIN:VCALENDAR\r\n' >&3	# the calendar's last line is read once the next one is
+i=0
+while [ ! -s "$T/fifo.out" ] && [ "$i" -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+is "a committed piece's path is written out at once" "$(sed "s|^$T/||" "$T/fifo.out")" "fifo-out/calendar-Home-001.ics"
+exec 3>&-
+wait "$pid"
+
 split empty
 is "an empty calendar: exit 0, no piece, nothing said" "$status:$(cat "$T/out" "$T/err")" "0:"
 is "an empty calendar: the directory stays empty" "$(ls -A "$T/empty")" ""

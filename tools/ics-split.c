@@ -2085,6 +2085,10 @@ piece_flush(void)
 		free(done[i]);
 		out_puts(stdout, path);
 		out_write(stdout, opt.nul ? "" : "\n", 1);
+		/* out at once: a committed piece's path is never held in a
+		 * buffer that a signal or a crash would lose */
+		if (fflush(stdout) != 0)
+			die("stdout: write error:");
 		free(path);
 	}
 	if (ndone) {
