@@ -138,6 +138,36 @@ is "truncated: exit 1" "$status" 1
 same "truncated: the cut component reported" "$E/truncated.err" "$T/err"
 pieces truncated
 valid "truncated: what was complete is a valid piece" "$T/truncated"/*.ics
+# nesting of any depth: a component nested past 16 levels is reported and
+# left out (whether its levels end or an END closes a lower one), never a
+# crash, and the components after it are kept
+deep() {	# DEPTH CLOSE: an event holding DEPTH nested X- components
+	awk -v n="$1" -v cl="$2" 'BEGIN {
+		printf "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//deep//EN\r\nX-WR-CALNAME:First\r\n"
+		printf "BEGIN:VEVENT\r\nUID:first@test\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240101T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+		printf "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//deep//EN\r\nX-WR-CALNAME:Second\r\n"
+		printf "BEGIN:VEVENT\r\nUID:deep@test\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240102T090000Z\r\n"
+		for (i = 1; i <= n; i++) printf "BEGIN:X-LEVEL\r\nX-AT:%d\r\n", i
+		if (cl) for (i = n; i >= 1; i--) printf "END:X-LEVEL\r\n"
+		printf "END:VEVENT\r\n"
+		printf "BEGIN:VEVENT\r\nUID:after@test\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240103T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	}'
+}
+for depth in 16 20 1000 100000; do
+	for cl in 0 1; do
+		deep $depth $cl >"$T/deep.ics"
+		run ics-split -d "$T/deep-$depth-$cl" "$T/deep.ics"
+		is "nested $depth deep (levels closed: $cl): exit 1, both calendars' pieces, the deep one named" \
+			"$status:$(sed "s|^$T/||" "$T/out" | tr '\n' ' '):$(sed "s|^ics-split: $T/||" "$T/err")" \
+			"1:deep-$depth-$cl/deep-First-001.ics deep-$depth-$cl/deep-Second-001.ics :deep.ics:49: BEGIN:X-LEVEL: components nested more than 16 deep; the VEVENT of line 15 (UID deep@test) is left out"
+		is "nested $depth deep: the event after it is kept" \
+			"$(tr -d '\r' <"$T/deep-$depth-$cl/deep-Second-001.ics" | grep '^UID:')" "UID:after@test"
+	done
+done
+deep 15 1 >"$T/deep.ics"
+run ics-split -d "$T/deep-15" "$T/deep.ics"
+is "15 X- levels in an event, 16 in all (the limit): carried" "$status:$(cat "$T/err")" "0:"
+
 # a piece's path is on standard output as soon as it is committed, not
 # when the run ends: a later crash or kill cannot lose it
 mkfifo "$T/fifo"
