@@ -969,6 +969,40 @@ comp_reset(void)
 
 /* ---- the component's structure ------------------------------------------ */
 
+/* RFC 5545's components, and which of them each may hold: VEVENT and
+ * VTODO only VALARMs, VTIMEZONE only STANDARD and DAYLIGHT, the others
+ * none. Other names (X- and IANA components) are not judged: anything may
+ * stand in them, and they anywhere. */
+enum { RC_OTHER, RC_ITEM, RC_ALARM, RC_ZONE, RC_RULE, RC_LEAF };
+
+static int
+rfc_comp(const char *name, size_t l)
+{
+	static const struct {
+		const char *name;
+		int c;
+	} t[] = { { "VEVENT", RC_ITEM }, { "VTODO", RC_ITEM }, { "VJOURNAL", RC_LEAF },
+	    { "VFREEBUSY", RC_LEAF }, { "VTIMEZONE", RC_ZONE }, { "VALARM", RC_ALARM },
+	    { "STANDARD", RC_RULE }, { "DAYLIGHT", RC_RULE } };
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strlen(t[i].name) == l && strncasecmp(t[i].name, name, l) == 0)
+			return t[i].c;
+	return RC_OTHER;
+}
+
+/* 0 when a component named child cannot stand in one named parent. */
+static int
+may_contain(const char *parent, size_t pl, const char *child, size_t cl)
+{
+	int p = rfc_comp(parent, pl), c = rfc_comp(child, cl);
+
+	if (p == RC_OTHER || c == RC_OTHER)
+		return 1;
+	return (p == RC_ITEM && c == RC_ALARM) || (p == RC_ZONE && c == RC_RULE);
+}
+
 static const char *
 lv_name(int i)
 {
@@ -1631,8 +1665,9 @@ fast_scan(struct reader *r, struct fastres *res, uint64_t start, const char *kin
 			size_t vn = ln - vo;
 
 			if (q.kind == ICSV_BEGIN) {
-				if (depth >= MAX_NEST || vn > 11 || !icsv_known_component(v, vn))
-					goto back;
+				if (depth >= MAX_NEST || vn > 11 || !icsv_known_component(v, vn) ||
+				    !may_contain(stack[depth - 1], slen[depth - 1], v, vn))
+					goto back;	/* the careful way says why */
 				memcpy(stack[depth], v, vn);
 				slen[depth++] = vn;
 				continue;
@@ -2503,7 +2538,8 @@ cal_prop(const struct cline *c, unsigned long line)
 }
 
 /* A line inside a component (name: a BEGIN or END line's component, else
- * NULL). */
+ * NULL): 1 when taken, 0 when it closed the component and is to be read
+ * at the top of the calendar (a BEGIN the component cannot hold). */
 static int
 comp_take(const struct cline *c, const struct lline *L, const char *name, int b, size_t l,
     const char *prefix)
@@ -2531,6 +2567,20 @@ comp_take(const struct cline *c, const struct lline *L, const char *name, int b,
 		return 1;
 	}
 	if (b) {
+		/* the innermost open level that can hold it: those above it
+		 * have no END */
+		for (k = cc.depth - 1; k >= 0 && !may_contain(lv_name(k), cc.lv[k].len, name, l); k--)
+			;
+		if (k < cc.depth - 1) {
+			comp_fault(cc.lv[cc.depth - 1].line, "BEGIN:%s has no END before "
+			    "BEGIN:%.*s at line %lu", lv_name(cc.depth - 1), (int)l, name, line);
+			if (k < 0) {	/* not even the component itself */
+				comp_left_out();
+				comp_reset();
+				return 0;
+			}
+			lv_pop(k + 1);
+		}
 		if (cc.depth == MAX_NEST)
 			comp_fault(line, "BEGIN:%.*s: components nested more than %d deep",
 			    (int)l, name, MAX_NEST);
