@@ -55,6 +55,14 @@ pieces() {
 	fi
 }
 
+# unfolded DIR: every piece unfolded, with its name, in one stream
+unfolded() {
+	for f in "$1"/*.ics; do
+		printf '== %s\n' "$(basename "$f" | sed 's/^[a-z]*-//')"
+		perl -0pe 's/\r\n[ \t]//g' "$f"
+	done
+}
+
 # ---- the dialects: exact pieces, valid, nothing lost, nothing said
 for name in outlook google zimbra thunderbird apple; do
 	split "$name"
@@ -138,6 +146,94 @@ is "truncated: exit 1" "$status" 1
 same "truncated: the cut component reported" "$E/truncated.err" "$T/err"
 pieces truncated
 valid "truncated: what was complete is a valid piece" "$T/truncated"/*.ics
+# broken structure: a component without END, an END that names another
+# component, an alarm whose END is misspelled, a sub-component left open.
+# The broken one is named by its line and UID; whatever complete component
+# follows is kept, whichever way (quick, careful, read ahead) it is read.
+split structure
+is "structure: exit 1" "$status" 1
+same "structure: each broken component named with its line and UID" "$E/structure.err" "$T/err"
+pieces structure
+valid "structure: the pieces are valid" "$T/structure"/*.ics
+is "structure: the complete components after the broken ones are kept" \
+	"$(tr -d '\r' <"$T/structure/structure-Structure-001.ics" | sed -n 's/^\(UID\|TZID\)://p' | tr '\n' ' ')" \
+	"Europe/Paris after-open-1@example.com after-open-2@example.com after-misnamed@example.com freebusy@example.com last@example.com "
+mkdir "$T/lf"
+tr -d '\r' <"$D/structure.ics" >"$T/lf/structure.ics"
+run ics-split -d "$T/structure-lf" "$T/lf/structure.ics"
+unfolded "$T/structure" >"$T/structure.txt"
+unfolded "$T/structure-lf" >"$T/structure-lf.txt"
+same "structure: the careful way (LF line ends) keeps the same components" "$T/structure.txt" "$T/structure-lf.txt"
+grep -v 'bare LF' "$T/err" | sed 's|^ics-split: [^:]*:|ics-split: structure.ics:|' >"$T/structure-lf.err"
+same "structure: ... and says the same" "$E/structure.err" "$T/structure-lf.err"
+for ahead in 0 1; do
+	rm -rf "$T/sa$ahead"
+	(cd "$D" && ICS_SPLIT_AHEAD=$ahead ics-split -d "$T/sa$ahead" structure.ics) >/dev/null 2>"$T/sa$ahead.err"
+done
+same "structure: read ahead or not, the same diagnostics" "$T/sa0.err" "$T/sa1.err"
+if diff -r "$T/sa0" "$T/sa1" >/dev/null 2>&1; then _tap 0 "structure: read ahead or not, the same pieces"
+else _tap 1 "structure: read ahead or not, the same pieces"; fi
+
+# an event inside an event, both with an END: the quick way does not take
+# it whole; the outer one is left out, the inner one kept, either way
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:outer@test\r\nDTSTAMP:20240101T000000Z\r\nBEGIN:VEVENT\r\nUID:inner@test\r\nDTSTAMP:20240101T000000Z\r\nEND:VEVENT\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$T/inner.ics"
+tr -d '\r' <"$T/inner.ics" >"$T/lf/inner.ics"
+for f in inner.ics lf/inner.ics; do
+	rm -rf "$T/inner"
+	(cd "$T" && ics-split -d inner "$f") >/dev/null 2>"$T/err"
+	is "an event inside an event ($f): the inner one kept, the outer one named" \
+		"$(grep -h '^UID' "$T/inner"/*.ics | tr -d '\r'):$(grep -v 'bare LF' "$T/err")" \
+		"UID:inner@test:ics-split: $f:4: BEGIN:VEVENT has no END before BEGIN:VEVENT at line 7; left out (UID outer@test)
+ics-split: $f:11: END:VEVENT without its BEGIN; skipped"
+done
+
+# nesting of any depth: a component nested past 16 levels is reported and
+# left out (whether its levels end or an END closes a lower one), never a
+# crash, and the components after it are kept
+deep() {	# DEPTH CLOSE: an event holding DEPTH nested X- components
+	awk -v n="$1" -v cl="$2" 'BEGIN {
+		printf "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//deep//EN\r\nX-WR-CALNAME:First\r\n"
+		printf "BEGIN:VEVENT\r\nUID:first@test\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240101T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+		printf "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//deep//EN\r\nX-WR-CALNAME:Second\r\n"
+		printf "BEGIN:VEVENT\r\nUID:deep@test\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240102T090000Z\r\n"
+		for (i = 1; i <= n; i++) printf "BEGIN:X-LEVEL\r\nX-AT:%d\r\n", i
+		if (cl) for (i = n; i >= 1; i--) printf "END:X-LEVEL\r\n"
+		printf "END:VEVENT\r\n"
+		printf "BEGIN:VEVENT\r\nUID:after@test\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240103T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	}'
+}
+for depth in 16 20 1000 100000; do
+	for cl in 0 1; do
+		deep $depth $cl >"$T/deep.ics"
+		run ics-split -d "$T/deep-$depth-$cl" "$T/deep.ics"
+		is "nested $depth deep (levels closed: $cl): exit 1, both calendars' pieces, the deep one named" \
+			"$status:$(sed "s|^$T/||" "$T/out" | tr '\n' ' '):$(sed "s|^ics-split: $T/||" "$T/err")" \
+			"1:deep-$depth-$cl/deep-First-001.ics deep-$depth-$cl/deep-Second-001.ics :deep.ics:49: BEGIN:X-LEVEL: components nested more than 16 deep; the VEVENT of line 15 (UID deep@test) is left out"
+		is "nested $depth deep: the event after it is kept" \
+			"$(tr -d '\r' <"$T/deep-$depth-$cl/deep-Second-001.ics" | grep '^UID:')" "UID:after@test"
+	done
+done
+deep 15 1 >"$T/deep.ics"
+run ics-split -d "$T/deep-15" "$T/deep.ics"
+is "15 X- levels in an event, 16 in all (the limit): carried" "$status:$(cat "$T/err")" "0:"
+
+# a piece's path is on standard output as soon as it is committed, not
+# when the run ends: a later crash or kill cannot lose it
+mkfifo "$T/fifo"
+ics-split -d "$T/fifo-out" <"$T/fifo" >"$T/fifo.out" 2>/dev/null &
+pid=$!
+exec 3>"$T/fifo"
+cat "$D/apple.ics" >&3
+printf 'BEGIN:VCALENDAR\r\n' >&3	# the calendar's last line is read once the next one is
+i=0
+while [ ! -s "$T/fifo.out" ] && [ "$i" -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+is "a committed piece's path is written out at once" "$(sed "s|^$T/||" "$T/fifo.out")" "fifo-out/calendar-Home-001.ics"
+exec 3>&-
+wait "$pid"
+
 split empty
 is "an empty calendar: exit 0, no piece, nothing said" "$status:$(cat "$T/out" "$T/err")" "0:"
 is "an empty calendar: the directory stays empty" "$(ls -A "$T/empty")" ""
@@ -225,12 +321,6 @@ is "-n 3: no piece over 3 components but the whole groups" \
 # export with LF line ends takes the careful way for every component; from
 # a pipe, the quick way copies into the spool instead of reading the file
 # again.
-unfolded() {	# DIR: every piece unfolded, with its name, in one stream
-	for f in "$1"/*.ics; do
-		printf '== %s\n' "$(basename "$f" | sed 's/^[a-z]*-//')"
-		perl -0pe 's/\r\n[ \t]//g' "$f"
-	done
-}
 "$TOP/scripts/gen-ics" -e 3000 >"$T/gen.ics" 2>/dev/null
 tr -d '\r' <"$T/gen.ics" >"$T/genlf.ics"
 run ics-split -d "$T/quick" "$T/gen.ics"

@@ -625,6 +625,17 @@ static FILE *spool;
 static struct strmap names;	/* piece set names used in this run */
 static icalparser *parser;
 
+/* A component holds components nested at most this deep, itself counted:
+ * RFC 5545's need 2 (VEVENT, VALARM); deeper ones are left out, reported
+ * (their levels are still followed, to any depth, to find where the
+ * component ends). */
+#define MAX_NEST 16
+
+struct level {			/* an open BEGIN */
+	size_t name, len;	/* its name: in cc.names */
+	unsigned long line;
+};
+
 /* The component being read: its unfolded lines, NUL-separated in text. */
 static struct {
 	struct strbuf text;
@@ -634,9 +645,17 @@ static struct {
 	unsigned long *lineno;
 	unsigned char *drop;
 	size_t n, cap;
-	char stack[16][32];	/* names of the open BEGINs */
-	unsigned long stack_line[16];
+	char top[32];		/* the component's name (cut to fit), */
+	unsigned long top_line;	/* and its BEGIN line */
+	struct level *lv;	/* the open BEGINs, top first: any depth */
+	size_t lvcap;
+	struct strbuf names;	/* their names, NUL-terminated */
+	struct strmap open;	/* past MAX_NEST: name -> its open levels (aux) */
+	int counting;		/* open is kept */
 	int depth, bad;
+	struct strbuf why;	/* what was found wrong first (bad), */
+	unsigned long why_line;	/* where */
+	struct strbuf id;	/* "UID x" or "TZID x", to name it by */
 	int ask;		/* a line the quick check is not sure of, or a
 				 * component libical may not know: see comp_check */
 	uint64_t raw_off, raw_end;	/* its octets in the input */
@@ -867,7 +886,7 @@ comp_check(void)
 	struct cline cl;
 	size_t i, l;
 	int depth = 0, b, known = 1;
-	char stack[16][32];
+	char stack[MAX_NEST][32];	/* a component that is not bad is no deeper */
 	const char *name;
 
 	if (!cc.ask)
@@ -893,8 +912,8 @@ comp_check(void)
 			/* the parser is left mid-component: start a fresh one */
 			icalparser_free(parser);
 			parser = icalparser_new();
-			fail(cc.stack_line[0], "%s: libical cannot parse this component; left out",
-			    cc.stack[0]);
+			fail(cc.top_line, "%s: libical cannot parse this component; left out",
+			    cc.top);
 			cc.bad = 1;
 			return;
 		}
@@ -910,15 +929,15 @@ comp_check(void)
 		int param;
 
 		if ((name = begin_end(&cl, &b, &l))) {
-			if (b && depth < 16)
+			if (b && depth < MAX_NEST)
 				copy_name(stack[depth], sizeof stack[depth], name, l);
 			depth += b ? 1 : -1;
 			continue;
 		}
 		if (empty_text(&cl) || depth < 1 || icsv_sure(s, cl.n))
 			continue;
-		if ((m = line_error(stack[depth > 16 ? 15 : depth - 1], s, cl.n, &param))) {
-			if (param && strip_params(i, stack[depth > 16 ? 15 : depth - 1]))
+		if ((m = line_error(stack[depth - 1], s, cl.n, &param))) {
+			if (param && strip_params(i, stack[depth - 1]))
 				continue;
 			fail(cc.lineno[i], "%.*s: %s; property left out", (int)cl.namelen, s, m);
 			cc.drop[i] = 1;
@@ -935,10 +954,167 @@ comp_reset(void)
 	sb_reset(&cc.text);
 	cc.n = 0;
 	cc.depth = 0;
+	sb_reset(&cc.names);
+	if (cc.counting) {
+		strmap_free(&cc.open);
+		cc.counting = 0;
+	}
 	cc.bad = 0;
+	sb_reset(&cc.why);
+	sb_reset(&cc.id);
 	cc.ask = 0;
 	cc.clean = 1;
 	rd.anchor = NOKEEP;
+}
+
+/* ---- the component's structure ------------------------------------------ */
+
+/* RFC 5545's components, and which of them each may hold: VEVENT and
+ * VTODO only VALARMs, VTIMEZONE only STANDARD and DAYLIGHT, the others
+ * none. Other names (X- and IANA components) are not judged: anything may
+ * stand in them, and they anywhere. */
+enum { RC_OTHER, RC_ITEM, RC_ALARM, RC_ZONE, RC_RULE, RC_LEAF };
+
+static int
+rfc_comp(const char *name, size_t l)
+{
+	static const struct {
+		const char *name;
+		int c;
+	} t[] = { { "VEVENT", RC_ITEM }, { "VTODO", RC_ITEM }, { "VJOURNAL", RC_LEAF },
+	    { "VFREEBUSY", RC_LEAF }, { "VTIMEZONE", RC_ZONE }, { "VALARM", RC_ALARM },
+	    { "STANDARD", RC_RULE }, { "DAYLIGHT", RC_RULE } };
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strlen(t[i].name) == l && strncasecmp(t[i].name, name, l) == 0)
+			return t[i].c;
+	return RC_OTHER;
+}
+
+/* 0 when a component named child cannot stand in one named parent. */
+static int
+may_contain(const char *parent, size_t pl, const char *child, size_t cl)
+{
+	int p = rfc_comp(parent, pl), c = rfc_comp(child, cl);
+
+	if (p == RC_OTHER || c == RC_OTHER)
+		return 1;
+	return (p == RC_ITEM && c == RC_ALARM) || (p == RC_ZONE && c == RC_RULE);
+}
+
+static const char *
+lv_name(int i)
+{
+	return cc.names.s + cc.lv[i].name;
+}
+
+/* The count of open levels named name (any case), in cc.open. */
+static struct strmap_ent *
+lv_count(const char *name, size_t l, int create)
+{
+	static struct strbuf up;
+	size_t i;
+	int isnew;
+
+	sb_reset(&up);
+	sb_add(&up, name, l);
+	for (i = 0; i < l; i++)
+		up.s[i] = (char)toupper((unsigned char)up.s[i]);
+	return create ? strmap_put(&cc.open, up.s, l, &isnew) : strmap_get(&cc.open, up.s, l);
+}
+
+static void
+lv_push(const char *name, size_t l, unsigned long line)
+{
+	int i;
+
+	if (cc.depth == MAX_NEST && !cc.counting) {
+		/* so deep that an END's level is looked up, not searched for */
+		cc.counting = 1;
+		for (i = 0; i < cc.depth; i++)
+			lv_count(lv_name(i), cc.lv[i].len, 1)->aux++;
+	}
+	cc.lv = grow(cc.lv, &cc.lvcap, (size_t)cc.depth + 1, sizeof *cc.lv);
+	cc.lv[cc.depth].name = cc.names.len;
+	cc.lv[cc.depth].len = l;
+	cc.lv[cc.depth].line = line;
+	sb_add(&cc.names, name, l);
+	sb_addc(&cc.names, '\0');
+	if (cc.counting)
+		lv_count(name, l, 1)->aux++;
+	cc.depth++;
+}
+
+/* The open level an END names, -1 when none. */
+static int
+lv_find(const char *name, size_t l)
+{
+	struct strmap_ent *e;
+	int k;
+
+	if (cc.counting && (!(e = lv_count(name, l, 0)) || !e->aux))
+		return -1;
+	for (k = cc.depth - 1; k >= 0; k--)
+		if (cc.lv[k].len == l && strncasecmp(lv_name(k), name, l) == 0)
+			return k;
+	return -1;
+}
+
+/* Close the levels from k up. */
+static void
+lv_pop(int k)
+{
+	if (k >= cc.depth)
+		return;
+	if (cc.counting) {
+		int i;
+
+		for (i = k; i < cc.depth; i++)
+			lv_count(lv_name(i), cc.lv[i].len, 1)->aux--;
+	}
+	cc.names.len = cc.lv[k].name;
+	cc.names.s[cc.names.len] = '\0';
+	cc.depth = k;
+}
+
+/* Something is wrong with the component: it will be left out, and the
+ * first such thing said when it ends (comp_left_out). Its lines are no
+ * longer kept. */
+static void __attribute__((format(printf, 2, 3)))
+comp_fault(unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cc.bad) {
+		char buf[512];
+
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof buf, fmt, ap);
+		va_end(ap);
+		sb_reset(&cc.why);
+		sb_adds(&cc.why, buf);
+		cc.why_line = line;
+	}
+	cc.bad = 1;
+	rd.anchor = NOKEEP;
+}
+
+/* The component, bad, ends: named by its line and UID (or TZID). */
+static void
+comp_left_out(void)
+{
+	struct strbuf id = { 0 };
+
+	if (cc.id.len)
+		sb_printf(&id, " (%.*s%s)", cc.id.len > 200 ? 200 : (int)cc.id.len, cc.id.s,
+		    cc.id.len > 200 ? "..." : "");
+	if (cc.why_line == cc.top_line)
+		fail(cc.why_line, "%s; left out%s", cc.why.s, id.s ? id.s : "");
+	else
+		fail(cc.why_line, "%s; the %s of line %lu%s is left out", cc.why.s, cc.top,
+		    cc.top_line, id.s ? id.s : "");
+	sb_free(&id);
 }
 
 static void
@@ -1012,21 +1188,21 @@ vtimezone_end(void)
 		fold_line(&t, s, cl.n);
 	}
 	if (!tzid || !n) {
-		fail(cc.stack_line[0], "VTIMEZONE without TZID; left out");
+		fail(cc.top_line, "VTIMEZONE without TZID; left out");
 		sb_free(&t);
 		return;
 	}
-	z = zone_get(tzid, n, cc.stack_line[0]);
+	z = zone_get(tzid, n, cc.top_line);
 	if (cal.zones[z].defined) {
 		if (t.len != cal.zones[z].text.len || memcmp(t.s, cal.zones[z].text.s, t.len) != 0)
-			report(cc.stack_line[0], "a second VTIMEZONE for TZID %s; the one at "
+			report(cc.top_line, "a second VTIMEZONE for TZID %s; the one at "
 			    "line %lu is kept", cal.zones[z].tzid, cal.zones[z].line);
 		sb_free(&t);
 		return;
 	}
 	sb_free(&cal.zones[z].text);
 	cal.zones[z].text = t;
-	cal.zones[z].line = cc.stack_line[0];
+	cal.zones[z].line = cc.top_line;
 	cal.zones[z].defined = 1;
 }
 
@@ -1132,7 +1308,7 @@ static void
 item_end(void)
 {
 	struct strbuf o = item_buf, uidbuf = item_uid;
-	const char *kind = cc.stack[0];
+	const char *kind = cc.top;
 	const char *uid = NULL, *lastmod = NULL, *created = NULL;
 	size_t i, uidn = 0, lmn = 0, crn = 0;
 	unsigned char d[32];
@@ -1200,7 +1376,7 @@ item_end(void)
 		fold_line(&o, uidbuf.s, uidbuf.len);
 		uid = uidbuf.s + 4;
 		uidn = uidbuf.len - 4;
-		report(cc.stack_line[0], "%s without UID; given %s", kind, uidbuf.s);
+		report(cc.top_line, "%s without UID; given %s", kind, uidbuf.s);
 	}
 	if (!has_stamp && item) {
 		/* the export's own times, so that a re-run writes the same piece */
@@ -1210,7 +1386,7 @@ item_end(void)
 
 		snprintf(line, sizeof line, "DTSTAMP:%.16s", v);
 		fold_line(&o, line, strlen(line));
-		report(cc.stack_line[0], "%s without DTSTAMP; added %s", kind, line);
+		report(cc.top_line, "%s without DTSTAMP; added %s", kind, line);
 	}
 	for (i = 1; i < cc.n; i++) {
 		if (!cc.drop[i])
@@ -1230,7 +1406,7 @@ index:
 		key[0] = cal.ncomps;
 		key[1] = 0x5eed;	/* no hash of a UID is both this and a count */
 	}
-	g = comp_index(key, kind, cc.stack_line[0], coff, clen);
+	g = comp_index(key, kind, cc.top_line, coff, clen);
 
 	/* the zones it uses, wherever they are defined */
 	for (i = 0; i < cc.n; i++) {
@@ -1279,7 +1455,7 @@ comp_end(void)
 		comp_check();
 	if (cc.bad)
 		return;
-	if (strcasecmp(cc.stack[0], "VTIMEZONE") == 0)
+	if (strcasecmp(cc.top, "VTIMEZONE") == 0)
 		vtimezone_end();
 	else
 		item_end();
@@ -1389,8 +1565,8 @@ is_item_n(const char *name, size_t l)
 static int
 fast_scan(struct reader *r, struct fastres *res, uint64_t start, const char *kind, size_t l)
 {
-	char stack[16][12];
-	size_t slen[16];
+	char stack[MAX_NEST][12];
+	size_t slen[MAX_NEST];
 	uint64_t back = r->base + r->pos;
 	unsigned long lineno = 0;
 	int depth = 1, have_uid = 0, have_stamp = 0;
@@ -1489,8 +1665,9 @@ fast_scan(struct reader *r, struct fastres *res, uint64_t start, const char *kin
 			size_t vn = ln - vo;
 
 			if (q.kind == ICSV_BEGIN) {
-				if (depth >= 16 || vn > 11 || !icsv_known_component(v, vn))
-					goto back;
+				if (depth >= MAX_NEST || vn > 11 || !icsv_known_component(v, vn) ||
+				    !may_contain(stack[depth - 1], slen[depth - 1], v, vn))
+					goto back;	/* the careful way says why */
 				memcpy(stack[depth], v, vn);
 				slen[depth++] = vn;
 				continue;
@@ -2085,6 +2262,10 @@ piece_flush(void)
 		free(done[i]);
 		out_puts(stdout, path);
 		out_write(stdout, opt.nul ? "" : "\n", 1);
+		/* out at once: a committed piece's path is never held in a
+		 * buffer that a signal or a crash would lose */
+		if (fflush(stdout) != 0)
+			die("stdout: write error:");
 		free(path);
 	}
 	if (ndone) {
@@ -2356,6 +2537,77 @@ cal_prop(const struct cline *c, unsigned long line)
 	fold_line(&cal.props, c->s, c->n);
 }
 
+/* A line inside a component (name: a BEGIN or END line's component, else
+ * NULL): 1 when taken, 0 when it closed the component and is to be read
+ * at the top of the calendar (a BEGIN the component cannot hold). */
+static int
+comp_take(const struct cline *c, const struct lline *L, const char *name, int b, size_t l,
+    const char *prefix)
+{
+	unsigned long line = L->line;
+	int k;
+
+	if (name && l == 9 && strncasecmp(name, "VCALENDAR", 9) == 0) {
+		comp_fault(cc.top_line, "BEGIN:%s has no END (truncated?)", cc.top);
+		comp_left_out();
+		comp_reset();
+		cal_end(prefix);
+		if (b)
+			cal_begin(line);
+		return 1;
+	}
+	if (!name) {
+		if (cc.depth == 1 && !cc.id.len && (c->kind == K_UID || c->kind == K_TZID) &&
+		    c->valoff < c->n) {
+			sb_adds(&cc.id, c->kind == K_UID ? "UID " : "TZID ");
+			sb_add(&cc.id, c->s + c->valoff, c->n - c->valoff);
+		}
+		if (!cc.bad)
+			comp_line(c, L);
+		return 1;
+	}
+	if (b) {
+		/* the innermost open level that can hold it: those above it
+		 * have no END */
+		for (k = cc.depth - 1; k >= 0 && !may_contain(lv_name(k), cc.lv[k].len, name, l); k--)
+			;
+		if (k < cc.depth - 1) {
+			comp_fault(cc.lv[cc.depth - 1].line, "BEGIN:%s has no END before "
+			    "BEGIN:%.*s at line %lu", lv_name(cc.depth - 1), (int)l, name, line);
+			if (k < 0) {	/* not even the component itself */
+				comp_left_out();
+				comp_reset();
+				return 0;
+			}
+			lv_pop(k + 1);
+		}
+		if (cc.depth == MAX_NEST)
+			comp_fault(line, "BEGIN:%.*s: components nested more than %d deep",
+			    (int)l, name, MAX_NEST);
+		if (!cc.bad)
+			comp_line(c, L);
+		lv_push(name, l, line);
+		return 1;
+	}
+	if ((k = lv_find(name, l)) < 0) {
+		comp_fault(line, "END:%.*s without its BEGIN", (int)l, name);
+		return 1;
+	}
+	if (k != cc.depth - 1)
+		comp_fault(cc.lv[cc.depth - 1].line, "BEGIN:%s has no END", lv_name(cc.depth - 1));
+	if (!cc.bad)
+		comp_line(c, L);
+	lv_pop(k);
+	if (cc.depth == 0) {
+		if (cc.bad)
+			comp_left_out();
+		else
+			comp_end();
+		comp_reset();
+	}
+	return 1;
+}
+
 /* ---- the input's structure ------------------------------------------------- */
 
 static void
@@ -2402,49 +2654,8 @@ read_input(const char *path)
 			continue;
 		}
 		name = begin_end(&c, &b, &l);
-		if (cc.depth) {		/* inside a component */
-			if (name && l == 9 && strncasecmp(name, "VCALENDAR", 9) == 0) {
-				fail(cc.stack_line[0], "BEGIN:%s has no END (truncated?); left out",
-				    cc.stack[0]);
-				comp_reset();
-				cal_end(pfx.s);
-				if (b)
-					cal_begin(line);
-				continue;
-			}
-			comp_line(&c, &L);
-			if (name && b) {
-				if (cc.depth < 16) {
-					copy_name(cc.stack[cc.depth], sizeof cc.stack[cc.depth], name, l);
-					cc.stack_line[cc.depth] = line;
-				}
-				cc.depth++;
-			} else if (name) {
-				int k = cc.depth > 16 ? 15 : cc.depth - 1;
-
-				while (k >= 0 && (strlen(cc.stack[k]) != l ||
-				    strncasecmp(cc.stack[k], name, l) != 0))
-					k--;
-				if (k < 0) {
-					fail(line, "END:%.*s without its BEGIN; component left out",
-					    (int)l, name);
-					cc.bad = 1;
-					cc.n--;
-					continue;
-				}
-				if (k != cc.depth - 1) {
-					fail(cc.stack_line[cc.depth - 1], "BEGIN:%s has no END; "
-					    "component left out", cc.stack[cc.depth - 1]);
-					cc.bad = 1;
-				}
-				cc.depth = k;
-				if (cc.depth == 0) {
-					comp_end();
-					comp_reset();
-				}
-			}
+		if (cc.depth && comp_take(&c, &L, name, b, l, pfx.s))
 			continue;
-		}
 		if (!cal.open) {
 			if (name && b && l == 9 && strncasecmp(name, "VCALENDAR", 9) == 0) {
 				cal_begin(line);
@@ -2483,9 +2694,9 @@ read_input(const char *path)
 			rd.anchor = L.off;	/* its octets stay in the buffer */
 			cc.raw_off = L.off;
 			comp_line(&c, &L);
-			copy_name(cc.stack[0], sizeof cc.stack[0], name, l);
-			cc.stack_line[0] = line;
-			cc.depth = 1;
+			copy_name(cc.top, sizeof cc.top, name, l);
+			cc.top_line = line;
+			lv_push(name, l, line);
 			continue;
 		}
 		if (name) {
@@ -2496,7 +2707,8 @@ read_input(const char *path)
 	}
 	progress(1);
 	if (cc.depth) {
-		fail(cc.stack_line[0], "BEGIN:%s has no END (truncated?); left out", cc.stack[0]);
+		comp_fault(cc.top_line, "BEGIN:%s has no END (truncated?)", cc.top);
+		comp_left_out();
 		comp_reset();
 	}
 	if (cal.open) {
@@ -2587,6 +2799,10 @@ main(int argc, char **argv)
 	free(cc.lineno);
 	free(cc.drop);
 	free(cc.kind);
+	free(cc.lv);
+	sb_free(&cc.names);
+	sb_free(&cc.why);
+	sb_free(&cc.id);
 	fastres_free(&fc);
 	fastres_free(&ahead.res);
 	strmap_free(&ahead.names);
