@@ -117,7 +117,8 @@ tests/bench/ics-floor: tests/bench/ics-floor.c
 tests/bench/csv-floor: tests/bench/csv-floor.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lcsv
 
-bench: bench-ldif2prov bench-prov-apply bench-ics-split bench-csv2vcard bench-imap-copy
+bench: bench-ldif2prov bench-prov-apply bench-ics-split bench-csv2vcard bench-imap-copy \
+	bench-mig-check
 
 bench-ldif2prov: ldif2prov tests/bench/ldif-floor
 	scripts/bench-ldif2prov
@@ -135,6 +136,9 @@ bench-csv2vcard: csv2vcard tests/bench/csv-floor
 bench-imap-copy: imap-copy
 	scripts/bench-imap-copy
 
+bench-mig-check: imap-copy mig-check
+	scripts/bench-mig-check
+
 demo: all
 	scripts/demo
 
@@ -151,4 +155,4 @@ clean:
 		tests/bench/ldif-floor tests/bench/ics-floor tests/bench/csv-floor
 
 .PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split \
-	bench-csv2vcard bench-imap-copy demo install clean
+	bench-csv2vcard bench-imap-copy bench-mig-check demo install clean

@@ -524,6 +524,67 @@ folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dw
 	return MAILIMAP_NO_ERROR;
 }
 
+/* ---- a FETCH in flight while the other side works ---- */
+
+int
+uid_fetch_send(mailimap *s, const char *set, const char *items)
+{
+	mailstream *st = s->imap_stream;
+	struct strbuf b = { 0 };
+	int r;
+
+	if (mailimap_send_current_tag(s) != MAILIMAP_NO_ERROR)
+		return MAILIMAP_ERROR_STREAM;
+	sb_printf(&b, "UID FETCH %s (%s)\r\n", set, items);
+	r = mailstream_write(st, b.s, b.len) < 0 || mailstream_flush(st) < 0;
+	sb_free(&b);
+	return r ? MAILIMAP_ERROR_STREAM : MAILIMAP_NO_ERROR;
+}
+
+int
+uid_fetch_recv(mailimap *s, clist **res)
+{
+	struct mailimap_response *resp = NULL;
+	int r, ok;
+
+	*res = NULL;
+	if (!mailimap_read_line(s))
+		return MAILIMAP_ERROR_STREAM;
+	if ((r = mailimap_parse_response(s, &resp)) != MAILIMAP_NO_ERROR)
+		return r;
+	*res = s->imap_response_info->rsp_fetch_list;
+	s->imap_response_info->rsp_fetch_list = NULL;
+	ok = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
+	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
+	    MAILIMAP_RESP_COND_STATE_OK;
+	mailimap_response_free(resp);
+	if (!ok || !*res) {
+		if (*res)
+			mailimap_fetch_list_free(*res);
+		*res = NULL;
+		return MAILIMAP_ERROR_UID_FETCH;
+	}
+	return MAILIMAP_NO_ERROR;
+}
+
+void
+uid_set_add(struct strbuf *set, uint32_t *run_lo, uint32_t *run_hi, uint32_t uid, int last)
+{
+	if (uid && *run_hi && uid == *run_hi + 1) {
+		*run_hi = uid;
+	} else {
+		if (*run_hi)
+			sb_printf(set, *run_lo == *run_hi ? "%s%u" : "%s%u:%u",
+			    set->len ? "," : "", *run_lo, *run_hi);
+		*run_lo = *run_hi = uid;
+	}
+	if (last && *run_hi) {
+		sb_printf(set, *run_lo == *run_hi ? "%s%u" : "%s%u:%u", set->len ? "," : "",
+		    *run_lo, *run_hi);
+		*run_lo = *run_hi = 0;
+	}
+}
+
 /* ---- flags: what Carbonio stores ---- */
 
 static const char *const dropped_kw[] = {

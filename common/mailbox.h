@@ -113,6 +113,19 @@ int folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char
     int dst_always, int want_flags, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
     char *err, size_t errlen);
 
+/* UID FETCH set (items) sent without waiting for the answer, so that this
+ * server works while the other side does (libetpan has one command in
+ * flight per session; here are two, on two sessions). Then its answer: the
+ * messages, as mailimap_uid_fetch gives them (an answer that is not OK, or
+ * empty, is MAILIMAP_ERROR_UID_FETCH). */
+int uid_fetch_send(mailimap *s, const char *set, const char *items);
+int uid_fetch_recv(mailimap *s, clist **res);
+
+/* Add uid to an IMAP set being built in ascending runs ("1:5,9"); with
+ * last, the run in hand is written out (uid 0 adds nothing then). */
+void uid_set_add(struct strbuf *set, uint32_t *run_lo, uint32_t *run_hi, uint32_t uid,
+    int last);
+
 /* ---- flags ---- */
 
 /* A message's flags as Carbonio stores them, from a FETCH FLAGS answer:

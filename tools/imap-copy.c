@@ -238,51 +238,6 @@ next_batch(const struct folder *sf, struct msgs *sm, size_t *i, struct fstats *s
 	return k;
 }
 
-/* UID FETCH of a batch's bodies, sent without waiting for the answer, so
- * that the Source reads the next batch while the Destination stores this
- * one. libetpan has one command in flight; here are two, on two sessions. */
-static int
-fetch_send(const struct strbuf *set)
-{
-	mailstream *st = sides.src.s->imap_stream;
-	struct strbuf b = { 0 };
-	int r;
-
-	if (mailimap_send_current_tag(sides.src.s) != MAILIMAP_NO_ERROR)
-		return MAILIMAP_ERROR_STREAM;
-	sb_printf(&b, "UID FETCH %s (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n", set->s);
-	r = mailstream_write(st, b.s, b.len) < 0 || mailstream_flush(st) < 0;
-	sb_free(&b);
-	return r ? MAILIMAP_ERROR_STREAM : MAILIMAP_NO_ERROR;
-}
-
-/* Its answer: the messages, as mailimap_uid_fetch gives them. */
-static int
-fetch_recv(clist **res)
-{
-	struct mailimap_response *resp = NULL;
-	int r, ok;
-
-	*res = NULL;
-	if (!mailimap_read_line(sides.src.s))
-		return MAILIMAP_ERROR_STREAM;
-	if ((r = mailimap_parse_response(sides.src.s, &resp)) != MAILIMAP_NO_ERROR)
-		return r;
-	*res = sides.src.s->imap_response_info->rsp_fetch_list;
-	sides.src.s->imap_response_info->rsp_fetch_list = NULL;
-	ok = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
-	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
-	    MAILIMAP_RESP_COND_STATE_OK;
-	mailimap_response_free(resp);
-	if (!ok || !*res) {
-		if (*res)
-			mailimap_fetch_list_free(*res);
-		*res = NULL;
-		return MAILIMAP_ERROR_UID_FETCH;
-	}
-	return MAILIMAP_NO_ERROR;
-}
-
 /* Store a batch's messages one APPEND each: when the Destination has no
  * MULTIAPPEND, or refused a batch (then only the message it refuses
  * fails, and is reported with the server's words). */
@@ -374,17 +329,17 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 	memset(bt, 0, sizeof bt);
 
 	if (next_batch(sf, sm, &i, st, &set)) {
-		if ((r = fetch_send(&set)) != MAILIMAP_NO_ERROR)
+		if ((r = uid_fetch_send(sides.src.s, set.s, "UID FLAGS INTERNALDATE BODY.PEEK[]")) != MAILIMAP_NO_ERROR)
 			goto out;
 		pending = 1;
 	}
 	while (pending) {
 		clist *res = NULL;
-		if ((r = fetch_recv(&res)) != MAILIMAP_NO_ERROR)
+		if ((r = uid_fetch_recv(sides.src.s, &res)) != MAILIMAP_NO_ERROR)
 			break;
 		pending = 0;
 		if (next_batch(sf, sm, &i, st, &set)) {
-			if ((r = fetch_send(&set)) != MAILIMAP_NO_ERROR) {
+			if ((r = uid_fetch_send(sides.src.s, set.s, "UID FLAGS INTERNALDATE BODY.PEEK[]")) != MAILIMAP_NO_ERROR) {
 				mailimap_fetch_list_free(res);
 				break;
 			}

@@ -269,6 +269,14 @@ report_msg(const char *status, const char *folder, const struct msg *m,
 
 /* ---- -b: the bytes of each pair ---- */
 
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* SHA-256 of a message with its line ends made one (CRLF, CR and LF all
  * count as one end): APPEND may rewrite them, which is no loss. */
 static void
@@ -292,118 +300,168 @@ body_digest(const char *p, size_t n, unsigned char out[32])
 	gnutls_hash_deinit(h, out);
 }
 
-struct digest { uint32_t uid; unsigned char d[32]; int have; };
+/* A message found and its copy: their digests. */
+struct pair {
+	uint32_t suid, duid, size;
+	uint8_t have[2];
+	unsigned char d[2][32];
+};
+
+struct duid_ix { uint32_t duid; uint32_t ix; };
 
 static int
-cmp_digest(const void *a, const void *b)
+cmp_suid(const void *k, const void *p)
 {
-	uint32_t x = ((const struct digest *)a)->uid, y = ((const struct digest *)b)->uid;
+	uint32_t a = *(const uint32_t *)k, b = ((const struct pair *)p)->suid;
+
+	return a < b ? -1 : a > b;
+}
+
+static int
+cmp_duid(const void *a, const void *b)
+{
+	uint32_t x = ((const struct duid_ix *)a)->duid, y = ((const struct duid_ix *)b)->duid;
 
 	return x < y ? -1 : x > y;
 }
 
-/* The digests of the messages of v (UIDs sorted, their sizes in sz), from
- * session s whose folder is selected, fetched in bounded batches. */
-static int
-fetch_digests(mailimap *s, struct digest *v, const uint32_t *sz, size_t n)
+/* The end of the batch that starts at lo: at most BODY_MSGS messages and
+ * BODY_BYTES (or one larger message). */
+static size_t
+batch_end(const struct pair *p, size_t n, size_t lo)
 {
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	int r = MAILIMAP_NO_ERROR;
+	size_t hi = lo, bytes = 0;
 
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
-	for (size_t lo = 0; lo < n && r == MAILIMAP_NO_ERROR;) {
-		size_t hi = lo, bytes = 0;
-		struct mailimap_set *set = mailimap_set_new_empty();
-		for (; hi < n && hi - lo < BODY_MSGS && (hi == lo || bytes + sz[hi] <= BODY_BYTES);
-		    hi++) {
-			bytes += sz[hi];
-			mailimap_set_add_single(set, v[hi].uid);
-		}
-		clist *res = NULL;
-		r = mailimap_uid_fetch(s, set, ft, &res);
-		mailimap_set_free(set);
-		if (r != MAILIMAP_NO_ERROR)
-			break;
-		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct mailimap_msg_att *ma = clist_content(it);
-			uint32_t uid = 0;
-			const char *b = NULL;
-			size_t bl = 0;
-			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
-				struct mailimap_msg_att_item *item = clist_content(a);
-				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-					continue;
-				struct mailimap_msg_att_static *st = item->att_data.att_static;
-				if (st->att_type == MAILIMAP_MSG_ATT_UID)
-					uid = st->att_data.att_uid;
-				else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
-					b = st->att_data.att_body_section->sec_body_part;
-					bl = st->att_data.att_body_section->sec_length;
-				}
-			}
-			struct digest key = { .uid = uid }, *d;
-			d = bsearch(&key, v + lo, hi - lo, sizeof *v, cmp_digest);
-			if (!d || !b)
-				continue;
-			body_digest(b, bl, d->d);
-			d->have = 1;
-		}
-		mailimap_fetch_list_free(res);
-		if (me)
-			me->bytes += bytes;
-		lo = hi;
+	for (; hi < n && hi - lo < BODY_MSGS && (hi == lo || bytes + p[hi].size <= BODY_BYTES); hi++)
+		bytes += p[hi].size;
+	return hi;
+}
+
+/* Send the batch's UID FETCH to both sides at once: each server reads
+ * while the other does. */
+static int
+batch_send(const struct pair *p, size_t lo, size_t hi)
+{
+	struct strbuf ss = { 0 }, ds = { 0 };
+	uint32_t a = 0, b = 0, *du = xcalloc(hi - lo, sizeof *du);
+	int r;
+
+	for (size_t i = lo; i < hi; i++) {
+		uid_set_add(&ss, &a, &b, p[i].suid, 0);
+		du[i - lo] = p[i].duid;
 	}
-	mailimap_fetch_type_free(ft);
+	uid_set_add(&ss, &a, &b, 0, 1);
+	qsort(du, hi - lo, sizeof *du, cmp_u32);
+	for (size_t i = 0; i < hi - lo; i++)
+		uid_set_add(&ds, &a, &b, du[i], 0);
+	uid_set_add(&ds, &a, &b, 0, 1);
+	r = uid_fetch_send(sides.src.s, ss.s, "UID BODY.PEEK[]");
+	if (r == MAILIMAP_NO_ERROR)
+		r = uid_fetch_send(sides.dst.s, ds.s, "UID BODY.PEEK[]");
+	free(du);
+	sb_free(&ss);
+	sb_free(&ds);
 	return r;
 }
 
-/* Compare the bytes of every pair; the Source's UIDs whose content differs
- * get differ[i] = 1 (indexes into sm). */
+/* The digests of one side's answer into the pairs. */
+static void
+batch_digest(clist *res, int side, struct pair *p, size_t n, const struct duid_ix *dix)
+{
+	for (clistiter *it = res ? clist_begin(res) : NULL; it; it = clist_next(it)) {
+		struct mailimap_msg_att *ma = clist_content(it);
+		uint32_t uid = 0;
+		const char *b = NULL;
+		size_t bl = 0;
+		for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
+			struct mailimap_msg_att_item *item = clist_content(a);
+			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+				continue;
+			struct mailimap_msg_att_static *st = item->att_data.att_static;
+			if (st->att_type == MAILIMAP_MSG_ATT_UID)
+				uid = st->att_data.att_uid;
+			else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
+				b = st->att_data.att_body_section->sec_body_part;
+				bl = st->att_data.att_body_section->sec_length;
+			}
+		}
+		struct pair *q = NULL;
+		if (side == 0)
+			q = bsearch(&uid, p, n, sizeof *p, cmp_suid);
+		else {
+			struct duid_ix key = { .duid = uid }, *d;
+			d = bsearch(&key, dix, n, sizeof *dix, cmp_duid);
+			q = d ? &p[d->ix] : NULL;
+		}
+		if (!q || !b)
+			continue;
+		body_digest(b, bl, q->d[side]);
+		q->have[side] = 1;
+		if (me)
+			me->bytes += bl;
+	}
+}
+
+/* Compare the bytes of every pair, both sides fetched at once, the next
+ * batch asked for while this one is digested. A pair whose digests differ
+ * (or whose message could not be read on one side) gets differ[i] = 1
+ * (indexes into sm). */
 static int
 compare_bytes(struct msgs *sm, struct msgs *dm, char *differ)
 {
-	size_t n = 0;
-	struct digest *sv, *dv;
-	uint32_t *ssz, *dsz;
-	int r;
+	size_t n = 0, lo = 0, hi;
+	struct pair *p;
+	struct duid_ix *dix;
+	int r = MAILIMAP_NO_ERROR;
 
+	(void)dm;
 	for (size_t i = 0; i < sm->n; i++)
 		n += sm->m[i].matched == 1;
 	if (!n)
 		return MAILIMAP_NO_ERROR;
-	sv = xcalloc(n, sizeof *sv);
-	dv = xcalloc(n, sizeof *dv);
-	ssz = xcalloc(n, sizeof *ssz);
-	dsz = xcalloc(n, sizeof *dsz);
+	p = xcalloc(n, sizeof *p);
+	dix = xcalloc(n, sizeof *dix);
 	for (size_t i = 0, k = 0; i < sm->n; i++)
 		if (sm->m[i].matched == 1) {
-			sv[k].uid = sm->m[i].uid;
-			ssz[k++] = sm->m[i].size;
+			p[k].suid = sm->m[i].uid;
+			p[k].duid = sm->m[i].peer;
+			p[k].size = sm->m[i].size;
+			dix[k].duid = p[k].duid;
+			dix[k].ix = (uint32_t)k;
+			k++;
 		}
-	for (size_t i = 0, k = 0; i < dm->n; i++)
-		if (dm->m[i].matched == 1) {
-			dv[k].uid = dm->m[i].uid;
-			dsz[k++] = dm->m[i].size;
-		}
-	r = fetch_digests(sides.src.s, sv, ssz, n);
-	if (r == MAILIMAP_NO_ERROR)
-		r = fetch_digests(sides.dst.s, dv, dsz, n);
+	qsort(dix, n, sizeof *dix, cmp_duid);
+	hi = batch_end(p, n, 0);
+	r = batch_send(p, lo, hi);
+	while (r == MAILIMAP_NO_ERROR && lo < hi) {
+		clist *sres = NULL, *dres = NULL;
+		r = uid_fetch_recv(sides.src.s, &sres);
+		if (r == MAILIMAP_NO_ERROR || r == MAILIMAP_ERROR_UID_FETCH)
+			r = uid_fetch_recv(sides.dst.s, &dres);
+		if (r == MAILIMAP_ERROR_UID_FETCH)
+			r = MAILIMAP_NO_ERROR;	/* what could not be read differs */
+		size_t nlo = hi, nhi = batch_end(p, n, hi);
+		if (r == MAILIMAP_NO_ERROR && nlo < nhi)
+			r = batch_send(p, nlo, nhi);
+		batch_digest(sres, 0, p, n, dix);
+		batch_digest(dres, 1, p, n, dix);
+		if (sres)
+			mailimap_fetch_list_free(sres);
+		if (dres)
+			mailimap_fetch_list_free(dres);
+		lo = nlo;
+		hi = nhi;
+	}
 	if (r == MAILIMAP_NO_ERROR)
 		for (size_t i = 0, k = 0; i < sm->n; i++) {
 			if (sm->m[i].matched != 1)
 				continue;
-			struct digest key = { .uid = sm->m[i].peer }, *d;
-			d = bsearch(&key, dv, n, sizeof *dv, cmp_digest);
-			if (!sv[k].have || !d || !d->have || memcmp(sv[k].d, d->d, 32) != 0)
+			if (!p[k].have[0] || !p[k].have[1] || memcmp(p[k].d[0], p[k].d[1], 32) != 0)
 				differ[i] = 1;
 			k++;
 		}
-	free(sv);
-	free(dv);
-	free(ssz);
-	free(dsz);
+	free(p);
+	free(dix);
 	return r;
 }
 
