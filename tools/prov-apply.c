@@ -95,6 +95,11 @@ struct attrs {
 	size_t n, cap;
 };
 
+struct cmdkey {
+	char *name;		/* kind:name, lower case */
+	int write;		/* 1: touches it; 0: needs it unchanged */
+};
+
 struct cmd {
 	unsigned long line;
 	const struct verbinfo *vi;
@@ -114,8 +119,7 @@ struct cmd {
 	int has_mail, has_alias;	/* aaa: the target has the alias already */
 	int fresh;		/* the target was made by this run: nothing to compare */
 	int nanc, anc;		/* domain ancestors to create, the next one */
-	char *key[4];
-	int keyw[4];
+	struct cmdkey *key;	/* the objects it touches (cmd_keys) */
 	int nkeys;
 };
 
@@ -430,18 +434,20 @@ cmd_key(struct cmd *c, char kind, const char *name, int write)
 	sb_addc(&b, ':');
 	sb_adds(&b, name);
 	lower(b.s);
-	c->key[c->nkeys] = b.s;
-	c->keyw[c->nkeys++] = write;
+	c->key = xrealloc(c->key, (size_t)(c->nkeys + 1) * sizeof *c->key);
+	c->key[c->nkeys].name = b.s;
+	c->key[c->nkeys++].write = write;
 }
 
 static int
 keys_free(struct cmd *c)
 {
 	for (int i = 0; i < c->nkeys; i++) {
-		struct strmap_ent *e = strmap_get(&keymap, c->key[i], strlen(c->key[i]));
+		const char *k = c->key[i].name;
+		struct strmap_ent *e = strmap_get(&keymap, k, strlen(k));
 		if (!e)
 			continue;
-		if (e->val || (c->keyw[i] && e->aux))
+		if (e->val || (c->key[i].write && e->aux))
 			return 0;
 	}
 	return 1;
@@ -451,8 +457,8 @@ static void
 keys_take(struct cmd *c, int take)
 {
 	for (int i = 0; i < c->nkeys; i++) {
-		struct strmap_ent *e = key_ent(c->key[i]);
-		if (c->keyw[i])
+		struct strmap_ent *e = key_ent(c->key[i].name);
+		if (c->key[i].write)
 			e->val = take ? (void *)1 : NULL;
 		else
 			e->aux += take ? 1 : -1;
@@ -471,7 +477,8 @@ cmd_free(struct cmd *c)
 	if (c->res)
 		ldap_msgfree(c->res);
 	for (int i = 0; i < c->nkeys; i++)
-		free(c->key[i]);
+		free(c->key[i].name);
+	free(c->key);
 	memset(c, 0, sizeof *c);
 }
 
@@ -1288,12 +1295,24 @@ step_modify(struct cmd *c, int rc, const char *err)
 	}
 }
 
+/* The domain's entry is there already: read it (S_EXISTING checks whether
+ * it is a domain or a plain parent to make one). */
+static void
+domain_there(struct cmd *c)
+{
+	char *names[] = { "objectClass", "zimbraDomainName", NULL };
+	char **n = update ? names_of(&c->la, names[0], names[1]) : names;
+
+	search_then(c, c->dn, n, S_EXISTING);
+	if (n != names)
+		free(n);
+}
+
 static void
 step_domain(struct cmd *c, int rc, const char *err)
 {
 	const char *d = c->av.argv[1];
 	struct attrs e = { 0 };
-	char *names[] = { "objectClass", "zimbraDomainName", NULL };
 
 	switch (c->state) {
 	case S_START:
@@ -1318,13 +1337,7 @@ step_domain(struct cmd *c, int rc, const char *err)
 			return;
 		}
 		if (rc == LDAP_ALREADY_EXISTS) {
-			char **n = names;
-			if (update) {
-				n = names_of(&c->la, "objectClass", "zimbraDomainName");
-			}
-			search_then(c, c->dn, n, S_EXISTING);
-			if (n != names)
-				free(n);
+			domain_there(c);
 			return;
 		}
 		fail_ldap(c, rc, "add", err);
@@ -1357,6 +1370,12 @@ step_domain(struct cmd *c, int rc, const char *err)
 		attrs_free(&e);
 		return;
 	case S_RETRY:
+		if (rc == LDAP_ALREADY_EXISTS) {
+			/* made meanwhile by another run, as a plain parent (this
+			 * run's own subdomains wait for it: cmd_keys) */
+			domain_there(c);
+			return;
+		}
 		if (rc != LDAP_SUCCESS) {
 			fail_ldap(c, rc, "add", err);
 			return;
@@ -1854,7 +1873,16 @@ cmd_keys(struct cmd *c)
 	case V_CC: case V_MC:
 		cmd_key(c, 'c', a, 1);
 		break;
-	case V_CD: case V_MD:
+	case V_CD:
+		/* a domain writes the dc= entries of its missing parents: it
+		 * waits for a parent domain's own command, and that one for
+		 * a subdomain before it, so that a parent is made as a domain
+		 * or as a plain parent, never both at once */
+		cmd_key(c, 'd', a, 1);
+		for (const char *p = strchr(a, '.'); p; p = strchr(p + 1, '.'))
+			cmd_key(c, 'd', p + 1, 0);
+		break;
+	case V_MD:
 		cmd_key(c, 'd', a, 1);
 		break;
 	case V_CA: case V_CCR: case V_CDL:
