@@ -23,6 +23,9 @@ COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/foldermap.o common/fold.o common/sha256.o common/atomicfile.o \
 	common/hash.o
 IMAP = common/imapconn.o
+# prov-apply's engine, for mig-check too: needs LDAP_LIBS and TLS_LIBS
+PROVDIR = common/provdir.o common/provcmd.o common/proventry.o common/provop.o \
+	common/provstep.o common/ldapconn.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
@@ -45,11 +48,15 @@ tools/ldif2prov.o: tools/ldif2prov.c common/*.h
 ldif2prov: tools/ldif2prov.o $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ldif2prov.o $(COMMON) $(LDAP_LIBS)
 
-tools/prov-apply.o: tools/prov-apply.c common/*.h
-	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ tools/prov-apply.c
+$(PROVDIR): common/%.o: common/%.c common/*.h
+	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-prov-apply: tools/prov-apply.o $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/prov-apply.o $(COMMON) $(LDAP_LIBS) $(TLS_LIBS)
+tools/prov-apply.o: tools/prov-apply.c common/*.h
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c -o $@ tools/prov-apply.c
+
+prov-apply: tools/prov-apply.o $(PROVDIR) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/prov-apply.o $(PROVDIR) $(COMMON) \
+		$(LDAP_LIBS) $(TLS_LIBS)
 
 common/imapconn.o: common/imapconn.c common/imapconn.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ common/imapconn.c
