@@ -94,10 +94,14 @@ tests/unit/icsvalid: tests/unit/icsvalid.c tools/ics-split/icsvalid.o
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ $< tools/ics-split/icsvalid.o \
 		$(ICAL_LIBS)
 
+# run by tests/provdir-verify.t against slapd, not on its own
+tests/unit/provdir-verify: tests/unit/provdir-verify.c $(PROVDIR) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PROVDIR) $(COMMON) $(LDAP_LIBS) $(TLS_LIBS)
+
 tests/icscheck: tests/icscheck.c
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/icscheck.c $(ICAL_LIBS)
 
-check: all $(UNIT) tests/icscheck
+check: all $(UNIT) tests/unit/provdir-verify tests/icscheck
 	prove -e '' $(UNIT) tests/*.t
 
 # Benchmarks print figures side by side with their peers; they are not tests.
@@ -141,6 +145,7 @@ install: all
 
 clean:
 	rm -f $(TOOLS) tools/*.o tools/*/*.o common/*.o $(UNIT) tests/icscheck \
+		tests/unit/provdir-verify \
 		tests/bench/ldif-floor tests/bench/ics-floor tests/bench/csv-floor
 
 .PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split \
