@@ -179,7 +179,9 @@ char *pd_ent_first(struct cmd *c, const char *attr);
 char **pd_names_of(struct attrs *as, const char *extra1, const char *extra2);
 void pd_resolve(struct cmd *c, const char *addr, const char *oc, char **attrs);
 int pd_resolved(struct cmd *c, int rc, const char *what, const char *addr);
-void pd_diff(struct cmd *c, struct attrs *want, struct attrs *mods);
+/* skip_clear_pw: a clear-text userPassword is not compared (c->pw_clear) */
+void pd_diff(struct cmd *c, struct attrs *want, struct attrs *mods,
+    int skip_clear_pw);
 int pd_has_oc(struct cmd *c, const char *oc);
 
 /* provstep.c: the verbs' state machines */

@@ -138,7 +138,7 @@ result(struct cmd *c)
 		pd.o->reject(pd.ctx, b.s, b.len);
 		sb_free(&b);
 	}
-	if (c->pw_clear && (c->result == RES_EXISTS || c->result == RES_DIFFERS))
+	if (VERIFY && c->pw_clear && (c->result == RES_EXISTS || c->result == RES_DIFFERS))
 		sb_printf(&c->detail, "%spassword in clear text: not compared",
 		    c->detail.len ? "; " : "");
 	pd.cb(pd.ctx, c->file, c->line, st,

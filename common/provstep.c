@@ -44,7 +44,7 @@ modify_to_line(struct cmd *c, int next)
 {
 	struct attrs m = { 0 };
 
-	pd_diff(c, &c->la, &m);
+	pd_diff(c, &c->la, &m, VERIFY);
 	if (m.n == 0)
 		pd_finish(c, RES_EXISTS, NULL);
 	else {
@@ -79,14 +79,9 @@ update_existing(struct cmd *c, int rc)
 		return;
 	}
 	sb_reset(&c->detail);
-	pd_diff(c, &c->la, &m);
-	/* a clear password cannot be compared: it is left as it is */
-	struct attr *pw = pd_attrs_find(&m, "userPassword", '=');
-	if (pw && pw->n && pw->vals[0]->bv_val[0] != '{') {
-		pd_attr_clear(pw);
-		free(pw->name);
-		pw->name = xstrdup("userPassword");
-	}
+	/* a clear password cannot be compared (it is stored hashed): it is
+	 * left as it is */
+	pd_diff(c, &c->la, &m, 1);
 	if (m.n == 0) {
 		pd_attrs_free(&m);
 		pd_finish(c, RES_EXISTS, NULL);
@@ -332,7 +327,7 @@ step_domain(struct cmd *c, int rc, const char *err)
 		if (pd.update) {
 			struct attrs m = { 0 };
 			sb_reset(&c->detail);
-			pd_diff(c, &c->la, &m);
+			pd_diff(c, &c->la, &m, VERIFY);
 			if (m.n) {
 				c->changed = 2;
 				c->state = S_CONVERTED;

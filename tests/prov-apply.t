@@ -283,6 +283,12 @@ is "-u: updated, naming the attributes" "$(cut -f1,5 "$T/out")" "updated	display
 is "-u: the new value" "$(value 'dc=bad,dc=test' '(uid=a)' title)" Boss
 run pa -u "$T/u.prov"
 is "-u again: nothing left to change" "$(cut -f1 "$T/out")" exists
+printf '%s\n' "ca c@bad.test '' userPassword Other-Passw0rd title Chief" >"$T/upw.prov"
+run pa -u "$T/upw.prov"
+is "-u: a clear-text password is not compared, the rest is" "$(cut -f1,5 "$T/out")" "updated	title"
+LDAPTLS_CACERT=$SLAPD_CA ldapwhoami -x -ZZ -H "$SLAPD_URI" -D 'uid=c,ou=people,dc=bad,dc=test' \
+    -y "$T/cpw" >/dev/null 2>&1
+is "-u: ... and the password is left as it was" "$?" 0
 
 # ---- TLS and credentials ----
 tls_ca "$T/other" "another CA"
