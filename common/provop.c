@@ -283,17 +283,14 @@ pd_resolve(struct cmd *c, const char *addr, const char *oc, char **attrs)
 		pd_step(c, LDAP_SUCCESS, NULL, NULL);
 		return;
 	}
-	/* filter values escaped per RFC 4515 */
-	struct strbuf e = { 0 };
-	for (const char *p = addr; *p; p++)
-		if (strchr("*()\\", *p))
-			sb_printf(&e, "\\%02x", (unsigned char)*p);
-		else
-			sb_addc(&e, *p);
-	esc = e.s ? e.s : xstrdup("");
+	/* the filter value escaped by libldap (RFC 4515) */
+	struct berval in = { strlen(addr), (char *)addr }, out = { 0, NULL };
+	if (ldap_bv2escaped_filter_value(&in, &out) != LDAP_SUCCESS)
+		pd_fatal("out of memory");
+	esc = out.bv_val;
 	sb_printf(&f, "(&(objectClass=%s)(|(zimbraMailDeliveryAddress=%s)"
 	    "(zimbraMailAlias=%s)))", oc, esc, esc);
-	free(esc);
+	ber_memfree(esc);
 	pd_op_search(c, "", LDAP_SCOPE_SUBTREE, f.s, attrs);
 	sb_free(&f);
 }
