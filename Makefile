@@ -24,6 +24,9 @@ COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/hash.o
 IMAP = common/imapconn.o common/imapside.o common/mailbox.o common/acctlist.o \
 	common/pool.o
+# prov-apply's engine, for mig-check too: needs LDAP_LIBS and TLS_LIBS
+PROVDIR = common/provdir.o common/provcmd.o common/proventry.o common/provop.o \
+	common/provstep.o common/ldapconn.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
@@ -47,11 +50,15 @@ tools/ldif2prov.o: tools/ldif2prov.c common/*.h
 ldif2prov: tools/ldif2prov.o $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ldif2prov.o $(COMMON) $(LDAP_LIBS)
 
-tools/prov-apply.o: tools/prov-apply.c common/*.h
-	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ tools/prov-apply.c
+$(PROVDIR): common/%.o: common/%.c common/*.h
+	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-prov-apply: tools/prov-apply.o $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/prov-apply.o $(COMMON) $(LDAP_LIBS) $(TLS_LIBS)
+tools/prov-apply.o: tools/prov-apply.c common/*.h
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c -o $@ tools/prov-apply.c
+
+prov-apply: tools/prov-apply.o $(PROVDIR) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/prov-apply.o $(PROVDIR) $(COMMON) \
+		$(LDAP_LIBS) $(TLS_LIBS)
 
 $(IMAP): %.o: %.c common/*.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
@@ -62,13 +69,13 @@ tools/imap-copy.o: tools/imap-copy.c common/*.h
 imap-copy: tools/imap-copy.o $(IMAP) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/imap-copy.o $(IMAP) $(COMMON) $(ETPAN_LIBS) $(TLS_LIBS)
 
-MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o
+MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o tools/mig-check/prov.o
 $(MIG_CHECK_OBJS): %.o: %.c tools/mig-check/mig-check.h common/*.h
-	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MIG_CHECK_OBJS) $(IMAP) $(COMMON) $(ETPAN_LIBS) \
-		$(TLS_LIBS)
+mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(COMMON) \
+		$(ETPAN_LIBS) $(LDAP_LIBS) $(TLS_LIBS)
 
 tools/ics-split.o: tools/ics-split.c tools/ics-split/icsvalid.h common/*.h
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ics-split.c
@@ -101,10 +108,14 @@ tests/unit/mailbox: tests/unit/mailbox.c $(IMAP)
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(LDFLAGS) -o $@ $< $(IMAP) $(COMMON) $(ETPAN_LIBS) \
 		$(TLS_LIBS)
 
+# run by tests/provdir-verify.t against slapd, not on its own
+tests/unit/provdir-verify: tests/unit/provdir-verify.c $(PROVDIR) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PROVDIR) $(COMMON) $(LDAP_LIBS) $(TLS_LIBS)
+
 tests/icscheck: tests/icscheck.c
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(LDFLAGS) -o $@ tests/icscheck.c $(ICAL_LIBS)
 
-check: all $(UNIT) tests/icscheck
+check: all $(UNIT) tests/unit/provdir-verify tests/icscheck
 	prove -e '' $(UNIT) tests/*.t
 
 # Benchmarks print figures side by side with their peers; they are not tests.
@@ -152,6 +163,7 @@ install: all
 
 clean:
 	rm -f $(TOOLS) tools/*.o tools/*/*.o common/*.o $(UNIT) tests/icscheck \
+		tests/unit/provdir-verify \
 		tests/bench/ldif-floor tests/bench/ics-floor tests/bench/csv-floor
 
 .PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split \

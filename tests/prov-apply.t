@@ -117,6 +117,51 @@ for f in openldap ad; do
 	is "$f: every account in the directory" "$(cat "$T/miss")" ""
 done
 
+# ---- domains and their subdomains in one stream, at any parallelism ----
+# A subdomain creates its domain's dc= entry as a plain parent when that is
+# missing; with both in one stream, the domain must still end up a domain
+# (with ou=people) whichever comes first and however many run at once.
+subdomains() {
+	for i in 1 2 3; do
+		echo "cd acme.pf$i"		# parent first
+		echo "cd sub.acme.pf$i"
+		echo "cd sub.acme.sf$i"		# subdomain first
+		echo "cd acme.sf$i"
+	done
+	echo "cd a.b.deep.test"			# three deep, mixed order
+	echo "cd deep.test"
+	echo "cd b.deep.test"
+	echo "cd one.test"			# siblings sharing a new parent
+	echo "cd two.test"
+}
+subdomains >"$T/sub.prov"
+sed 's/^cd //' "$T/sub.prov" >"$T/sub.domains"
+while read -r d; do
+	for u in u1 u2 u3; do echo "ca $u@$d ''"; done
+done <"$T/sub.domains" >>"$T/sub.prov"
+while read -r d; do
+	echo "aaa u1@$d alias@$d"
+	echo "cdl list@$d"
+	echo "adlm list@$d u1@$d u2@$d"
+done <"$T/sub.domains" >>"$T/sub.prov"
+for j in 1 8 64; do
+	slapd_reset "$S"
+	run pa -j $j "$T/sub.prov"
+	is "subdomains -j $j: exit 0" "$status" 0
+	is "subdomains -j $j: every line ok" "$(grep -v '^ok	' "$T/out")" ""
+	miss=
+	while read -r d; do
+		ddn=$(echo "$d" | sed 's/^/dc=/; s/\./,dc=/g')
+		[ "$(value "$ddn" '(objectClass=*)' zimbraDomainName)" = "$d" ] || miss="$miss $d"
+		[ -n "$(value "ou=people,$ddn" '(objectClass=*)' dn)" ] || miss="$miss ou=people,$ddn"
+		for u in u1 u2 u3; do
+			[ "$(value "uid=$u,ou=people,$ddn" '(objectClass=zimbraAccount)' mail)" = "$u@$d" ] ||
+			    miss="$miss $u@$d"
+		done
+	done <"$T/sub.domains"
+	is "subdomains -j $j: every domain with its ou=people and its accounts" "$miss" ""
+done
+
 # ---- bad input: each bad line fails with its number, the rest goes on ----
 slapd_reset "$S"
 cat >"$T/bad.prov" <<'EOF'
@@ -238,6 +283,12 @@ is "-u: updated, naming the attributes" "$(cut -f1,5 "$T/out")" "updated	display
 is "-u: the new value" "$(value 'dc=bad,dc=test' '(uid=a)' title)" Boss
 run pa -u "$T/u.prov"
 is "-u again: nothing left to change" "$(cut -f1 "$T/out")" exists
+printf '%s\n' "ca c@bad.test '' userPassword Other-Passw0rd title Chief" >"$T/upw.prov"
+run pa -u "$T/upw.prov"
+is "-u: a clear-text password is not compared, the rest is" "$(cut -f1,5 "$T/out")" "updated	title"
+LDAPTLS_CACERT=$SLAPD_CA ldapwhoami -x -ZZ -H "$SLAPD_URI" -D 'uid=c,ou=people,dc=bad,dc=test' \
+    -y "$T/cpw" >/dev/null 2>&1
+is "-u: ... and the password is left as it was" "$?" 0
 
 # ---- TLS and credentials ----
 tls_ca "$T/other" "another CA"
