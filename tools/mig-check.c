@@ -19,7 +19,9 @@ usage(void)
 	    "                 [-a admin] [-y passfile] [-p passwords]\n"
 	    "                 [-A admin] [-Y passfile] [-P passwords] [-c copyreport]\n"
 	    "                 [-j jobs] [-L maxsize] [-i pattern]... [-x pattern]...\n"
-	    "                 [-M src=dst]... [-l accountlist] [account[=destaccount] ...]\n");
+	    "                 [-M src=dst]... [-l accountlist] [account[=destaccount] ...]\n"
+	    "       mig-check verify prov -H uri [-D binddn] [-y passfile] [-C cafile]\n"
+	    "                 [--insecure] [-j jobs] [-m mailhost] [-l accountlist] [file ...]\n");
 	exit(2);
 }
 
@@ -35,6 +37,8 @@ main(int argc, char **argv)
 	/* the check's own options start after its name */
 	if (strcmp(argv[2], "mail") == 0)
 		status = verify_mail(argc - 2, argv + 2);
+	else if (strcmp(argv[2], "prov") == 0)
+		status = verify_prov(argc - 2, argv + 2);
 	else
 		usage();
 	out_close_stdout();

@@ -9,6 +9,7 @@
 enum { ST_OK = 0, ST_DIFF = 1, ST_FAIL = 2 };
 
 int verify_mail(int argc, char **argv);
+int verify_prov(int argc, char **argv);
 
 
 #endif
