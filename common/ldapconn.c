@@ -4,7 +4,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "diag.h"
 #include "ldapconn.h"
+#include "secret.h"
 
 LDAP *
 ldapconn_open(const struct ldapconn_opts *o, char *err, size_t errlen)
@@ -55,4 +57,40 @@ fail:
 	ldap_memfree(diag);
 	ldap_unbind_ext_s(ld, NULL, NULL);
 	return NULL;
+}
+
+int
+ldapconn_option(struct ldapconn_args *a, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'C': a->o.cafile = arg; break;
+	case 'D': a->o.binddn = arg; break;
+	case 'H': a->o.uri = arg; break;
+	case 'K': a->o.insecure = 1; break;
+	case 'y': a->pwfile = arg; break;
+	default: return 0;
+	}
+	return 1;
+}
+
+int
+ldapconn_finish(struct ldapconn_args *a, const char *env)
+{
+	const char *why;
+
+	if (!a->o.uri)
+		return 0;
+	if (a->o.insecure)
+		warnmsg("--insecure: the directory's certificate is NOT verified");
+	if (a->o.binddn && !(a->o.password = a->pw = secret_read(a->pwfile, env, &why)))
+		die("bind password: %s", why);
+	return 1;
+}
+
+void
+ldapconn_args_free(struct ldapconn_args *a)
+{
+	secret_free(a->pw);
+	a->pw = NULL;
+	a->o.password = NULL;
 }

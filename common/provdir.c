@@ -335,10 +335,7 @@ restart(struct cmd *c)
 static int
 dir_connect(char *err, size_t errlen)
 {
-	struct ldapconn_opts co = { pd.o->uri, pd.o->binddn, pd.o->password,
-	    pd.o->cafile, pd.o->insecure };
-
-	pd.ld = ldapconn_open(&co, err, errlen);
+	pd.ld = ldapconn_open(&pd.o->conn, err, errlen);
 	return pd.ld ? 0 : -1;
 }
 

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "ldapconn.h"
+
 enum {
 	PROVDIR_APPLY,		/* make the directory hold what the lines say */
 	PROVDIR_DRYRUN,		/* say what APPLY would do, change nothing;
@@ -26,13 +28,11 @@ enum {
 };
 
 struct provdir_opts {
-	const char *uri;	/* ldap:// (StartTLS required), ldaps://, ldapi:// */
-	const char *binddn;	/* NULL: anonymous bind */
-	const char *password;	/* binddn's password (the caller reads it from a
-				 * file or the environment, never argv) */
-	const char *cafile;	/* PEM CA file; NULL: ldap.conf's */
-	int insecure;		/* 1: do not verify the certificate (the caller
-				 * says so loudly) */
+	struct ldapconn_opts conn;	/* the directory: URI (ldap:// with StartTLS
+				 * required, ldaps://, ldapi://), bind DN and
+				 * password (the caller reads it from a file or
+				 * the environment, never argv), CA file,
+				 * insecure (the caller says so loudly) */
 	int jobs;		/* operations in flight, 1-256; 0: 8. DRYRUN and
 				 * VERIFY run one command at a time */
 	const char *mailhost;	/* zimbraMailHost of new accounts; NULL: the

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "../common/diag.h"
+#include "../common/ldapconn.h"
 #include "../common/out.h"
 #include "../common/provdir.h"
 #include "../common/report.h"
-#include "../common/secret.h"
 #include "../common/strbuf.h"
 
 #define PASSWORD_ENV "PROV_APPLY_PASSWORD"
@@ -100,33 +100,31 @@ int
 main(int argc, char **argv)
 {
 	struct provdir_opts o = { 0 };
-	const char *pwfile = NULL, *rejectp = NULL, *why;
-	char *pw = NULL, err[512];
+	struct ldapconn_args la = { 0 };
+	const char *rejectp = NULL;
+	char err[512];
 	int ch;
 	static const struct option longopts[] = {
-		{ "insecure", no_argument, NULL, 'K' },
+		LDAPCONN_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
 
 	diag_init(argv[0]);
 	out_init();
 	o.jobs = 8;
-	while ((ch = getopt_long(argc, argv, "C:D:H:j:m:nS:uy:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, LDAPCONN_GETOPT "j:m:nS:u", longopts, NULL)) != -1) {
+		if (ldapconn_option(&la, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'C': o.cafile = optarg; break;
-		case 'D': o.binddn = optarg; break;
-		case 'H': o.uri = optarg; break;
 		case 'j':
 			o.jobs = atoi(optarg);
 			if (o.jobs < 1 || o.jobs > 256)
 				die("-j: from 1 to 256 operations in flight");
 			break;
-		case 'K': o.insecure = 1; break;
 		case 'm': o.mailhost = optarg; break;
 		case 'n': o.mode = PROVDIR_DRYRUN; break;
 		case 'S': rejectp = optarg; break;
 		case 'u': o.update = 1; break;
-		case 'y': pwfile = optarg; break;
 		default: usage();
 		}
 	}
@@ -134,20 +132,17 @@ main(int argc, char **argv)
 	argv += optind;
 	if (getenv("PROV_APPLY_CRASH_AFTER"))
 		o.crash_after = atol(getenv("PROV_APPLY_CRASH_AFTER")) + 1;
-	if (!o.uri)
+	if (!ldapconn_finish(&la, PASSWORD_ENV))
 		usage();
+	o.conn = la.o;
 	if (o.mode != PROVDIR_DRYRUN && rejectp) {
 		reject_open(rejectp);
 		o.reject = reject_line;
 	}
-	if (o.insecure)
-		warnmsg("--insecure: the directory's certificate is NOT verified");
-	if (o.binddn && !(o.password = pw = secret_read(pwfile, PASSWORD_ENV, &why)))
-		die("%s", why);
 	if (provdir_run(&o, (const char *const *)argv, (size_t)argc, report, NULL,
 	    err, sizeof err) < 0)
 		die("%s", err);
-	secret_free(pw);
+	ldapconn_args_free(&la);
 	reject_close();
 	out_close_stdout();
 	return any_failed ? 1 : 0;

@@ -40,16 +40,16 @@ main(int argc, char **argv)
 		case 'a': o.mode = PROVDIR_APPLY; break;
 		case 'n': o.mode = PROVDIR_DRYRUN; break;
 		case 'v': o.mode = PROVDIR_VERIFY; break;
-		case 'H': o.uri = optarg; break;
-		case 'C': o.cafile = optarg; break;
-		case 'D': o.binddn = optarg; break;
+		case 'H': o.conn.uri = optarg; break;
+		case 'C': o.conn.cafile = optarg; break;
+		case 'D': o.conn.binddn = optarg; break;
 		case 'y': pwfile = optarg; break;
 		default: goto usage;
 		}
 	}
-	if (o.mode < 0 || !o.uri)
+	if (o.mode < 0 || !o.conn.uri)
 		goto usage;
-	if (o.binddn && !(o.password = pw = secret_read(pwfile, NULL, &why)))
+	if (o.conn.binddn && !(o.conn.password = pw = secret_read(pwfile, NULL, &why)))
 		die("%s", why);
 	if (provdir_run(&o, (const char *const *)argv + optind, (size_t)(argc - optind),
 	    result, &n, err, sizeof err) < 0)

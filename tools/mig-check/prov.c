@@ -17,7 +17,6 @@
 #include "../../common/ldapconn.h"
 #include "../../common/provdir.h"
 #include "../../common/report.h"
-#include "../../common/secret.h"
 #include "../../common/strbuf.h"
 #include "mig-check.h"
 
@@ -113,32 +112,30 @@ int
 verify_prov(int argc, char **argv)
 {
 	struct provdir_opts o = { 0 };
+	struct ldapconn_args la = { 0 };
 	struct tally t = { 0 };
 	struct accounts acc = { 0 };
-	const char *pwfile = NULL, *why, *listfile = NULL;
-	char *pw = NULL, err[512];
+	const char *listfile = NULL;
+	char err[512];
 	int ch, status = ST_OK;
 	static const struct option longopts[] = {
-		{ "insecure", no_argument, NULL, 'K' },
+		LDAPCONN_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
 
 	o.mode = PROVDIR_VERIFY;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "C:D:H:j:l:m:y:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, LDAPCONN_GETOPT "j:l:m:", longopts, NULL)) != -1) {
+		if (ldapconn_option(&la, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'C': o.cafile = optarg; break;
-		case 'D': o.binddn = optarg; break;
-		case 'H': o.uri = optarg; break;
 		case 'j':
 			o.jobs = atoi(optarg);
 			if (o.jobs < 1 || o.jobs > 256)
 				die("-j: from 1 to 256 operations at once");
 			break;
-		case 'K': o.insecure = 1; break;
 		case 'l': listfile = optarg; break;
 		case 'm': o.mailhost = optarg; break;
-		case 'y': pwfile = optarg; break;
 		default:
 			fprintf(stderr, "usage: see mig-check(1)\n");
 			exit(ST_FAIL);
@@ -146,12 +143,9 @@ verify_prov(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (!o.uri)
+	if (!ldapconn_finish(&la, PASSWORD_ENV))
 		die("verify prov: -H names the Destination's directory");
-	if (o.insecure)
-		warnmsg("--insecure: the directory's certificate is NOT verified");
-	if (o.binddn && !(o.password = pw = secret_read(pwfile, PASSWORD_ENV, &why)))
-		die("bind password: %s", why);
+	o.conn = la.o;
 	if (listfile && strcmp(listfile, "-") == 0 && (argc == 0 || strcmp(argv[0], "-") == 0))
 		die("verify prov: the stream and the account list cannot both be standard input");
 	if (listfile && accounts_read(&acc, 0, NULL, listfile))
@@ -162,10 +156,8 @@ verify_prov(int argc, char **argv)
 		report_atomic("failed", "prov", "-", "-", "-", err, NULL);
 		status = ST_FAIL;
 	}
-	if (acc.n) {
-		struct ldapconn_opts lo = { o.uri, o.binddn, o.password, o.cafile, o.insecure };
-		accounts_exist(&lo, &acc, &t);
-	}
+	if (acc.n)
+		accounts_exist(&la.o, &acc, &t);
 	if (t.missing || t.differs)
 		status = status > ST_DIFF ? status : ST_DIFF;
 	if (t.failed)
@@ -175,6 +167,6 @@ verify_prov(int argc, char **argv)
 		    "%lu differing, %lu not checked\n", t.n, t.present, t.missing, t.differs,
 		    t.failed);
 	accounts_free(&acc);
-	secret_free(pw);
+	ldapconn_args_free(&la);
 	return status;
 }
