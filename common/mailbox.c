@@ -227,6 +227,32 @@ msg_header_key(const char *h, size_t n, int *has_id)
 	return k;
 }
 
+void
+msg_parts(struct mailimap_msg_att *ma, struct msg_parts *p)
+{
+	memset(p, 0, sizeof *p);
+	for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
+		struct mailimap_msg_att_item *item = clist_content(a);
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
+			p->dyn = item->att_data.att_dyn;
+			p->has_flags = 1;
+			continue;
+		}
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		struct mailimap_msg_att_static *st = item->att_data.att_static;
+		switch (st->att_type) {
+		case MAILIMAP_MSG_ATT_UID: p->uid = st->att_data.att_uid; break;
+		case MAILIMAP_MSG_ATT_RFC822_SIZE: p->size = st->att_data.att_rfc822_size; break;
+		case MAILIMAP_MSG_ATT_INTERNALDATE: p->date = st->att_data.att_internal_date; break;
+		case MAILIMAP_MSG_ATT_BODY_SECTION:
+			p->body = st->att_data.att_body_section->sec_body_part;
+			p->len = st->att_data.att_body_section->sec_length;
+			break;
+		}
+	}
+}
+
 /* The listing asks for the Message-ID only: a second, rarer fetch gets the
  * other fields for the messages that have none. */
 static struct mailimap_fetch_type *
@@ -287,25 +313,11 @@ digest_keys(mailimap *s, struct msgs *ms)
 		if (!k || r != MAILIMAP_NO_ERROR)
 			break;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct mailimap_msg_att *ma = clist_content(it);
-			uint32_t uid = 0;
-			const char *h = NULL;
-			size_t hl = 0;
-			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
-				struct mailimap_msg_att_item *item = clist_content(a);
-				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-					continue;
-				struct mailimap_msg_att_static *st = item->att_data.att_static;
-				if (st->att_type == MAILIMAP_MSG_ATT_UID)
-					uid = st->att_data.att_uid;
-				else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
-					h = st->att_data.att_body_section->sec_body_part;
-					hl = st->att_data.att_body_section->sec_length;
-				}
-			}
-			struct msg *m = msgs_find(ms, uid);
+			struct msg_parts p;
+			msg_parts(clist_content(it), &p);
+			struct msg *m = msgs_find(ms, p.uid);
 			if (m)
-				m->key = msg_header_key(h ? h : "", h ? hl : 0, &has_id);
+				m->key = msg_header_key(p.body ? p.body : "", p.body ? p.len : 0, &has_id);
 		}
 		mailimap_fetch_list_free(res);
 	}
@@ -350,41 +362,23 @@ msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, int want_flags,
 		if (r != MAILIMAP_NO_ERROR)
 			break;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct mailimap_msg_att *ma = clist_content(it);
+			struct msg_parts p;
 			struct msg m = { 0 };
-			int has_flags = 0;
-			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
-				struct mailimap_msg_att_item *item = clist_content(a);
-				if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
-					msg_flags(item->att_data.att_dyn, &fl, kn);
-					has_flags = 1;
-				}
-				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-					continue;
-				struct mailimap_msg_att_static *st = item->att_data.att_static;
-				switch (st->att_type) {
-				case MAILIMAP_MSG_ATT_UID: m.uid = st->att_data.att_uid; break;
-				case MAILIMAP_MSG_ATT_RFC822_SIZE: m.size = st->att_data.att_rfc822_size; break;
-				case MAILIMAP_MSG_ATT_INTERNALDATE:
-					m.date = msg_date_secs(st->att_data.att_internal_date);
-					break;
-				case MAILIMAP_MSG_ATT_BODY_SECTION: {
-					struct mailimap_msg_att_body_section *bs = st->att_data.att_body_section;
-					m.key = msg_header_key(bs->sec_body_part ? bs->sec_body_part : "",
-					    bs->sec_body_part ? bs->sec_length : 0, &has_id);
-					m.noid = !has_id;
-					break;
-				}
-				}
-			}
-			if (!m.uid)
+			msg_parts(clist_content(it), &p);
+			if (!p.uid)
 				continue;
-			if (want_flags) {
-				/* FLAGS () comes from libetpan with no list at all */
-				if (!has_flags)
-					sb_reset(&fl);
+			m.uid = p.uid;
+			m.size = p.size;
+			m.date = msg_date_secs(p.date);
+			m.key = msg_header_key(p.body ? p.body : "", p.body ? p.len : 0, &has_id);
+			m.noid = !has_id;
+			/* FLAGS () comes from libetpan with no list at all */
+			if (p.has_flags)
+				msg_flags(p.dyn, &fl, kn);
+			else
+				sb_reset(&fl);
+			if (want_flags)
 				m.flags = intern_flags(ms, &fl);
-			}
 			noid += m.noid;
 			if (ms->n == ms->cap) {
 				ms->cap = ms->cap ? 2 * ms->cap : 1024;

@@ -85,6 +85,17 @@ void msgs_free(struct msgs *ms);
 /* The message of UID uid (the listing is in UID order), or NULL. */
 struct msg *msgs_find(struct msgs *ms, uint32_t uid);
 
+/* What a FETCH answer gives of one message (absent parts 0 or NULL). */
+struct msg_parts {
+	uint32_t uid, size;
+	struct mailimap_date_time *date;
+	const char *body;		/* the body section fetched */
+	size_t len;
+	struct mailimap_msg_att_dynamic *dyn;	/* FLAGS */
+	int has_flags;
+};
+void msg_parts(struct mailimap_msg_att *ma, struct msg_parts *p);
+
 /* The identity of a message from its header fields: the Message-ID when
  * there is one, else all the fields given; white space and line ends
  * normalised. *has_id says which. */

@@ -29,6 +29,7 @@
 #include "../common/out.h"
 #include "../common/pool.h"
 #include "../common/report.h"
+#include "../common/size.h"
 #include "../common/strbuf.h"
 
 #define SRC_ENV "IMAP_COPY_SOURCE_PASSWORD"
@@ -74,19 +75,10 @@ progress(const char *folder, unsigned long done, unsigned long total)
 	pool_progress(me, folder, done, total);
 }
 
-/* A message fetched, to append. */
-struct item {
-	uint32_t uid;
-	struct mailimap_msg_att_dynamic *dyn;
-	struct mailimap_date_time *date;
-	const char *body;
-	size_t len;
-};
-
 /* A batch fetched from the Source, kept until the Destination answered. */
 struct batch {
 	clist *res;		/* the FETCH answer the items point into */
-	struct item v[COPY_MSGS];
+	struct msg_parts v[COPY_MSGS];
 	size_t n;
 	int pending;		/* its MULTIAPPEND sent, not yet answered */
 	int tag;		/* the tag it was sent with */
@@ -138,7 +130,7 @@ append_args(struct strbuf *b, struct mailimap_msg_att_dynamic *dyn,
  * next batch can go out before this one is answered and the Destination
  * never waits for us. Returns 0, or -2 when the connection broke. */
 static int
-append_send(const char *mailbox, struct item *v, size_t n)
+append_send(const char *mailbox, struct msg_parts *v, size_t n)
 {
 	struct strbuf b = { 0 };
 	mailstream *st = sides.dst.s->imap_stream;
@@ -350,27 +342,8 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 		cur->n = 0;
 		cur->pending = 0;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct mailimap_msg_att *ma = clist_content(it);
-			struct item *b = &cur->v[cur->n];
-			memset(b, 0, sizeof *b);
-			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
-				struct mailimap_msg_att_item *item = clist_content(a);
-				if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
-					b->dyn = item->att_data.att_dyn;
-					continue;
-				}
-				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-					continue;
-				struct mailimap_msg_att_static *sa = item->att_data.att_static;
-				if (sa->att_type == MAILIMAP_MSG_ATT_UID)
-					b->uid = sa->att_data.att_uid;
-				else if (sa->att_type == MAILIMAP_MSG_ATT_INTERNALDATE)
-					b->date = sa->att_data.att_internal_date;
-				else if (sa->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
-					b->body = sa->att_data.att_body_section->sec_body_part;
-					b->len = sa->att_data.att_body_section->sec_length;
-				}
-			}
+			struct msg_parts *b = &cur->v[cur->n];
+			msg_parts(clist_content(it), b);
 			if (!b->uid)
 				continue;	/* an unsolicited FLAGS update */
 			if (!b->body) {
@@ -689,15 +662,10 @@ main(int argc, char **argv)
 			if (conns < 1 || conns > 16)
 				die("-J: from 1 to 16 connections for one folder");
 			break;
-		case 'L': {
-			char *end;
-			max_size = strtoul(optarg, &end, 10);
-			if (*end == 'k' || *end == 'K') max_size <<= 10, end++;
-			else if (*end == 'm' || *end == 'M') max_size <<= 20, end++;
-			if (*end || !max_size)
-				die("-L %s: a size in bytes (k and M suffixes)", optarg);
+		case 'L':
+			if (size_parse(optarg, &max_size) < 0 || !max_size)
+				die("-L %s: a size in bytes (k, M and G multiply by 1024)", optarg);
 			break;
-		}
 		case 'l': listfile = optarg; break;
 		case 'n': dry_run = 1; break;
 		case 'v': verbose = 1; break;

@@ -26,6 +26,7 @@
 #include "../../common/mailbox.h"
 #include "../../common/pool.h"
 #include "../../common/report.h"
+#include "../../common/size.h"
 #include "../../common/strbuf.h"
 #include "../../common/strmap.h"
 #include "mig-check.h"
@@ -201,30 +202,16 @@ fetch_info(mailimap *s, struct info *v, size_t n)
 		if (r != MAILIMAP_NO_ERROR)
 			break;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct mailimap_msg_att *ma = clist_content(it);
-			uint32_t uid = 0;
-			const char *h = NULL;
-			size_t hl = 0;
-			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
-				struct mailimap_msg_att_item *item = clist_content(a);
-				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-					continue;
-				struct mailimap_msg_att_static *st = item->att_data.att_static;
-				if (st->att_type == MAILIMAP_MSG_ATT_UID)
-					uid = st->att_data.att_uid;
-				else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
-					h = st->att_data.att_body_section->sec_body_part;
-					hl = st->att_data.att_body_section->sec_length;
-				}
-			}
-			struct info key = { .uid = uid }, *in;
+			struct msg_parts p;
+			msg_parts(clist_content(it), &p);
+			struct info key = { .uid = p.uid }, *in;
 			in = bsearch(&key, v + lo, hi - lo, sizeof *v, cmp_info);
-			if (!in || !h)
+			if (!in || !p.body)
 				continue;
 			free(in->msgid);
 			free(in->subject);
-			in->msgid = header_value(h, hl, "Message-ID");
-			in->subject = header_value(h, hl, "Subject");
+			in->msgid = header_value(p.body, p.len, "Message-ID");
+			in->subject = header_value(p.body, p.len, "Subject");
 		}
 		mailimap_fetch_list_free(res);
 	}
@@ -369,36 +356,22 @@ static void
 batch_digest(clist *res, int side, struct pair *p, size_t n, const struct duid_ix *dix)
 {
 	for (clistiter *it = res ? clist_begin(res) : NULL; it; it = clist_next(it)) {
-		struct mailimap_msg_att *ma = clist_content(it);
-		uint32_t uid = 0;
-		const char *b = NULL;
-		size_t bl = 0;
-		for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
-			struct mailimap_msg_att_item *item = clist_content(a);
-			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-				continue;
-			struct mailimap_msg_att_static *st = item->att_data.att_static;
-			if (st->att_type == MAILIMAP_MSG_ATT_UID)
-				uid = st->att_data.att_uid;
-			else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
-				b = st->att_data.att_body_section->sec_body_part;
-				bl = st->att_data.att_body_section->sec_length;
-			}
-		}
+		struct msg_parts m;
 		struct pair *q = NULL;
+		msg_parts(clist_content(it), &m);
 		if (side == 0)
-			q = bsearch(&uid, p, n, sizeof *p, cmp_suid);
+			q = bsearch(&m.uid, p, n, sizeof *p, cmp_suid);
 		else {
-			struct duid_ix key = { .duid = uid }, *d;
+			struct duid_ix key = { .duid = m.uid }, *d;
 			d = bsearch(&key, dix, n, sizeof *dix, cmp_duid);
 			q = d ? &p[d->ix] : NULL;
 		}
-		if (!q || !b)
+		if (!q || !m.body)
 			continue;
-		body_digest(b, bl, q->d[side]);
+		body_digest(m.body, m.len, q->d[side]);
 		q->have[side] = 1;
 		if (me)
-			me->bytes += bl;
+			me->bytes += m.len;
 	}
 }
 
@@ -777,15 +750,10 @@ verify_mail(int argc, char **argv)
 			if (jobs < 1 || jobs > 64)
 				die("-j: from 1 to 64 accounts at once");
 			break;
-		case 'L': {
-			char *end;
-			max_size = strtoul(optarg, &end, 10);
-			if (*end == 'k' || *end == 'K') max_size <<= 10, end++;
-			else if (*end == 'm' || *end == 'M') max_size <<= 20, end++;
-			if (*end || !max_size)
-				die("-L %s: a size in bytes (k and M suffixes)", optarg);
+		case 'L':
+			if (size_parse(optarg, &max_size) < 0 || !max_size)
+				die("-L %s: a size in bytes (k, M and G multiply by 1024)", optarg);
 			break;
-		}
 		case 'l': listfile = optarg; break;
 		case 'v': verbose = 1; break;
 		default:
