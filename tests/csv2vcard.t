@@ -15,6 +15,15 @@ for f in outlook outlook-com outlook-fr google google-old-utf16 thunderbird-de t
 		is "$f.csv: nothing on stderr, exit 0" "$(cat "$T/err")$status" 0
 	fi
 done
+# a build with -fsanitize=address,undefined reports nothing on any fixture
+: > "$T/san"
+for f in *.csv generic.tsv; do
+	csv2vcard "$f" > /dev/null 2>> "$T/san"
+	csv2vcard -4 -m mapped.map -g "$T/san-groups.csv" "$f" > /dev/null 2>> "$T/san"
+done
+hasnt "no sanitizer report (runtime error) on any fixture, 3.0 or 4.0" "$T/san" "runtime error:"
+hasnt "... nor any AddressSanitizer report" "$T/san" "Sanitizer"
+
 run csv2vcard generic.tsv
 same "generic TAB-separated file gives the expected vCards" "$D/generic.vcf" "$T/out"
 is "generic: exit 0" "$status" 0

@@ -133,9 +133,15 @@ static const unsigned char special[256] = {
 static void
 esc(struct strbuf *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	const unsigned char *p, *e;
 	char *o;
 
+	/* an empty part (an unset name part, its buffer never allocated,
+	 * s NULL) adds nothing: NULL + 0 is undefined behaviour */
+	if (!n)
+		return;
+	p = (const unsigned char *)s;
+	e = p + n;
 	/* one pass, written in place: at worst every byte doubles */
 	if (b->len + 2 * n + 1 > b->cap)
 		sb_grow(b, 2 * n);
@@ -461,8 +467,11 @@ prop(struct strbuf *out, const char *name, const struct strbuf *val)
 static void
 put_lines(struct strbuf *out, const struct strbuf *lines)
 {
-	const char *s = lines->s, *end = s + lines->len, *nl;
+	const char *s = lines->s, *end, *nl;
 
+	if (!lines->len)	/* s may be NULL */
+		return;
+	end = s + lines->len;
 	while (s < end) {
 		nl = memchr(s, '\n', (size_t)(end - s));
 		fold_line(out, s, (size_t)(nl - s));
