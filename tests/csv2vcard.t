@@ -258,8 +258,46 @@ run /usr/bin/time -f %M -o "$T/rss" csv2vcard "$T/open.csv"
 has "a quote never closed is reported where it opened" "$T/err" \
 	"csv2vcard: $T/open.csv:2: row runs on for more than 4194304 bytes (a quote never closed?); skipped up to line"
 is "... exit 1" "$status" 1
-has "... reading goes on after it" "$T/out" "FN:Late"
+has "... up to the end of the input: the grammar gives the row no other end" "$T/err" \
+	"skipped up to line 90003, the end of the input"
+is "... and nothing inside it becomes a contact" "$(grep -c '^BEGIN:VCARD' "$T/out")" 0
 is "... and memory stays bounded (under 16 MB)" "$([ "$(tail -n 1 "$T/rss")" -lt 16384 ] && echo ok)" ok
+
+# an overlong row is skipped to its real end, wherever a read ends in it
+{
+	printf 'Name,E-mail\nAlice,alice@example.com\n'
+	awk 'BEGIN { s = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+		for (i = 0; i < 80000; i++) printf "%s", s; printf ",big@example.com\n" }'
+	printf 'Carol,carol@example.com\n'
+} > "$T/longline.csv"
+run /usr/bin/time -f %M -o "$T/rss" csv2vcard "$T/longline.csv"
+same_text "a line over 4 MiB: skipped whole, no contact made of its end" "$T/err" <<X
+csv2vcard: $T/longline.csv:3: row runs on for more than 4194304 bytes; skipped up to line 3
+X
+is "... the rows around it are kept" "$(grep '^FN:' "$T/out" | tr -d '\r' | tr '\n' ' ')" "FN:Alice FN:Carol "
+is "... exit 1" "$status" 1
+is "... memory stays bounded (under 16 MB)" "$([ "$(tail -n 1 "$T/rss")" -lt 16384 ] && echo ok)" ok
+{
+	printf 'Name,E-mail,Notes\nAlice,alice@example.com,short\nBig,big@example.com,"'
+	awk 'BEGIN { for (i = 0; i < 90000; i++) print "line " i " of a long note, with commas, \"\"quotes\"\", 0123456789012345678901234567890" }'
+	printf 'end of note",\nCarol,carol@example.com,\n'
+} > "$T/longnote.csv"
+run csv2vcard "$T/longnote.csv"
+same_text "a quoted field of many lines over 4 MiB: skipped to the row's end" "$T/err" <<X
+csv2vcard: $T/longnote.csv:3: row runs on for more than 4194304 bytes; skipped up to line 90003
+X
+is "... no line inside it becomes a contact, the next row is kept" \
+	"$(grep '^FN:' "$T/out" | tr -d '\r' | tr '\n' ' ')" "FN:Alice FN:Carol "
+
+# a stray quote: the bad row is reported, the good rows after it are kept
+printf 'Name,E-mail\nAlice,alice@example.com\n"Carol"x,carol@example.com\nDave,dave@example.com\nCar"ol,carol2@example.com\nEve,eve@example.com\n' > "$T/stray.csv"
+run csv2vcard "$T/stray.csv"
+same_text "a quoted field going on after its closing quote: that row reported" "$T/err" <<X
+csv2vcard: $T/stray.csv:3: stray quote in field 1 ("Carol"x,carol@example.com...): a quoted field goes on after its closing quote; row skipped, reading goes on at line 4
+X
+is "... the good rows after it are kept; a quote inside an unquoted field is a character" \
+	"$(grep '^FN:' "$T/out" | tr -d '\r' | tr '\n' ' ')" 'FN:Alice FN:Dave FN:Car"ol FN:Eve '
+is "... exit 1" "$status" 1
 
 # failures and usage
 run csv2vcard "$T/missing.csv"
