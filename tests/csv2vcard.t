@@ -5,7 +5,8 @@ D=$DATA/csv2vcard
 cd "$D" || exit 2
 
 # each export gives exactly the expected vCards
-for f in outlook outlook-com outlook-fr google google-old-utf16 thunderbird-de thunderbird-fr apple; do
+for f in outlook outlook-com outlook-fr google google-old-utf16 thunderbird-de thunderbird-fr apple \
+    roundcube kaddressbook yahoo outlook-old outlook-express; do
 	run csv2vcard $f.csv
 	same "$f.csv gives the expected vCards" "$D/$f.vcf" "$T/out"
 	if [ -f $f.err ]; then
@@ -84,6 +85,28 @@ sed 's/Spouse\",/Spouse",/; s/,Ana,/,Anne,/' outlook.csv > "$T/changed.csv"
 csv2vcard "$T/changed.csv" > "$T/r3" 2>/dev/null
 is "a changed contact gets another UID, the others keep theirs" \
 	"$(diff "$T/r1" "$T/r3" | grep -c '^[<>] UID:')" 2
+
+# names other exporters give their columns
+has "Roundcube's 'Email Work' is an e-mail address" roundcube.vcf "EMAIL;TYPE=INTERNET,WORK:rosa.brandt@work.example"
+has "... 'Home Mobile' a phone, 'Home Zip' a postal code" roundcube.vcf "ADR;TYPE=HOME:;;Lindenweg 3;Berlin;;10115;Germany"
+has "... 'Website Work' a web page" roundcube.vcf "URL;TYPE=WORK:https://brandt.example"
+has "... a row with only 'Email Work' is a contact" roundcube.vcf "FN:solo@work.example"
+has "KAddressBook's 'Business Address ...' columns make an address" kaddressbook.vcf \
+	"ADR;TYPE=WORK:;;Hafenstrasse 2;Bremen;HB;28195;Germany"
+has "... its 'Additional Names' are the middle name" kaddressbook.vcf "N:Vogel;Karl;Otto;Prof.;"
+has "Yahoo's 'Work' is a phone" yahoo.vcf "TEL;TYPE=WORK:+1 555 0102"
+has "... its town, county and post code are the address's" yahoo.vcf \
+	"ADR;TYPE=HOME:;;22 Oak Rd;Shelbyville;Shelby;62565;USA"
+has "... its 'Business Website' a web page" yahoo.vcf "URL;TYPE=WORK:https://berg-corp.example"
+has "old Outlook's 'Business Country'" outlook-old.vcf "ADR;TYPE=WORK:;;Storgatan 1;Stockholm;;111 22;Sweden"
+has "... and 'Other Country'" outlook-old.vcf "ADR:;;;Oslo;;;Norway"
+has "Outlook Express's 'Business Address' next to its 'Home Address'" outlook-express.vcf \
+	"ADR;TYPE=WORK:;;8 Corporate Way;;;;"
+run csv2vcard unrecognised.csv
+same "columns not recognised that look like e-mail, phone, address: said once per file" \
+	"$D/unrecognised.err" "$T/err"
+same "... their values are kept in NOTE" "$D/unrecognised.vcf" "$T/out"
+is "... exit 1" "$status" 1
 
 printf 'Name,E-mail,Type\nAda,ada@example.com,customer\n' > "$T/type.csv"
 run csv2vcard "$T/type.csv"
