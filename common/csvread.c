@@ -391,13 +391,20 @@ qscan(struct reader *r, const char *s, size_t n, int *ended)
 			if (c == (unsigned char)delim)
 				qs = QS_FSTART;
 			break;
-		case QS_Q:
-			if (c == '"') {
-				qs = QS_QQ;
-				r->qspaces = 0;
-				r->nquote++;
+		case QS_Q: {
+			/* only a quote matters in quotes: memchr to it */
+			const char *q = c == '"' ? s + i : memchr(s + i, '"', n - i);
+
+			if (!q) {
+				i = n;
+				break;
 			}
+			i = (size_t)(q - s);
+			qs = QS_QQ;
+			r->qspaces = 0;
+			r->nquote++;
 			break;
+		}
 		case QS_QQ:
 			if (c == '\r' || c == '\n')
 				goto end;
