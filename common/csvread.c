@@ -49,8 +49,20 @@ struct reader {
 	int delim;
 	unsigned long line;	/* the physical line being fed */
 	int at_row_start;
+	int at_line_start;	/* the next piece fed begins a line */
 	unsigned long row_line;
 	size_t row_bytes;
+
+	/* The grammar followed by hand (qscan), where libcsv's own state is
+	 * not enough: a row skipped for its length is skipped to its real end,
+	 * and a row that goes on past a line end inside quotes is checked. */
+	int qs;			/* QS_*: where in a field */
+	int qspaces;		/* spaces after a quote that may end a field */
+	size_t nquote;		/* quotes since the open quoted field began */
+	int qvalid;		/* qs and nquote describe this row */
+	int skipping;		/* skipping an overlong row to its end */
+	int skip_quoted;	/* ... which was inside quotes at the limit */
+	unsigned long skip_last;	/* the last line it was seen on */
 
 	struct strbuf rowbuf;	/* the fields of the row, each NUL-ended */
 	size_t *off, *len, nf, capf;
@@ -337,16 +349,200 @@ blank(const char *s, size_t n, int delim)
 	return 1;
 }
 
+/* libcsv's states (csv.h keeps them private; its parser struct is public) */
+enum { LC_ROW_NOT_BEGUN, LC_FIELD_NOT_BEGUN, LC_FIELD_BEGUN, LC_FIELD_MIGHT_HAVE_ENDED };
+/* qscan's: before a field, in an unquoted one, in quotes, just after a
+ * quote in quotes (the field may have ended) */
+enum { QS_FSTART, QS_UNQ, QS_Q, QS_QQ };
+
+/* Follow the CSV grammar over s[0..n) from r->qs, as libcsv reads it
+ * without CSV_STRICT (a quote inside an unquoted field is a character; a
+ * quote in quotes followed by anything but a quote, a delimiter, spaces or
+ * the line's end is kept and the field stays quoted). Counts in nquote the
+ * quotes of the quoted field being read. Returns the bytes up to and
+ * including the CR or LF that ends the record (*ended set), else n. Runs
+ * only where libcsv's state is not enough, never on an ordinary row. */
+static size_t
+qscan(struct reader *r, const char *s, size_t n, int *ended)
+{
+	int delim = r->delim, qs = r->qs;
+	size_t i;
+
+	*ended = 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int sp = (c == ' ' || (c == '\t' && delim != '\t')) && c != delim;
+
+		switch (qs) {
+		case QS_FSTART:
+			if (c == '\r' || c == '\n')
+				goto end;
+			if (c == (unsigned char)delim || sp)
+				break;
+			if (c == '"') {
+				qs = QS_Q;
+				r->nquote = 1;
+			} else
+				qs = QS_UNQ;
+			break;
+		case QS_UNQ:
+			if (c == '\r' || c == '\n')
+				goto end;
+			if (c == (unsigned char)delim)
+				qs = QS_FSTART;
+			break;
+		case QS_Q: {
+			/* only a quote matters in quotes: memchr to it */
+			const char *q = c == '"' ? s + i : memchr(s + i, '"', n - i);
+
+			if (!q) {
+				i = n;
+				break;
+			}
+			i = (size_t)(q - s);
+			qs = QS_QQ;
+			r->qspaces = 0;
+			r->nquote++;
+			break;
+		}
+		case QS_QQ:
+			if (c == '\r' || c == '\n')
+				goto end;
+			if (c == (unsigned char)delim)
+				qs = QS_FSTART;
+			else if (sp)
+				r->qspaces = 1;
+			else if (c == '"') {
+				r->nquote++;
+				if (!r->qspaces)	/* "" is a quote */
+					qs = QS_Q;
+				r->qspaces = 0;
+			} else
+				qs = QS_Q;	/* "Carol"x: kept, still quoted */
+			break;
+		}
+	}
+	r->qs = qs;
+	return n;
+end:
+	r->qs = QS_FSTART;
+	*ended = 1;
+	return i + 1;
+}
+
+/* Drop the row being read and start afresh: libcsv anew, no fields. */
+static void
+restart(struct reader *r)
+{
+	size_t j;
+
+	csv_free(&r->p);
+	if (csv_init(&r->p, 0) != 0)
+		die("out of memory");
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	if (r->delim == '\t')
+		csv_set_space_func(&r->p, space_cb);
+	for (j = 0; j < r->nfull; j++)
+		r->len[r->full[j]] = 0;
+	r->nf = r->nfull = r->nskipped = 0;
+	sb_reset(&r->rowbuf);
+	r->at_row_start = 1;
+}
+
+/* The overlong row being skipped has ended, on line last. */
+static void
+skip_done(struct reader *r, unsigned long last, int at_eof)
+{
+	size_t max = r->opts->max_row ? r->opts->max_row : 4u << 20;
+
+	warn_at(r->name, r->row_line, "row runs on for more than %zu bytes%s; "
+	    "skipped up to line %lu%s", max,
+	    r->skip_quoted && at_eof ? " (a quote never closed?)" : "", last,
+	    at_eof ? ", the end of the input" : "");
+	(*r->nerr)++;
+	r->skipping = 0;
+}
+
+/* A line has ended and the row goes on inside quotes. A row whose quoted
+ * field holds an even number of quotes by now only goes on because a quote
+ * was not where the grammar allows one ("Carol"x, as if "Carol" x had been
+ * meant): its writer closed every quote it opened, so the line's end is the
+ * row's end, and the next line is a row of its own. An odd number may be a
+ * field that truly spans lines ("He said "hi"<LF>bye"): libcsv's reading
+ * stands. Returns 1 when the row was dropped as malformed. */
+static int
+stray_quote(struct reader *r, const char *s, size_t k, int line_start)
+{
+	int ended;
+
+	if (r->row_line == r->line && line_start) {	/* the row's first line */
+		r->qs = QS_FSTART;
+		r->nquote = 0;
+		r->qvalid = 1;
+	} else if (!line_start)
+		r->qvalid = 0;	/* a line longer than a chunk: not followed */
+	if (!r->qvalid)
+		return 0;
+	qscan(r, s, k, &ended);
+	if (ended || r->qs != QS_Q) {	/* cannot be: libcsv says quoted */
+		r->qvalid = 0;
+		return 0;
+	}
+	if (r->nquote % 2)
+		return 0;
+	/* the field as written, up to its first line end: libcsv holds it
+	 * from after its opening quote */
+	{
+		const char *f = (const char *)r->p.entry_buf;
+		size_t fl = 0;
+
+		while (f && fl < r->p.entry_pos && fl < 40 && f[fl] != '\r' && f[fl] != '\n')
+			fl++;
+		while (fl > 0 && fl < r->p.entry_pos && ((unsigned char)f[fl] & 0xC0) == 0x80)
+			fl--;	/* not inside a UTF-8 character */
+		warn_at(r->name, r->row_line, "stray quote in field %zu (\"%.*s...): a quoted "
+		    "field goes on after its closing quote; row skipped, reading goes on "
+		    "at line %lu", r->nf + 1, (int)fl, f ? f : "", r->line + 1);
+	}
+	(*r->nerr)++;
+	restart(r);
+	return 1;
+}
+
 /* Feed decoded bytes to libcsv a physical line at a time. */
 static void
 feed(struct reader *r, const char *s, size_t n)
 {
 	const char *nl;
-	size_t j, k, max = r->opts->max_row ? r->opts->max_row : 4u << 20;
+	size_t k, max = r->opts->max_row ? r->opts->max_row : 4u << 20;
+	int line_start, ended;
 
 	while (n > 0) {
 		nl = memchr(s, '\n', n);
 		k = nl ? (size_t)(nl - s) + 1 : n;
+		line_start = r->at_line_start;
+		r->at_line_start = nl != NULL;
+		if (r->skipping) {
+			/* to the record's real end, as the grammar says;
+			 * nothing kept */
+			size_t used = qscan(r, s, k, &ended);
+
+			r->skip_last = r->line;
+			if (ended) {
+				skip_done(r, r->line, 0);
+				if (used < k) {	/* a CR ended it: the rest is read */
+					r->at_line_start = 0;
+					s += used;
+					n -= used;
+					continue;
+				}
+			}
+			if (nl)
+				r->line++;
+			s += k;
+			n -= k;
+			continue;
+		}
 		if (r->at_row_start && !blank(s, k, r->delim)) {
 			r->row_line = r->line;
 			r->at_row_start = 0;
@@ -356,22 +552,30 @@ feed(struct reader *r, const char *s, size_t n)
 			die("%s: %s", r->name, csv_strerror(csv_error(&r->p)));
 		r->row_bytes += k;
 		if (!r->at_row_start && r->row_bytes > max) {
-			warn_at(r->name, r->row_line, "row runs on for more than %zu bytes "
-			    "(a quote never closed?); skipped up to line %lu", max, r->line);
-			(*r->nerr)++;
-			/* start afresh on the next line */
-			csv_free(&r->p);
-			if (csv_init(&r->p, 0) != 0)
-				die("out of memory");
-			csv_set_delim(&r->p, (unsigned char)r->delim);
-			if (r->delim == '\t')
-				csv_set_space_func(&r->p, space_cb);
-			for (j = 0; j < r->nfull; j++)
-				r->len[r->full[j]] = 0;
-			r->nf = r->nfull = r->nskipped = 0;
-			sb_reset(&r->rowbuf);
-			r->at_row_start = 1;
+			/* where libcsv stands is where the grammar is followed
+			 * on by hand, keeping nothing, to the row's end */
+			r->qs = r->p.pstate == LC_FIELD_MIGHT_HAVE_ENDED ? QS_QQ :
+			    r->p.pstate == LC_FIELD_BEGUN ? (r->p.quoted ? QS_Q : QS_UNQ) :
+			    QS_FSTART;
+			r->qspaces = r->p.spaces > 0;
+			r->skip_quoted = r->qs == QS_Q || r->qs == QS_QQ;
+			r->skipping = 1;
+			r->skip_last = r->line;
+			r->qvalid = 0;
+			restart(r);
+			if (nl) {
+				/* the piece fed ended a line inside quotes (an
+				 * unquoted row would have ended with it) */
+				r->line++;
+			}
+			s += k;
+			n -= k;
+			continue;
 		}
+		if (nl && !r->at_row_start && r->p.quoted && r->p.pstate == LC_FIELD_BEGUN)
+			stray_quote(r, s, k, line_start);
+		else if (r->at_row_start)
+			r->qvalid = 0;
 		if (nl)
 			r->line++;
 		s += k;
@@ -445,6 +649,7 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 	r.unit = 1;
 	r.line = 1;
 	r.at_row_start = 1;
+	r.at_line_start = 1;
 	if (!path || strcmp(path, "-") == 0)
 		r.fd = 0;
 	else if ((r.fd = open(path, O_RDONLY)) < 0)
@@ -527,7 +732,9 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 	 * mode, which also refuses the stray quotes real exports hold
 	 * ("Bob "the builder""); its state is public in csv.h, so look:
 	 * a quoted field begun (pstate 2) and not closed */
-	if (r.p.quoted && r.p.pstate == 2) {
+	if (r.skipping)
+		skip_done(&r, r.skip_last, 1);
+	else if (r.p.quoted && r.p.pstate == LC_FIELD_BEGUN) {
 		warn_at(name, r.row_line, "quoted field not closed at the end of the input; row skipped");
 		(*nerr)++;
 	} else

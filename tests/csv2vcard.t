@@ -5,7 +5,8 @@ D=$DATA/csv2vcard
 cd "$D" || exit 2
 
 # each export gives exactly the expected vCards
-for f in outlook outlook-com outlook-fr google google-old-utf16 thunderbird-de thunderbird-fr apple; do
+for f in outlook outlook-com outlook-fr google google-old-utf16 thunderbird-de thunderbird-fr apple \
+    roundcube kaddressbook yahoo outlook-old outlook-express; do
 	run csv2vcard $f.csv
 	same "$f.csv gives the expected vCards" "$D/$f.vcf" "$T/out"
 	if [ -f $f.err ]; then
@@ -15,6 +16,15 @@ for f in outlook outlook-com outlook-fr google google-old-utf16 thunderbird-de t
 		is "$f.csv: nothing on stderr, exit 0" "$(cat "$T/err")$status" 0
 	fi
 done
+# a build with -fsanitize=address,undefined reports nothing on any fixture
+: > "$T/san"
+for f in *.csv generic.tsv; do
+	csv2vcard "$f" > /dev/null 2>> "$T/san"
+	csv2vcard -4 -m mapped.map -g "$T/san-groups.csv" "$f" > /dev/null 2>> "$T/san"
+done
+hasnt "no sanitizer report (runtime error) on any fixture, 3.0 or 4.0" "$T/san" "runtime error:"
+hasnt "... nor any AddressSanitizer report" "$T/san" "Sanitizer"
+
 run csv2vcard generic.tsv
 same "generic TAB-separated file gives the expected vCards" "$D/generic.vcf" "$T/out"
 is "generic: exit 0" "$status" 0
@@ -75,6 +85,28 @@ sed 's/Spouse\",/Spouse",/; s/,Ana,/,Anne,/' outlook.csv > "$T/changed.csv"
 csv2vcard "$T/changed.csv" > "$T/r3" 2>/dev/null
 is "a changed contact gets another UID, the others keep theirs" \
 	"$(diff "$T/r1" "$T/r3" | grep -c '^[<>] UID:')" 2
+
+# names other exporters give their columns
+has "Roundcube's 'Email Work' is an e-mail address" roundcube.vcf "EMAIL;TYPE=INTERNET,WORK:rosa.brandt@work.example"
+has "... 'Home Mobile' a phone, 'Home Zip' a postal code" roundcube.vcf "ADR;TYPE=HOME:;;Lindenweg 3;Berlin;;10115;Germany"
+has "... 'Website Work' a web page" roundcube.vcf "URL;TYPE=WORK:https://brandt.example"
+has "... a row with only 'Email Work' is a contact" roundcube.vcf "FN:solo@work.example"
+has "KAddressBook's 'Business Address ...' columns make an address" kaddressbook.vcf \
+	"ADR;TYPE=WORK:;;Hafenstrasse 2;Bremen;HB;28195;Germany"
+has "... its 'Additional Names' are the middle name" kaddressbook.vcf "N:Vogel;Karl;Otto;Prof.;"
+has "Yahoo's 'Work' is a phone" yahoo.vcf "TEL;TYPE=WORK:+1 555 0102"
+has "... its town, county and post code are the address's" yahoo.vcf \
+	"ADR;TYPE=HOME:;;22 Oak Rd;Shelbyville;Shelby;62565;USA"
+has "... its 'Business Website' a web page" yahoo.vcf "URL;TYPE=WORK:https://berg-corp.example"
+has "old Outlook's 'Business Country'" outlook-old.vcf "ADR;TYPE=WORK:;;Storgatan 1;Stockholm;;111 22;Sweden"
+has "... and 'Other Country'" outlook-old.vcf "ADR:;;;Oslo;;;Norway"
+has "Outlook Express's 'Business Address' next to its 'Home Address'" outlook-express.vcf \
+	"ADR;TYPE=WORK:;;8 Corporate Way;;;;"
+run csv2vcard unrecognised.csv
+same "columns not recognised that look like e-mail, phone, address: said once per file" \
+	"$D/unrecognised.err" "$T/err"
+same "... their values are kept in NOTE" "$D/unrecognised.vcf" "$T/out"
+is "... exit 1" "$status" 1
 
 printf 'Name,E-mail,Type\nAda,ada@example.com,customer\n' > "$T/type.csv"
 run csv2vcard "$T/type.csv"
@@ -249,8 +281,46 @@ run /usr/bin/time -f %M -o "$T/rss" csv2vcard "$T/open.csv"
 has "a quote never closed is reported where it opened" "$T/err" \
 	"csv2vcard: $T/open.csv:2: row runs on for more than 4194304 bytes (a quote never closed?); skipped up to line"
 is "... exit 1" "$status" 1
-has "... reading goes on after it" "$T/out" "FN:Late"
+has "... up to the end of the input: the grammar gives the row no other end" "$T/err" \
+	"skipped up to line 90003, the end of the input"
+is "... and nothing inside it becomes a contact" "$(grep -c '^BEGIN:VCARD' "$T/out")" 0
 is "... and memory stays bounded (under 16 MB)" "$([ "$(tail -n 1 "$T/rss")" -lt 16384 ] && echo ok)" ok
+
+# an overlong row is skipped to its real end, wherever a read ends in it
+{
+	printf 'Name,E-mail\nAlice,alice@example.com\n'
+	awk 'BEGIN { s = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+		for (i = 0; i < 80000; i++) printf "%s", s; printf ",big@example.com\n" }'
+	printf 'Carol,carol@example.com\n'
+} > "$T/longline.csv"
+run /usr/bin/time -f %M -o "$T/rss" csv2vcard "$T/longline.csv"
+same_text "a line over 4 MiB: skipped whole, no contact made of its end" "$T/err" <<X
+csv2vcard: $T/longline.csv:3: row runs on for more than 4194304 bytes; skipped up to line 3
+X
+is "... the rows around it are kept" "$(grep '^FN:' "$T/out" | tr -d '\r' | tr '\n' ' ')" "FN:Alice FN:Carol "
+is "... exit 1" "$status" 1
+is "... memory stays bounded (under 16 MB)" "$([ "$(tail -n 1 "$T/rss")" -lt 16384 ] && echo ok)" ok
+{
+	printf 'Name,E-mail,Notes\nAlice,alice@example.com,short\nBig,big@example.com,"'
+	awk 'BEGIN { for (i = 0; i < 90000; i++) print "line " i " of a long note, with commas, \"\"quotes\"\", 0123456789012345678901234567890" }'
+	printf 'end of note",\nCarol,carol@example.com,\n'
+} > "$T/longnote.csv"
+run csv2vcard "$T/longnote.csv"
+same_text "a quoted field of many lines over 4 MiB: skipped to the row's end" "$T/err" <<X
+csv2vcard: $T/longnote.csv:3: row runs on for more than 4194304 bytes; skipped up to line 90003
+X
+is "... no line inside it becomes a contact, the next row is kept" \
+	"$(grep '^FN:' "$T/out" | tr -d '\r' | tr '\n' ' ')" "FN:Alice FN:Carol "
+
+# a stray quote: the bad row is reported, the good rows after it are kept
+printf 'Name,E-mail\nAlice,alice@example.com\n"Carol"x,carol@example.com\nDave,dave@example.com\nCar"ol,carol2@example.com\nEve,eve@example.com\n' > "$T/stray.csv"
+run csv2vcard "$T/stray.csv"
+same_text "a quoted field going on after its closing quote: that row reported" "$T/err" <<X
+csv2vcard: $T/stray.csv:3: stray quote in field 1 ("Carol"x,carol@example.com...): a quoted field goes on after its closing quote; row skipped, reading goes on at line 4
+X
+is "... the good rows after it are kept; a quote inside an unquoted field is a character" \
+	"$(grep '^FN:' "$T/out" | tr -d '\r' | tr '\n' ' ')" 'FN:Alice FN:Dave FN:Car"ol FN:Eve '
+is "... exit 1" "$status" 1
 
 # failures and usage
 run csv2vcard "$T/missing.csv"

@@ -34,6 +34,16 @@ static const struct {
 	{ "UTF-16BE with BOM", "\xfe\xff" "\0N\0,\0\xe9\0\n", 10, "1:N|\xc3\xa9\n", 0, "UTF-16BE", ',' },
 	{ "windows-1252 recognised", "Jos\xe9,\x80\n", 0, "1:Jos\xc3\xa9|\xe2\x82\xac\n", 0, "WINDOWS-1252", ',' },
 	{ "a quote never closed: reported, row dropped", "a,b\n\"x,y\n", 0, "1:a|b\n", 1, "UTF-8", ',' },
+	{ "a stray quote after a quoted field: that row reported, the next ones kept",
+	  "a,b\nAlice,1\n\"Carol\"x,2\nDave,3\nEve,4\n", 0, "1:a|b\n2:Alice|1\n4:Dave|3\n5:Eve|4\n",
+	  1, "UTF-8", ',' },
+	{ "... after spaces too, and at the end of a CRLF line",
+	  "a,b\r\n\"Carol\" x,2\r\nDave,3\r\n", 0, "1:a|b\n3:Dave|3\n", 1, "UTF-8", ',' },
+	{ "a quote inside an unquoted field is a character",
+	  "a,b\nCar\"ol,2\nDave,3\n", 0, "1:a|b\n2:Car\"ol|2\n3:Dave|3\n", 0, "UTF-8", ',' },
+	{ "an odd count of quotes: a field that may truly span lines is kept",
+	  "a,b\n\"He said \"hi\" and\nbye\",2\nDave,3\n", 0,
+	  "1:a|b\n2:He said \"hi\" and\nbye|2\n4:Dave|3\n", 0, "UTF-8", ',' },
 };
 
 static struct strbuf got;
@@ -136,6 +146,64 @@ main(void)
 	ok(got.s && strcmp(got.s, "1:a|b|c\n(0 skipped)\n2:1||3\n(1 skipped)\n3:4||6\n(0 skipped)\n") == 0,
 	    "skipped columns: empty, counted when they held something: \"%s\"",
 	    tap_show(got.s ? got.s : "", got.len));
+
+	/* a row over max_row on one line longer than a 64 KiB chunk: skipped
+	 * to its end, not cut where a chunk ends into a row of its own */
+	f = fopen(path, "wb");
+	fputs("h,v\n", f);
+	for (n = 0; n < 200000; n++)
+		fputc('B', f);
+	fputs(",big@example.com\ngood,1\n", f);
+	fclose(f);
+	o.max_row = 1000;
+	sb_reset(&got);
+	nerr = 0;
+	csvread(path, path, &o, collect, NULL, &nerr);
+	ok(got.s && strcmp(got.s, "1:h|v\n3:good|1\n") == 0 && nerr == 1,
+	    "an overlong line is skipped to its end: \"%s\", %lu reported",
+	    tap_show(got.s ? got.s : "", got.len > 60 ? 60 : got.len), nerr);
+
+	/* ... and an overlong quoted field of many lines to the record's end,
+	 * its quotes and delimiters read as the grammar says */
+	f = fopen(path, "wb");
+	fputs("h,v\nbig,\"", f);
+	for (n = 0; n < 3000; n++)
+		fputs("a line, of a \"\"long\"\" note\n", f);
+	fputs("end\"  ,x\ngood,1\n", f);
+	fclose(f);
+	sb_reset(&got);
+	nerr = 0;
+	csvread(path, path, &o, collect, NULL, &nerr);
+	ok(got.s && strcmp(got.s, "1:h|v\n3003:good|1\n") == 0 && nerr == 1,
+	    "an overlong quoted field of many lines is skipped to the row's end: \"%s\", %lu reported",
+	    tap_show(got.s ? got.s : "", got.len > 60 ? 60 : got.len), nerr);
+
+	/* ... ended by a CR alone: what follows it on the line is read */
+	f = fopen(path, "wb");
+	fputs("h,v\n", f);
+	for (n = 0; n < 200000; n++)
+		fputc('B', f);
+	fputs(",x\rgood,1\n", f);
+	fclose(f);
+	sb_reset(&got);
+	nerr = 0;
+	csvread(path, path, &o, collect, NULL, &nerr);
+	ok(got.s && strcmp(got.s, "1:h|v\n2:good|1\n") == 0 && nerr == 1,
+	    "an overlong row ended by a CR: \"%s\"", tap_show(got.s ? got.s : "", got.len));
+
+	/* ... or never ended: reported at the end of the input */
+	f = fopen(path, "wb");
+	fputs("h,v\n\"open,x\n", f);
+	for (n = 0; n < 100; n++)
+		fputs("0123456789012345678901234567890123456789\n", f);
+	fclose(f);
+	sb_reset(&got);
+	nerr = 0;
+	csvread(path, path, &o, collect, NULL, &nerr);
+	ok(got.s && strcmp(got.s, "1:h|v\n") == 0 && nerr == 1,
+	    "an overlong row never ended: reported once: \"%s\", %lu", tap_show(got.s ? got.s : "", got.len),
+	    nerr);
+	o.max_row = 0;
 
 	unlink(path);
 	ok(csvread(path, path, &o, collect, NULL, &nerr) == -1, "a missing file: -1");

@@ -133,9 +133,15 @@ static const unsigned char special[256] = {
 static void
 esc(struct strbuf *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	const unsigned char *p, *e;
 	char *o;
 
+	/* an empty part (an unset name part, its buffer never allocated,
+	 * s NULL) adds nothing: NULL + 0 is undefined behaviour */
+	if (!n)
+		return;
+	p = (const unsigned char *)s;
+	e = p + n;
 	/* one pass, written in place: at worst every byte doubles */
 	if (b->len + 2 * n + 1 > b->cap)
 		sb_grow(b, 2 * n);
@@ -321,6 +327,44 @@ extra(const char *label, const char *s, size_t n)
 	sb_add(&acc.extras, s, n);
 }
 
+/* user@host.tld: something, one @, a dot after it, no blank. */
+static int
+looks_like_email(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n), *end = s + n, *p;
+	int dot = 0;
+
+	if (!at || at == s)
+		return 0;
+	for (p = s; p < end; p++)
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == ',' || *p == ';' ||
+		    (*p == '@' && p != at))
+			return 0;
+		else if (*p == '.' && p > at + 1 && p < end - 1)
+			dot = 1;
+	return dot;
+}
+
+/* A value of a column watched (its name unknown, see enum watch) goes to
+ * NOTE: said once per file, when the column's name or this value looks
+ * like what should have had its own property. */
+static void
+watched(const struct layout *lo, size_t k, const char *v, size_t vn, const char *fname)
+{
+	static const char *what[] = {
+		[W_EMAIL] = "an e-mail address", [W_TEL] = "a phone number",
+		[W_ADR] = "part of a postal address", [W_VALUES] = "an e-mail address",
+	};
+	unsigned char w = lo->watch[k];
+
+	if (w == W_VALUES && !looks_like_email(v, vn))
+		return;		/* perhaps a later value */
+	warn_at(fname, 0, "column \"%s\" looks like %s but is not recognised: "
+	    "its values go to NOTE", lo->col[k].header, what[w]);
+	card_warnings++;
+	lo->watch[k] = W_NONE;
+}
+
 static void
 date_field(const struct layout *lo, const struct column *c, const char *s, size_t n,
     int *ymd, int *has, const char *fname, unsigned long line)
@@ -461,8 +505,11 @@ prop(struct strbuf *out, const char *name, const struct strbuf *val)
 static void
 put_lines(struct strbuf *out, const struct strbuf *lines)
 {
-	const char *s = lines->s, *end = s + lines->len, *nl;
+	const char *s = lines->s, *end, *nl;
 
+	if (!lines->len)	/* s may be NULL */
+		return;
+	end = s + lines->len;
 	while (s < end) {
 		nl = memchr(s, '\n', (size_t)(end - s));
 		fold_line(out, s, (size_t)(nl - s));
@@ -642,6 +689,8 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 			const char *lab = c->label >= 0 && (size_t)c->label < row->n &&
 			    row->len[c->label] ? row->f[c->label] : c->header;
 
+			if (lo->watch[k])
+				watched(lo, k, v, vn, fname);
 			extra(lab, v, vn);
 			break;
 		}

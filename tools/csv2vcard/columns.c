@@ -17,7 +17,7 @@
 
 const char *dialect_name[] = {
 	"generic", "Outlook", "Google", "Google (older format)", "Thunderbird",
-	"Zimbra/Carbonio", "Apple/iCloud",
+	"Zimbra/Carbonio", "Apple/iCloud", "Yahoo",
 };
 
 struct entry {
@@ -35,7 +35,10 @@ static const struct entry names[] = {
 	{ "middlename", R_MIDDLE, 0, 0, NULL },
 	{ "last name", R_FAMILY, 0, 0, NULL }, { "family name", R_FAMILY, 0, 0, NULL },
 	{ "surname", R_FAMILY, 0, 0, NULL }, { "lastname", R_FAMILY, 0, 0, NULL },
-	{ "last", R_FAMILY, 0, 0, NULL },
+	{ "last", R_FAMILY, 0, 0, NULL }, { "middle", R_MIDDLE, 0, 0, NULL },
+	/* KAddressBook (vCard's own names) */
+	{ "additional names", R_MIDDLE, 0, 0, NULL }, { "honorific prefixes", R_PREFIX, 0, 0, NULL },
+	{ "honorific suffixes", R_SUFFIX, 0, 0, NULL },
 	{ "name prefix", R_PREFIX, 0, 0, NULL }, { "nameprefix", R_PREFIX, 0, 0, NULL },
 	{ "prefix", R_PREFIX, 0, 0, NULL }, { "salutation", R_PREFIX, 0, 0, NULL },
 	{ "suffix", R_SUFFIX, 0, 0, NULL }, { "name suffix", R_SUFFIX, 0, 0, NULL },
@@ -58,6 +61,11 @@ static const struct entry names[] = {
 	{ "mail", R_EMAIL, 0, 0, NULL }, { "primary email", R_EMAIL, 0, 0, NULL },
 	{ "secondary email", R_EMAIL, 0, 0, NULL }, { "work email", R_EMAIL, 0, 0, "WORK" },
 	{ "home email", R_EMAIL, 0, 0, "HOME" },
+	/* Roundcube's own export; Yahoo's */
+	{ "email home", R_EMAIL, 0, 0, "HOME" }, { "email work", R_EMAIL, 0, 0, "WORK" },
+	{ "email other", R_EMAIL, 0, 0, NULL },
+	{ "alternate email 1", R_EMAIL, 0, 0, NULL }, { "alternate email 2", R_EMAIL, 0, 0, NULL },
+	{ "alternate email", R_EMAIL, 0, 0, NULL }, { "contact email", R_EMAIL, 0, 0, NULL },
 	{ "e-mail type", R_IGNORE, 0, 0, NULL }, { "e-mail 2 type", R_IGNORE, 0, 0, NULL },
 	{ "e-mail 3 type", R_IGNORE, 0, 0, NULL }, { "e-mail display name", R_IGNORE, 0, 0, NULL },
 	{ "e-mail 2 display name", R_IGNORE, 0, 0, NULL },
@@ -87,6 +95,9 @@ static const struct entry names[] = {
 	{ "cell phone", R_TEL, 0, 0, "CELL" }, { "mobile number", R_TEL, 0, 0, "CELL" },
 	{ "work phone", R_TEL, 0, 0, "WORK" }, { "fax", R_TEL, 0, 0, "FAX" },
 	{ "fax number", R_TEL, 0, 0, "FAX" }, { "pager number", R_TEL, 0, 0, "PAGER" },
+	/* Roundcube; Yahoo */
+	{ "home mobile", R_TEL, 0, 0, "CELL" }, { "phone video", R_TEL, 0, 0, "VIDEO" },
+	{ "yahoo! phone", R_TEL, 0, 0, NULL },
 	/* addresses: Outlook */
 	ADR("business street", SLOT_WORK, A_STREET), ADR("business street 2", SLOT_WORK, A_STREET),
 	ADR("business street 3", SLOT_WORK, A_STREET), ADR("business city", SLOT_WORK, A_CITY),
@@ -103,6 +114,29 @@ static const struct entry names[] = {
 	ADR("other state", SLOT_OTHER, A_REGION), ADR("other postal code", SLOT_OTHER, A_CODE),
 	ADR("other country/region", SLOT_OTHER, A_COUNTRY),
 	ADR("other address po box", SLOT_OTHER, A_POBOX),
+	/* older Outlook, Outlook Express, Windows Address Book */
+	ADR("business country", SLOT_WORK, A_COUNTRY), ADR("other country", SLOT_OTHER, A_COUNTRY),
+	ADR("business address", SLOT_WORK, A_STREET), ADR("other address", SLOT_OTHER, A_STREET),
+	/* KAddressBook: vCard's own part names */
+	ADR("home address street", SLOT_HOME, A_STREET),
+	ADR("home address locality", SLOT_HOME, A_CITY),
+	ADR("home address region", SLOT_HOME, A_REGION),
+	ADR("home address postal code", SLOT_HOME, A_CODE),
+	ADR("home address country", SLOT_HOME, A_COUNTRY),
+	ADR("home address label", SLOT_HOME, A_FORMATTED),
+	ADR("business address street", SLOT_WORK, A_STREET),
+	ADR("business address locality", SLOT_WORK, A_CITY),
+	ADR("business address region", SLOT_WORK, A_REGION),
+	ADR("business address postal code", SLOT_WORK, A_CODE),
+	ADR("business address country", SLOT_WORK, A_COUNTRY),
+	ADR("business address label", SLOT_WORK, A_FORMATTED),
+	/* Roundcube */
+	ADR("home zip", SLOT_HOME, A_CODE), ADR("work zip", SLOT_WORK, A_CODE),
+	ADR("other zip", SLOT_OTHER, A_CODE),
+	/* Yahoo */
+	ADR("home town", SLOT_HOME, A_CITY), ADR("home county", SLOT_HOME, A_REGION),
+	ADR("home post code", SLOT_HOME, A_CODE), ADR("work town", SLOT_WORK, A_CITY),
+	ADR("work county", SLOT_WORK, A_REGION), ADR("work post code", SLOT_WORK, A_CODE),
 	/* Zimbra */
 	ADR("workstreet", SLOT_WORK, A_STREET), ADR("workcity", SLOT_WORK, A_CITY),
 	ADR("workstate", SLOT_WORK, A_REGION), ADR("workpostalcode", SLOT_WORK, A_CODE),
@@ -138,6 +172,18 @@ static const struct entry names[] = {
 	{ "homepage", R_URL, 0, 0, NULL }, { "web page 1", R_URL, 0, 0, "WORK" },
 	{ "web page 2", R_URL, 0, 0, "HOME" }, { "homeurl", R_URL, 0, 0, "HOME" },
 	{ "workurl", R_URL, 0, 0, "WORK" }, { "otherurl", R_URL, 0, 0, NULL },
+	/* Roundcube; Yahoo */
+	{ "website home page", R_URL, 0, 0, NULL }, { "website work", R_URL, 0, 0, "WORK" },
+	{ "website blog", R_URL, 0, 0, "X-BLOG" }, { "website profile", R_URL, 0, 0, "X-PROFILE" },
+	{ "website other", R_URL, 0, 0, NULL },
+	{ "personal website", R_URL, 0, 0, "HOME" }, { "business website", R_URL, 0, 0, "WORK" },
+	/* no vCard 3.0 property, and no e-mail address or phone whatever
+	 * they hold: kept in NOTE without a word */
+	{ "im aim", R_EXTRA, 0, 0, NULL }, { "im icq", R_EXTRA, 0, 0, NULL },
+	{ "im jabber", R_EXTRA, 0, 0, NULL }, { "im msn", R_EXTRA, 0, 0, NULL },
+	{ "im skype", R_EXTRA, 0, 0, NULL }, { "im yahoo", R_EXTRA, 0, 0, NULL },
+	{ "im address", R_EXTRA, 0, 0, NULL }, { "yahoo! id", R_EXTRA, 0, 0, NULL },
+	{ "mail client", R_EXTRA, 0, 0, NULL }, { "maiden name", R_EXTRA, 0, 0, NULL },
 	/* notes, categories */
 	{ "notes", R_NOTE, 0, 0, NULL }, { "note", R_NOTE, 0, 0, NULL },
 	{ "comments", R_NOTE, 0, 0, NULL }, { "comment", R_NOTE, 0, 0, NULL },
@@ -245,6 +291,22 @@ static const struct {
 	{ "Spanish", "Nombre mostrado", "Dirección de correo electrónico principal" },
 };
 
+/* Yahoo names its phones by a bare word, which means a phone only there. */
+static const struct entry *
+yahoo_phone(const char *key)
+{
+	static const struct entry t[] = {
+		{ "home", R_TEL, 0, 0, "HOME" }, { "work", R_TEL, 0, 0, "WORK" },
+		{ "other", R_TEL, 0, 0, NULL }, { "primary", R_TEL, 0, 0, "PREF" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i].name, key) == 0)
+			return &t[i];
+	return NULL;
+}
+
 struct mapping {
 	size_t n;
 	char **header;		/* normalised */
@@ -339,6 +401,9 @@ adr_part(const char *sub)
 	return -1;
 }
 
+/* A column of Google's numbered groups: 1, or 2 for a group it has no
+ * property for and does not know (watched, see watch_kind); 0 when the
+ * name is not one. */
 static int
 google_column(struct layout *lo, struct column *c, const char *key, int *slots_used)
 {
@@ -380,8 +445,13 @@ google_column(struct layout *lo, struct column *c, const char *key, int *slots_u
 			set(c, R_IGNORE, 0, 0, NULL);
 		else
 			set(c, R_EXTRA, 0, 0, NULL);
-	} else
+	} else {
 		set(c, R_EXTRA, 0, 0, NULL);	/* Relation, Custom Field, IM... */
+		/* a group nobody knows is watched (an IM address often is
+		 * an e-mail address: not that one) */
+		if (strcmp(base, "im") != 0)
+			return 2;
+	}
 	(void)lo;
 	return 1;
 }
@@ -508,7 +578,7 @@ recognise(const struct csvrow *hdr, char **keys, const char **lang)
 		"mobilePhone", "fileAs", "homeStreet", "workStreet", "jobTitle", "dlist",
 	};
 	size_t i, j;
-	int z = 0, google = 0, google_old = 0, outlook = 0, apple = 0;
+	int z = 0, google = 0, google_old = 0, outlook = 0, apple = 0, yahoo = 0;
 
 	if (is_thunderbird(hdr, lang))
 		return D_THUNDERBIRD;
@@ -530,6 +600,8 @@ recognise(const struct csvrow *hdr, char **keys, const char **lang)
 		    strcmp(keys[i], "business street") == 0 ||
 		    strcmp(keys[i], "e-mail 2 address") == 0;
 		apple += strncmp(keys[i], "email (", 7) == 0 || strncmp(keys[i], "phone (", 7) == 0;
+		yahoo += strcmp(keys[i], "yahoo! id") == 0 || strcmp(keys[i], "yahoo! phone") == 0 ||
+		    strcmp(keys[i], "alternate email 1") == 0;
 	}
 	if (z >= 2)
 		return D_ZIMBRA;
@@ -539,7 +611,55 @@ recognise(const struct csvrow *hdr, char **keys, const char **lang)
 		return D_OUTLOOK;
 	if (apple)
 		return D_APPLE;
+	if (yahoo)
+		return D_YAHOO;
 	return D_GENERIC;
+}
+
+/* What a column whose name nobody knows seems to hold, by the words of its
+ * name ("Section 1 - Email", "Handy", "Ort"...): W_EMAIL, W_TEL, W_ADR, or
+ * W_VALUES when only its values can tell. */
+static unsigned char
+watch_kind(const char *key)
+{
+	static const struct {
+		const char *word;
+		unsigned char kind;
+	} words[] = {
+		{ "email", W_EMAIL }, { "e-mail", W_EMAIL }, { "mail", W_EMAIL },
+		{ "emails", W_EMAIL }, { "courriel", W_EMAIL },
+		{ "phone", W_TEL }, { "telephone", W_TEL }, { "tel", W_TEL }, { "mobile", W_TEL },
+		{ "cell", W_TEL }, { "cellphone", W_TEL }, { "fax", W_TEL }, { "pager", W_TEL },
+		{ "handy", W_TEL }, { "telefon", W_TEL }, { "t\xc3\xa9l\xc3\xa9phone", W_TEL },
+		{ "address", W_ADR }, { "street", W_ADR }, { "city", W_ADR }, { "town", W_ADR },
+		{ "zip", W_ADR }, { "zipcode", W_ADR }, { "postcode", W_ADR }, { "postal", W_ADR },
+		{ "county", W_ADR }, { "country", W_ADR }, { "locality", W_ADR },
+		{ "province", W_ADR }, { "adresse", W_ADR },
+		/* instant messaging: its addresses often look like e-mail
+		 * addresses, and have no vCard 3.0 property */
+		{ "im", W_NONE }, { "imaddress", W_NONE }, { "jabber", W_NONE }, { "xmpp", W_NONE },
+		{ "skype", W_NONE }, { "icq", W_NONE }, { "aim", W_NONE }, { "msn", W_NONE },
+		{ "messenger", W_NONE }, { "sip", W_NONE }, { "impp", W_NONE }, { "screen", W_NONE },
+	};
+	const char *p = key, *e;
+	size_t i, n;
+
+	while (*p) {
+		/* a word: letters, digits and inner hyphens */
+		while (*p && !isalnum((unsigned char)*p) && !((unsigned char)*p & 0x80))
+			p++;
+		for (e = p; *e && (isalnum((unsigned char)*e) || (*e == '-' && e > p) ||
+		    ((unsigned char)*e & 0x80)); e++)
+			;
+		n = (size_t)(e - p);
+		while (n > 0 && isdigit((unsigned char)p[n - 1]))
+			n--;	/* email2, phone3 */
+		for (i = 0; n && i < sizeof words / sizeof words[0]; i++)
+			if (strlen(words[i].word) == n && memcmp(words[i].word, p, n) == 0)
+				return words[i].kind;
+		p = e;
+	}
+	return W_VALUES;
 }
 
 int
@@ -547,12 +667,13 @@ layout_from_header(struct layout *lo, const struct csvrow *hdr, const struct map
     int delim, enum date_order dates)
 {
 	char **keys = xcalloc(hdr->n ? hdr->n : 1, sizeof *keys);
-	int slots = SLOT_NUMBERED, useful = 0;
+	int slots = SLOT_NUMBERED, useful = 0, g;
 	size_t i, j;
 
 	memset(lo, 0, sizeof *lo);
 	lo->ncols = hdr->n;
 	lo->col = xcalloc(hdr->n ? hdr->n : 1, sizeof *lo->col);
+	lo->watch = xcalloc(hdr->n ? hdr->n : 1, 1);
 	lo->kind_col = -1;
 	for (i = 0; i < NSLOT; i++)
 		lo->slot_label[i] = -1;
@@ -594,10 +715,16 @@ layout_from_header(struct layout *lo, const struct csvrow *hdr, const struct map
 			set(c, e->role, e->part, e->slot, e->type);
 			continue;
 		}
-		if (lo->multi && google_column(lo, c, keys[i], &slots)) {
+		if (lo->multi && (g = google_column(lo, c, keys[i], &slots)) != 0) {
+			if (g == 2)
+				lo->watch[i] = watch_kind(keys[i]);
 			c->label = find_label(hdr, keys, i);
 			if (c->role == R_ADR && c->slot >= SLOT_NUMBERED)
 				lo->slot_label[c->slot] = c->label;
+			continue;
+		}
+		if (lo->dialect == D_YAHOO && (e = yahoo_phone(keys[i])) != NULL) {
+			set(c, e->role, e->part, e->slot, e->type);
 			continue;
 		}
 		if (strcmp(keys[i], "title") == 0) {
@@ -637,6 +764,7 @@ layout_from_header(struct layout *lo, const struct csvrow *hdr, const struct map
 			continue;
 		}
 		set(c, R_EXTRA, 0, 0, NULL);
+		lo->watch[i] = watch_kind(keys[i]);
 		continue;
 mapped:
 		;
@@ -669,6 +797,8 @@ layout_free(struct layout *lo)
 		free(lo->col[i].header);
 	free(lo->col);
 	lo->col = NULL;
+	free(lo->watch);
+	lo->watch = NULL;
 	lo->ncols = 0;
 }
 

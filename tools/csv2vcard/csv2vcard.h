@@ -38,7 +38,12 @@ struct column {
 	char *header;		/* as written in the file (for R_EXTRA) */
 };
 
-enum dialect { D_GENERIC, D_OUTLOOK, D_GOOGLE, D_GOOGLE_OLD, D_THUNDERBIRD, D_ZIMBRA, D_APPLE };
+enum dialect { D_GENERIC, D_OUTLOOK, D_GOOGLE, D_GOOGLE_OLD, D_THUNDERBIRD, D_ZIMBRA, D_APPLE,
+	D_YAHOO };
+
+/* A column that reached NOTE only because its name is not known, while it
+ * looks like it should not have: said once per file, at its first value. */
+enum watch { W_NONE, W_EMAIL, W_TEL, W_ADR, W_VALUES /* e-mail addresses? */ };
 enum date_order { DATE_AUTO, DATE_MDY, DATE_DMY };
 
 struct layout {
@@ -50,6 +55,7 @@ struct layout {
 	int multi;		/* Google: " ::: " separates values in a cell */
 	enum date_order dates;
 	int kind_col;		/* Zimbra "type" column, or -1 */
+	unsigned char *watch;	/* per column, W_*; set back to W_NONE once said */
 };
 
 struct mapping;
