@@ -538,13 +538,25 @@ uid_fetch_send(mailimap *s, const char *set, const char *items)
 int
 uid_fetch_recv(mailimap *s, clist **res)
 {
+	return uid_fetch_recv_tag(s, 0, res);
+}
+
+int
+uid_fetch_recv_tag(mailimap *s, int tag, clist **res)
+{
 	struct mailimap_response *resp = NULL;
-	int r, ok;
+	int r, ok, now = s->imap_tag;
 
 	*res = NULL;
 	if (!mailimap_read_line(s))
 		return MAILIMAP_ERROR_STREAM;
-	if ((r = mailimap_parse_response(s, &resp)) != MAILIMAP_NO_ERROR)
+	/* libetpan expects the answer to the last tag it sent; with two
+	 * commands in flight, this one answers the earlier */
+	if (tag)
+		s->imap_tag = tag;
+	r = mailimap_parse_response(s, &resp);
+	s->imap_tag = now;
+	if (r != MAILIMAP_NO_ERROR)
 		return r;
 	*res = s->imap_response_info->rsp_fetch_list;
 	s->imap_response_info->rsp_fetch_list = NULL;

@@ -131,6 +131,10 @@ int folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char
  * empty, is MAILIMAP_ERROR_UID_FETCH). */
 int uid_fetch_send(mailimap *s, const char *set, const char *items);
 int uid_fetch_recv(mailimap *s, clist **res);
+/* The same for the command sent with tag (s->imap_tag just after its
+ * uid_fetch_send), when a later one was sent since: answers come in order,
+ * so read them in the order the commands went. */
+int uid_fetch_recv_tag(mailimap *s, int tag, clist **res);
 
 /* Add uid to an IMAP set being built in ascending runs ("1:5,9"); with
  * last, the run in hand is written out (uid 0 adds nothing then). */

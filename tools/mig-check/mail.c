@@ -264,22 +264,43 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* SHA-256 of a message with its line ends made one (CRLF, CR and LF all
- * count as one end): APPEND may rewrite them, which is no loss. */
+/* Whether every line end of p is CRLF (no bare CR, no bare LF). */
+static int
+all_crlf(const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	for (const char *q = p; (q = memchr(q, '\r', (size_t)(end - q))) != NULL; q++)
+		if (q + 1 == end || q[1] != '\n')
+			return 0;
+	for (const char *q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+		if (q == p || q[-1] != '\r')
+			return 0;
+	return 1;
+}
+
+/* SHA-256 of a message with every line end made CRLF (a bare LF or a bare
+ * CR counts as one too): an APPEND may rewrite them, which is no loss. What
+ * IMAP servers give is almost always CRLF already: one call then. */
 static void
 body_digest(const char *p, size_t n, unsigned char out[32])
 {
 	gnutls_hash_hd_t h;
 	const char *run = p, *end = p + n;
 
+	if (all_crlf(p, n)) {
+		if (gnutls_hash_fast(GNUTLS_DIG_SHA256, p, n, out) < 0)
+			die("gnutls_hash_fast failed");
+		return;
+	}
 	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
 		die("gnutls_hash_init failed");
 	for (const char *q = p; q < end; q++) {
-		if (*q != '\r')
+		if (*q != '\r' && *q != '\n')
 			continue;
 		gnutls_hash(h, run, (size_t)(q - run));
-		gnutls_hash(h, "\n", 1);
-		if (q + 1 < end && q[1] == '\n')
+		gnutls_hash(h, "\r\n", 2);
+		if (*q == '\r' && q + 1 < end && q[1] == '\n')
 			q++;
 		run = q + 1;
 	}
@@ -324,27 +345,32 @@ batch_end(const struct pair *p, size_t n, size_t lo)
 	return hi;
 }
 
+/* A batch of pairs asked for on both sides: the tags of its commands. */
+struct batch { size_t lo, hi; int tag[2]; };
+
 /* Send the batch's UID FETCH to both sides at once: each server reads
  * while the other does. */
 static int
-batch_send(const struct pair *p, size_t lo, size_t hi)
+batch_send(const struct pair *p, struct batch *b)
 {
 	struct strbuf ss = { 0 }, ds = { 0 };
-	uint32_t a = 0, b = 0, *du = xcalloc(hi - lo, sizeof *du);
+	uint32_t a = 0, c = 0, *du = xcalloc(b->hi - b->lo, sizeof *du);
 	int r;
 
-	for (size_t i = lo; i < hi; i++) {
-		uid_set_add(&ss, &a, &b, p[i].suid, 0);
-		du[i - lo] = p[i].duid;
+	for (size_t i = b->lo; i < b->hi; i++) {
+		uid_set_add(&ss, &a, &c, p[i].suid, 0);
+		du[i - b->lo] = p[i].duid;
 	}
-	uid_set_add(&ss, &a, &b, 0, 1);
-	qsort(du, hi - lo, sizeof *du, cmp_u32);
-	for (size_t i = 0; i < hi - lo; i++)
-		uid_set_add(&ds, &a, &b, du[i], 0);
-	uid_set_add(&ds, &a, &b, 0, 1);
+	uid_set_add(&ss, &a, &c, 0, 1);
+	qsort(du, b->hi - b->lo, sizeof *du, cmp_u32);
+	for (size_t i = 0; i < b->hi - b->lo; i++)
+		uid_set_add(&ds, &a, &c, du[i], 0);
+	uid_set_add(&ds, &a, &c, 0, 1);
 	r = uid_fetch_send(sides.src.s, ss.s, "UID BODY.PEEK[]");
+	b->tag[0] = sides.src.s->imap_tag;
 	if (r == MAILIMAP_NO_ERROR)
 		r = uid_fetch_send(sides.dst.s, ds.s, "UID BODY.PEEK[]");
+	b->tag[1] = sides.dst.s->imap_tag;
 	free(du);
 	sb_free(&ss);
 	sb_free(&ds);
@@ -382,7 +408,7 @@ batch_digest(clist *res, int side, struct pair *p, size_t n, const struct duid_i
 static int
 compare_bytes(struct msgs *sm, struct msgs *dm, char *differ)
 {
-	size_t n = 0, lo = 0, hi;
+	size_t n = 0;
 	struct pair *p;
 	struct duid_ix *dix;
 	int r = MAILIMAP_NO_ERROR;
@@ -404,26 +430,37 @@ compare_bytes(struct msgs *sm, struct msgs *dm, char *differ)
 			k++;
 		}
 	qsort(dix, n, sizeof *dix, cmp_duid);
-	hi = batch_end(p, n, 0);
-	r = batch_send(p, lo, hi);
-	while (r == MAILIMAP_NO_ERROR && lo < hi) {
+	/* two batches in flight on each side, so that no server waits for
+	 * the next command while this one is digested */
+	struct batch bt[2];
+	bt[0].lo = 0;
+	bt[0].hi = batch_end(p, n, 0);
+	bt[1].lo = bt[0].hi;
+	bt[1].hi = batch_end(p, n, bt[1].lo);
+	int inflight = 0;
+	for (int k = 0; k < 2 && r == MAILIMAP_NO_ERROR && bt[k].lo < bt[k].hi; k++, inflight++)
+		r = batch_send(p, &bt[k]);
+	for (int k = 0; r == MAILIMAP_NO_ERROR && inflight; k ^= 1) {
 		clist *sres = NULL, *dres = NULL;
-		r = uid_fetch_recv(sides.src.s, &sres);
+		r = uid_fetch_recv_tag(sides.src.s, bt[k].tag[0], &sres);
 		if (r == MAILIMAP_NO_ERROR || r == MAILIMAP_ERROR_UID_FETCH)
-			r = uid_fetch_recv(sides.dst.s, &dres);
+			r = uid_fetch_recv_tag(sides.dst.s, bt[k].tag[1], &dres);
 		if (r == MAILIMAP_ERROR_UID_FETCH)
 			r = MAILIMAP_NO_ERROR;	/* what could not be read differs */
-		size_t nlo = hi, nhi = batch_end(p, n, hi);
-		if (r == MAILIMAP_NO_ERROR && nlo < nhi)
-			r = batch_send(p, nlo, nhi);
+		inflight--;
+		/* this slot's next batch: after the one still in flight */
+		bt[k].lo = bt[k ^ 1].hi > bt[k].hi ? bt[k ^ 1].hi : bt[k].hi;
+		bt[k].hi = batch_end(p, n, bt[k].lo);
+		if (r == MAILIMAP_NO_ERROR && bt[k].lo < bt[k].hi) {
+			r = batch_send(p, &bt[k]);
+			inflight++;
+		}
 		batch_digest(sres, 0, p, n, dix);
 		batch_digest(dres, 1, p, n, dix);
 		if (sres)
 			mailimap_fetch_list_free(sres);
 		if (dres)
 			mailimap_fetch_list_free(dres);
-		lo = nlo;
-		hi = nhi;
 	}
 	if (r == MAILIMAP_NO_ERROR)
 		for (size_t i = 0, k = 0; i < sm->n; i++) {
