@@ -131,6 +131,49 @@ bench-csv2vcard: csv2vcard tests/bench/csv-floor
 bench-imap-copy: imap-copy
 	scripts/bench-imap-copy
 
+# Fuzzing and sanitizers. `make fuzz` runs every fuzz target FUZZ_SECONDS
+# (tests/fuzz/run says which engine fuzzes what, and why).
+# It builds in its own directory, never over the normal build.
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_CC ?= clang
+FUZZ_CC ?= clang
+AFL_CC ?= afl-clang-fast
+FUZZ_SECONDS ?= 60
+FUZZ_DIR ?= build-fuzz
+FUZZ_FINDINGS ?= $(FUZZ_DIR)/findings
+FUZZ_UNITS = provline foldermap csvread
+FUZZ_TOOLS = ldif2prov ics-split csv2vcard
+FUZZ_TARGETS ?= $(FUZZ_UNITS) $(FUZZ_TOOLS)
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -fsanitize=fuzzer
+SRCDIRS = Makefile common tools tests scripts man
+
+$(FUZZ_DIR)/provline: tests/fuzz/provline.c common/provline.c common/lineio.c \
+		common/strbuf.c common/diag.c common/*.h
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+$(FUZZ_DIR)/foldermap: tests/fuzz/foldermap.c common/foldermap.c common/strbuf.c \
+		common/diag.c common/*.h
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+$(FUZZ_DIR)/csvread: tests/fuzz/csvread.c common/csvread.c common/strbuf.c \
+		common/diag.c common/*.h
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lcsv
+
+# The tools for afl-fuzz: a fresh copy of the sources, built from clean.
+fuzz-tools:
+	rm -rf $(FUZZ_DIR)/afl-build && mkdir -p $(FUZZ_DIR)/afl-build
+	cp -R $(SRCDIRS) $(FUZZ_DIR)/afl-build/
+	$(MAKE) -C $(FUZZ_DIR)/afl-build clean
+	AFL_QUIET=1 $(MAKE) -C $(FUZZ_DIR)/afl-build CC=$(AFL_CC) CFLAGS="-O1 -g $(SAN)" \
+		$(filter $(FUZZ_TOOLS),$(FUZZ_TARGETS))
+
+fuzz: $(addprefix $(FUZZ_DIR)/,$(filter $(FUZZ_UNITS),$(FUZZ_TARGETS))) \
+		$(if $(filter $(FUZZ_TOOLS),$(FUZZ_TARGETS)),fuzz-tools)
+	tests/fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_FINDINGS) $(FUZZ_TARGETS)
+
 demo: all
 	scripts/demo
 
@@ -145,6 +188,7 @@ install: all
 clean:
 	rm -f $(TOOLS) tools/*.o tools/*/*.o common/*.o $(UNIT) tests/icscheck \
 		tests/bench/ldif-floor tests/bench/ics-floor tests/bench/csv-floor
+	rm -rf $(FUZZ_DIR)/afl-build $(addprefix $(FUZZ_DIR)/,$(FUZZ_UNITS))
 
-.PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split \
+.PHONY: all check fuzz fuzz-tools bench bench-ldif2prov bench-prov-apply bench-ics-split \
 	bench-csv2vcard bench-imap-copy demo install clean
