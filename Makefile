@@ -132,12 +132,14 @@ bench-imap-copy: imap-copy
 	scripts/bench-imap-copy
 
 # Fuzzing and sanitizers. `make fuzz` runs every fuzz target FUZZ_SECONDS
-# (tests/fuzz/run says which engine fuzzes what, and why).
-# It builds in its own directory, never over the normal build.
+# (tests/fuzz/run says which engine fuzzes what, and why); `make check-asan`
+# runs `make check` on a copy of the sources built with ASan and UBSan. Both
+# build in their own directories, never over the normal build.
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_CC ?= clang
 FUZZ_CC ?= clang
 AFL_CC ?= afl-clang-fast
+AFL_SAN ?= $(SAN)
 FUZZ_SECONDS ?= 60
 FUZZ_DIR ?= build-fuzz
 FUZZ_FINDINGS ?= $(FUZZ_DIR)/findings
@@ -167,12 +169,22 @@ fuzz-tools:
 	rm -rf $(FUZZ_DIR)/afl-build && mkdir -p $(FUZZ_DIR)/afl-build
 	cp -R $(SRCDIRS) $(FUZZ_DIR)/afl-build/
 	$(MAKE) -C $(FUZZ_DIR)/afl-build clean
-	AFL_QUIET=1 $(MAKE) -C $(FUZZ_DIR)/afl-build CC=$(AFL_CC) CFLAGS="-O1 -g $(SAN)" \
+	AFL_QUIET=1 $(MAKE) -C $(FUZZ_DIR)/afl-build CC=$(AFL_CC) CFLAGS="-O1 -g $(AFL_SAN)" \
 		$(filter $(FUZZ_TOOLS),$(FUZZ_TARGETS))
 
 fuzz: $(addprefix $(FUZZ_DIR)/,$(filter $(FUZZ_UNITS),$(FUZZ_TARGETS))) \
 		$(if $(filter $(FUZZ_TOOLS),$(FUZZ_TARGETS)),fuzz-tools)
 	tests/fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_FINDINGS) $(FUZZ_TARGETS)
+
+# Leaks that are the libraries' own, not ours: tests/lsan.supp.
+check-asan:
+	rm -rf build-asan && mkdir build-asan
+	cp -R $(SRCDIRS) build-asan/
+	$(MAKE) -C build-asan clean
+	MIG_SANITIZED=1 ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		$(MAKE) -C build-asan check CC=$(SAN_CC) CFLAGS="-O1 -g $(SAN)"
 
 demo: all
 	scripts/demo
@@ -188,7 +200,7 @@ install: all
 clean:
 	rm -f $(TOOLS) tools/*.o tools/*/*.o common/*.o $(UNIT) tests/icscheck \
 		tests/bench/ldif-floor tests/bench/ics-floor tests/bench/csv-floor
-	rm -rf $(FUZZ_DIR)/afl-build $(addprefix $(FUZZ_DIR)/,$(FUZZ_UNITS))
+	rm -rf build-asan $(FUZZ_DIR)/afl-build $(addprefix $(FUZZ_DIR)/,$(FUZZ_UNITS))
 
-.PHONY: all check fuzz fuzz-tools bench bench-ldif2prov bench-prov-apply bench-ics-split \
+.PHONY: all check check-asan fuzz fuzz-tools bench bench-ldif2prov bench-prov-apply bench-ics-split \
 	bench-csv2vcard bench-imap-copy demo install clean
