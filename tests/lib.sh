@@ -15,13 +15,16 @@ tap_failed=0
 
 plan() { echo "1..$1"; }
 
+# While TODO=WHY is set, checks are known to fail (a bug found, its fix to
+# come): prove reports them, and says so when they begin to pass.
+TODO=
 _tap() {	# _tap STATUS DESCRIPTION
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then
-		echo "ok $tap_n - $2"
+		echo "ok $tap_n - $2${TODO:+ # TODO $TODO}"
 	else
-		echo "not ok $tap_n - $2"
-		tap_failed=$((tap_failed + 1))
+		echo "not ok $tap_n - $2${TODO:+ # TODO $TODO}"
+		[ -n "$TODO" ] || tap_failed=$((tap_failed + 1))
 	fi
 }
 
