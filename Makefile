@@ -168,7 +168,7 @@ $(FUZZ_DIR)/csvread: tests/fuzz/csvread.c common/csvread.c common/strbuf.c \
 fuzz-tools:
 	rm -rf $(FUZZ_DIR)/afl-build && mkdir -p $(FUZZ_DIR)/afl-build
 	cp -R $(SRCDIRS) $(FUZZ_DIR)/afl-build/
-	$(MAKE) -C $(FUZZ_DIR)/afl-build clean
+	$(MAKE) -C $(FUZZ_DIR)/afl-build clean FUZZ_DIR=build-fuzz
 	AFL_QUIET=1 $(MAKE) -C $(FUZZ_DIR)/afl-build CC=$(AFL_CC) CFLAGS="-O1 -g $(AFL_SAN)" \
 		$(filter $(FUZZ_TOOLS),$(FUZZ_TARGETS))
 
@@ -180,7 +180,7 @@ fuzz: $(addprefix $(FUZZ_DIR)/,$(filter $(FUZZ_UNITS),$(FUZZ_TARGETS))) \
 check-asan:
 	rm -rf build-asan && mkdir build-asan
 	cp -R $(SRCDIRS) build-asan/
-	$(MAKE) -C build-asan clean
+	$(MAKE) -C build-asan clean FUZZ_DIR=build-fuzz
 	MIG_SANITIZED=1 ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
