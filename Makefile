@@ -150,6 +150,61 @@ bench-imap-copy: imap-copy
 bench-mig-check: imap-copy mig-check
 	scripts/bench-mig-check
 
+# Fuzzing and sanitizers. `make fuzz` runs every fuzz target FUZZ_SECONDS
+# (tests/fuzz/run says which engine fuzzes what, and why); `make check-asan`
+# runs `make check` on a copy of the sources built with ASan and UBSan. Both
+# build in their own directories, never over the normal build.
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_CC ?= clang
+FUZZ_CC ?= clang
+AFL_CC ?= afl-clang-fast
+AFL_SAN ?= $(SAN)
+FUZZ_SECONDS ?= 60
+FUZZ_DIR ?= build-fuzz
+FUZZ_FINDINGS ?= $(FUZZ_DIR)/findings
+FUZZ_UNITS = provline foldermap csvread
+FUZZ_TOOLS = ldif2prov ics-split csv2vcard
+FUZZ_TARGETS ?= $(FUZZ_UNITS) $(FUZZ_TOOLS)
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(SAN) -fsanitize=fuzzer
+SRCDIRS = Makefile common tools tests scripts man
+
+$(FUZZ_DIR)/provline: tests/fuzz/provline.c common/provline.c common/lineio.c \
+		common/strbuf.c common/diag.c common/*.h
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+$(FUZZ_DIR)/foldermap: tests/fuzz/foldermap.c common/foldermap.c common/strbuf.c \
+		common/diag.c common/*.h
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+$(FUZZ_DIR)/csvread: tests/fuzz/csvread.c common/csvread.c common/strbuf.c \
+		common/diag.c common/*.h
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lcsv
+
+# The tools for afl-fuzz: a fresh copy of the sources, built from clean.
+fuzz-tools:
+	rm -rf $(FUZZ_DIR)/afl-build && mkdir -p $(FUZZ_DIR)/afl-build
+	cp -R $(SRCDIRS) $(FUZZ_DIR)/afl-build/
+	$(MAKE) -C $(FUZZ_DIR)/afl-build clean FUZZ_DIR=build-fuzz
+	AFL_QUIET=1 $(MAKE) -C $(FUZZ_DIR)/afl-build CC=$(AFL_CC) CFLAGS="-O1 -g $(AFL_SAN)" \
+		$(filter $(FUZZ_TOOLS),$(FUZZ_TARGETS))
+
+fuzz: $(addprefix $(FUZZ_DIR)/,$(filter $(FUZZ_UNITS),$(FUZZ_TARGETS))) \
+		$(if $(filter $(FUZZ_TOOLS),$(FUZZ_TARGETS)),fuzz-tools)
+	tests/fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_FINDINGS) $(FUZZ_TARGETS)
+
+# Leaks that are the libraries' own, not ours: tests/lsan.supp.
+check-asan:
+	rm -rf build-asan && mkdir build-asan
+	cp -R $(SRCDIRS) build-asan/
+	$(MAKE) -C build-asan clean FUZZ_DIR=build-fuzz
+	MIG_SANITIZED=1 ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		$(MAKE) -C build-asan check CC=$(SAN_CC) CFLAGS="-O1 -g $(SAN)"
+
 demo: all
 	scripts/demo
 
@@ -165,6 +220,7 @@ clean:
 	rm -f $(TOOLS) tools/*.o tools/*/*.o common/*.o $(UNIT) tests/icscheck \
 		tests/unit/provdir-verify \
 		tests/bench/ldif-floor tests/bench/ics-floor tests/bench/csv-floor
+	rm -rf build-asan $(FUZZ_DIR)/afl-build $(addprefix $(FUZZ_DIR)/,$(FUZZ_UNITS))
 
-.PHONY: all check bench bench-ldif2prov bench-prov-apply bench-ics-split \
-	bench-csv2vcard bench-imap-copy bench-mig-check demo install clean
+.PHONY: all check check-asan fuzz fuzz-tools bench bench-ldif2prov bench-prov-apply \
+	bench-ics-split bench-csv2vcard bench-imap-copy bench-mig-check demo install clean

@@ -1,4 +1,5 @@
 /* foldermap: Source folder names to Destination folder names. */
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <iconv.h>
@@ -112,6 +113,21 @@ clean_component(const char *c, size_t n, int top, int last, struct strbuf *out)
 	return changed;
 }
 
+/* The length of the well-known name wk that begins name, followed by the end
+ * or a separator, else 0. Compared on the name, not its '/' path: a '/' of
+ * wk ([Gmail]/Trash) is a level, a '/' inside a Source name is not one. */
+static size_t
+wellknown_prefix(const char *name, char sep, const char *wk)
+{
+	size_t i;
+
+	for (i = 0; wk[i]; i++)
+		if (wk[i] == '/' ? !sep || name[i] != sep :
+		    tolower((unsigned char)name[i]) != tolower((unsigned char)wk[i]))
+			return 0;
+	return name[i] == '\0' || (sep && name[i] == sep) ? i : 0;
+}
+
 static int
 matches(char **pats, size_t n, const char *path)
 {
@@ -165,9 +181,8 @@ folder_map(const struct foldermap *fm, const char *name, char sep,
 		size_t skip = 0;
 		if (sp == SP_NONE)
 			for (size_t i = 0; i < sizeof wellknown / sizeof wellknown[0]; i++) {
-				size_t l = strlen(wellknown[i].name);
-				if (strncasecmp(path.s, wellknown[i].name, l) == 0 &&
-				    (path.s[l] == '\0' || path.s[l] == '/')) {
+				size_t l = wellknown_prefix(name, sep, wellknown[i].name);
+				if (l) {
 					sp = wellknown[i].sp;
 					skip = l;
 					break;

@@ -31,6 +31,10 @@ static const struct {
 	{ "[Gmail]/Starred", '/', SP_NONE, "[Gmail]/Starred", 0 },
 	{ "Gesendet", '/', SP_SENT, "Sent", 0 },
 	{ "Sentinel", '.', SP_NONE, "Sentinel", 0 },
+	/* a '/' inside a name on a '.' server is not a level below Sent */
+	{ "Sent/Old", '.', SP_NONE, "Sent\xe2\x88\x95Old", 1 },
+	{ "Deleted Items/", '.', SP_NONE, "Deleted Items\xe2\x88\x95", 1 },
+	{ "[Gmail].Trash", '.', SP_NONE, "Trash", 0 },
 	{ "Archive", '.', SP_NONE, "Archive", 0 },
 	{ "Contacts", '.', SP_NONE, "Contacts (mail)", 1 },
 	{ "Work.Contacts", '.', SP_NONE, "Work/Contacts", 0 },
