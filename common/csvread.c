@@ -44,6 +44,8 @@ struct reader {
 	size_t npend;
 	int bad_reported;
 	iconv_t cd1252;		/* per-field fallback in UTF-8 mode */
+	int utf8_named;		/* -e UTF-8: glibc's iconv lets code points past
+				 * U+10FFFF through, so its output is checked */
 
 	struct csv_parser p;
 	int delim;
@@ -224,6 +226,31 @@ convert_all(struct reader *r, iconv_t cd, const char *s, size_t n, struct strbuf
 	return 0;
 }
 
+/* Append s to out, each sequence that is not UTF-8 made U+FFFD (reported
+ * once per file, as bytes the encoding does not allow are). */
+static void
+utf8_scrub(struct reader *r, const char *s, size_t n, struct strbuf *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0, len;
+
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		len = u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : 2;
+		if (i + len <= n && valid_utf8(u + i, len, 0)) {
+			i += len;
+			continue;
+		}
+		sb_add(out, s + run, i - run);
+		bad_bytes(r, out);
+		run = ++i;
+	}
+	sb_add(out, s + run, n - run);
+}
+
 static void field_add(struct reader *r, const char *s, size_t n) __attribute__((noinline));
 
 /* Called for every cell, most of them empty: an empty one costs a count.
@@ -276,7 +303,9 @@ field_add(struct reader *r, const char *s, size_t n)
 			die("iconv: windows-1252:");
 		iconv(r->cd1252, NULL, NULL, NULL, NULL);
 		convert(r, r->cd1252, s, n, &r->rowbuf, 0);
-	} else
+	} else if (r->utf8_named && !valid_utf8((const unsigned char *)s, n, 0))
+		utf8_scrub(r, s, n, &r->rowbuf);
+	else
 		sb_add(&r->rowbuf, s, n);
 	r->len[r->nf] = r->rowbuf.len - r->off[r->nf];
 	sb_addc(&r->rowbuf, '\0');
@@ -686,6 +715,7 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 			die("iconv_open %s:", from);
 		}
 		r.info.encoding = from;
+		r.utf8_named = strcasecmp(from, "UTF-8") == 0 || strcasecmp(from, "UTF8") == 0;
 		if (strncasecmp(from, "UTF-16", 6) == 0)
 			r.unit = 2;
 		r.single_byte = strncasecmp(from, "WINDOWS-125", 11) == 0 ||
