@@ -40,6 +40,11 @@ is "ready: one prov line per command" "$(grep -c '	prov	' "$T/out")" "$(wc -l <"
 is "ready: every account will be created" "$(awk -F'\t' '$2 == "prov" && $4 == "ca" { print $1, $6 }' "$T/out" | sort -u)" \
     "ready will be created"
 has "ready: a line by its place in the stream" "$T/out" "ready	prov	<stdin>:1	"
+is "ready: the counts by kind: all, create, exists, differ, change, fail" \
+    "$(awk -F'\t' '$2 == "kind" && ($3 == "ca" || $3 == "cd" || $3 == "mc") { print $1, $3, $4, $5, $6, $7, $8, $9 }' "$T/out")" \
+    "ready mc 2 0 0 0 2 0
+ready cd 3 3 0 0 0 0
+ready ca 8 8 0 0 0 0"
 is "ready: ldif2prov's diagnostics, one line each with FILE:LINE" "$(grep -c '	ldif	' "$T/out")" "$(wc -l <"$T/z.err")"
 has "ready: a system account left out by design is ready" "$T/out" \
     "ready	ldif	$F/zimbra.ldif:330	spam.k3j2h1@example.com: system account (zimbraIsSystemResource); skipped"
@@ -70,7 +75,8 @@ is "after provisioning: the other accounts are there as the lines say" \
 printf 'ca someone@nowhere.example secret displayName Someone\n' >"$T/nodomain.prov"
 run pf "$T/nodomain.prov"
 is "no domain: exit 1" "$status" 1
-is "no domain: that line not-ready, nothing else" "$(notready)" "prov|$T/nodomain.prov:1|ca"
+is "no domain: that line not-ready, and its kind's count, nothing else" "$(notready)" "kind|ca|1
+prov|$T/nodomain.prov:1|ca"
 printf 'cd nowhere.example\nca someone@nowhere.example secret displayName Someone\n' >"$T/withdomain.prov"
 run pf "$T/withdomain.prov"
 is "a domain the stream creates first: exit 0" "$status" 0

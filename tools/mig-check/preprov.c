@@ -259,6 +259,20 @@ preflight_prov(int argc, char **argv)
 		    "the provisioning stream has no command", NULL);
 		t.notready = 1;
 	}
+	/* the counts by kind: one line per verb of the stream */
+	for (size_t i = 0; i < t.nkinds; i++) {
+		const struct kind *k = &t.kinds[i];
+		char v[K_N + 1][24];
+		unsigned long all = 0;
+		for (int j = 0; j < K_N; j++) {
+			snprintf(v[j], sizeof v[j], "%lu", k->n[j]);
+			all += k->n[j];
+		}
+		snprintf(v[K_N], sizeof v[K_N], "%lu", all);
+		report_atomic(k->n[K_FAILED] ? "not-ready" : k->n[K_DIFFERS] ? "warning" : "ready",
+		    "kind", k->verb, v[K_N], v[K_CREATE], v[K_EXISTS], v[K_DIFFERS], v[K_CHANGE],
+		    v[K_FAILED], NULL);
+	}
 	/* after the stream: in a pipe, ldif2prov has written them all by its end */
 	if (problems)
 		read_problems(problems, &t);
