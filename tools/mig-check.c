@@ -28,7 +28,7 @@ usage(void)
 	    "                 [-A admin] [-Y passfile] [-P passwords] [-j jobs] [-L maxsize]\n"
 	    "                 [-i pattern]... [-x pattern]... [-M src=dst]...\n"
 	    "                 [-l accountlist] [account[=destaccount] ...]\n"
-	    "       mig-check preflight prov -H uri [-D binddn] [-y passfile] [-C cafile]\n"
+	    "       mig-check preflight prov [-v] -H uri [-D binddn] [-y passfile] [-C cafile]\n"
 	    "                 [--insecure] [-m mailhost] [-e problems] [file ...]\n");
 	exit(2);
 }
