@@ -69,7 +69,8 @@ tools/imap-copy.o: tools/imap-copy.c common/*.h
 imap-copy: tools/imap-copy.o $(IMAP) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/imap-copy.o $(IMAP) $(COMMON) $(ETPAN_LIBS) $(TLS_LIBS)
 
-MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o tools/mig-check/prov.o
+MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o tools/mig-check/prov.o \
+	tools/mig-check/premail.o tools/mig-check/preprov.o
 $(MIG_CHECK_OBJS): %.o: %.c tools/mig-check/mig-check.h common/*.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 

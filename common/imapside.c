@@ -148,3 +148,21 @@ imap_broken(int r)
 	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
 	    r == MAILIMAP_ERROR_CONNECTION_REFUSED;
 }
+
+int
+side_open_why(struct imap_side *sd, char *err, size_t errlen)
+{
+	char probe_err[256];
+	mailimap *probe;
+
+	if (side_open(sd, err, errlen) == 0)
+		return SIDE_OPENED;
+	if (!sd->admin && !(sd->has_pwmap && strmap_get(&sd->pwmap, sd->login, strlen(sd->login))))
+		return SIDE_NO_PASSWORD;
+	/* side_open gives up on the server (after its retries) or on the
+	 * login: a server that greets now refused the login */
+	if (!(probe = imap_open(&sd->ep, probe_err, sizeof probe_err)))
+		return SIDE_NO_SERVER;
+	imap_close(probe);
+	return SIDE_LOGIN_REFUSED;
+}

@@ -54,6 +54,14 @@ void sides_free(struct imap_sides *o);
 int side_open(struct imap_side *sd, char *err, size_t errlen);
 void side_close(struct imap_side *sd);
 
+/* side_open, saying which step failed, for a checklist that must tell a
+ * server it cannot reach from an account it cannot open: SIDE_NO_SERVER
+ * (connection, TLS, certificate), SIDE_LOGIN_REFUSED (the server greets but
+ * refuses the login: no such account, or a wrong password),
+ * SIDE_NO_PASSWORD (none for this login in -p/-P). The reason in err. */
+enum { SIDE_OPENED, SIDE_NO_SERVER, SIDE_LOGIN_REFUSED, SIDE_NO_PASSWORD };
+int side_open_why(struct imap_side *sd, char *err, size_t errlen);
+
 /* A libetpan error that means the connection is gone. */
 int imap_broken(int r);
 

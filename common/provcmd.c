@@ -256,6 +256,14 @@ verb_of(const char *w)
 	return NULL;
 }
 
+int
+provdir_verb_creates(const char *verb)
+{
+	const struct verbinfo *vi = verb_of(verb);
+
+	return vi && vi->creates;
+}
+
 /* Parse and check one command; returns NULL or why it is malformed. */
 const char *
 pd_parse_cmd(struct cmd *c, const char *text, size_t n, struct strbuf *why)

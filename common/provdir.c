@@ -246,33 +246,46 @@ load_cos(void)
 		ldap_msgfree(res);
 }
 
-/* The mailbox server new accounts live on, when -m does not say. */
-static void
-find_mail_host(void)
+int
+provdir_mail_hosts(LDAP *ld, char **host)
 {
 	LDAPMessage *res = NULL;
 	char *attrs[] = { "cn", "zimbraServiceHostname", NULL };
-	int rc = ldap_search_ext_s(pd.ld, SERVER_BASE, LDAP_SCOPE_ONELEVEL,
+	int n = -1, rc = ldap_search_ext_s(ld, SERVER_BASE, LDAP_SCOPE_ONELEVEL,
 	    "(&(objectClass=zimbraServer)(zimbraServiceEnabled=mailbox))", attrs,
 	    0, NULL, NULL, NULL, 0, &res);
 
+	*host = NULL;
 	if (rc == LDAP_SUCCESS) {
-		pd.mail_hosts = ldap_count_entries(pd.ld, res);
-		if (pd.mail_hosts == 1) {
-			LDAPMessage *e = ldap_first_entry(pd.ld, res);
-			struct berval **v = ldap_get_values_len(pd.ld, e, "zimbraServiceHostname");
+		n = ldap_count_entries(ld, res);
+		if (n == 1) {
+			LDAPMessage *e = ldap_first_entry(ld, res);
+			struct berval **v = ldap_get_values_len(ld, e, "zimbraServiceHostname");
 			if (!v || !v[0]) {
 				ldap_value_free_len(v);
-				v = ldap_get_values_len(pd.ld, e, "cn");
+				v = ldap_get_values_len(ld, e, "cn");
 			}
 			if (v && v[0])
-				pd.mail_host = pd.mail_host_found =
-				    xstrndup(v[0]->bv_val, v[0]->bv_len);
+				*host = xstrndup(v[0]->bv_val, v[0]->bv_len);
 			ldap_value_free_len(v);
 		}
 	}
 	if (res)
 		ldap_msgfree(res);
+	return n;
+}
+
+/* The mailbox server new accounts live on, when -m does not say. */
+static void
+find_mail_host(void)
+{
+	char *host;
+	int n = provdir_mail_hosts(pd.ld, &host);
+
+	if (n >= 0)
+		pd.mail_hosts = n;
+	if (host)
+		pd.mail_host = pd.mail_host_found = host;
 }
 
 /* A dry run names unknown attributes itself: the server's schema. */

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include <ldap.h>
+
 #include "ldapconn.h"
 
 enum {
@@ -82,5 +84,15 @@ typedef void (*provdir_result_fn)(void *ctx, const char *file, unsigned long lin
  * connection that cannot be opened again) with why in err. */
 int provdir_run(const struct provdir_opts *o, const char *const *paths,
     size_t npaths, provdir_result_fn cb, void *ctx, char *err, size_t errlen);
+
+/* The mailbox servers of the directory ld (zimbraServer entries with the
+ * mailbox service), as the engine finds the one new accounts live on when
+ * no mailhost is given: their number (-1: the search failed), and when
+ * there is exactly one its name in *host (free it), else NULL. */
+int provdir_mail_hosts(LDAP *ld, char **host);
+
+/* 1 when the stream's verb creates an object (its dry run says "create";
+ * "change" then means the object exists with other values). */
+int provdir_verb_creates(const char *verb);
 
 #endif

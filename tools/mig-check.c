@@ -1,4 +1,5 @@
-/* mig-check: the proof after a migration that the Destination holds what
+/* mig-check: the requirement checklist before a migration (preflight), and
+ * the proof after a migration that the Destination holds what
  * the Source had, object by object and message by message, or the exact
  * list of what is missing. It only reads, on both sides. Each check is run
  * with the options of the tool whose work it checks (imap-copy's for the
@@ -21,7 +22,14 @@ usage(void)
 	    "                 [-j jobs] [-L maxsize] [-i pattern]... [-x pattern]...\n"
 	    "                 [-M src=dst]... [-l accountlist] [account[=destaccount] ...]\n"
 	    "       mig-check verify prov -H uri [-D binddn] [-y passfile] [-C cafile]\n"
-	    "                 [--insecure] [-j jobs] [-m mailhost] [-l accountlist] [file ...]\n");
+	    "                 [--insecure] [-j jobs] [-m mailhost] [-l accountlist] [file ...]\n"
+	    "       mig-check preflight mail [-v] -S url -D url [-C cafile] [--insecure]\n"
+	    "                 [-a admin] [-y passfile] [-p passwords]\n"
+	    "                 [-A admin] [-Y passfile] [-P passwords] [-j jobs] [-L maxsize]\n"
+	    "                 [-i pattern]... [-x pattern]... [-M src=dst]...\n"
+	    "                 [-l accountlist] [account[=destaccount] ...]\n"
+	    "       mig-check preflight prov [-v] -H uri [-D binddn] [-y passfile] [-C cafile]\n"
+	    "                 [--insecure] [-m mailhost] [-e problems] [file ...]\n");
 	exit(2);
 }
 
@@ -32,13 +40,17 @@ main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	out_init();
-	if (argc < 3 || strcmp(argv[1], "verify") != 0)
+	if (argc < 3)
 		usage();
 	/* the check's own options start after its name */
-	if (strcmp(argv[2], "mail") == 0)
+	if (strcmp(argv[1], "verify") == 0 && strcmp(argv[2], "mail") == 0)
 		status = verify_mail(argc - 2, argv + 2);
-	else if (strcmp(argv[2], "prov") == 0)
+	else if (strcmp(argv[1], "verify") == 0 && strcmp(argv[2], "prov") == 0)
 		status = verify_prov(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "mail") == 0)
+		status = preflight_mail(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "prov") == 0)
+		status = preflight_prov(argc - 2, argv + 2);
 	else
 		usage();
 	out_close_stdout();
