@@ -493,7 +493,7 @@ msgs_match(struct msgs *s, struct msgs *d)
 
 int
 folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
-    int dst_always, int want_flags, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
+    unsigned how, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
     char *err, size_t errlen)
 {
 	int r;
@@ -508,15 +508,15 @@ folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dw
 		return -1;
 	}
 	n = src->imap_selection_info ? src->imap_selection_info->sel_exists : 0;
-	if ((r = msgs_list(src, n, sm, want_flags, kn)) != MAILIMAP_NO_ERROR)
+	if ((r = msgs_list(src, n, sm, how & PAIR_FLAGS, kn)) != MAILIMAP_NO_ERROR)
 		return r;
-	if (dwire && (sm->n || dst_always)) {
-		r = mailimap_examine(dst, dwire);
+	if (dwire && (sm->n || how & PAIR_DST_ALWAYS)) {
+		r = how & PAIR_DST_WRITE ? mailimap_select(dst, dwire) : mailimap_examine(dst, dwire);
 		if (imap_broken(r))
 			return r;
 		if (r == MAILIMAP_NO_ERROR) {
 			n = dst->imap_selection_info ? dst->imap_selection_info->sel_exists : 0;
-			if ((r = msgs_list(dst, n, dm, want_flags, NULL)) != MAILIMAP_NO_ERROR)
+			if ((r = msgs_list(dst, n, dm, how & PAIR_FLAGS, NULL)) != MAILIMAP_NO_ERROR)
 				return r;
 		}
 	}
@@ -688,6 +688,45 @@ msg_flags(struct mailimap_msg_att_dynamic *dyn, struct strbuf *out, struct kwnot
 		free(kw[i]);
 	if (!out->s)
 		sb_adds(out, "");
+}
+
+/* 1 when the space-separated words of set hold w (of length n). */
+static int
+has_word(const char *set, const char *w, size_t n)
+{
+	for (const char *p = set; *p;) {
+		size_t l = strcspn(p, " ");
+		if (l == n && strncmp(p, w, n) == 0)
+			return 1;
+		p += l;
+		p += *p == ' ';
+	}
+	return 0;
+}
+
+static void
+words_missing(const char *from, const char *in, struct strbuf *out)
+{
+	sb_reset(out);
+	for (const char *p = from; *p;) {
+		size_t l = strcspn(p, " ");
+		if (l && !has_word(in, p, l)) {
+			if (out->len)
+				sb_addc(out, ' ');
+			sb_add(out, p, l);
+		}
+		p += l;
+		p += *p == ' ';
+	}
+	if (!out->s)
+		sb_adds(out, "");
+}
+
+void
+flags_diff(const char *want, const char *have, struct strbuf *add, struct strbuf *rem)
+{
+	words_missing(want, have, add);
+	words_missing(have, want, rem);
 }
 
 struct mailimap_flag_list *

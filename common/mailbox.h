@@ -101,16 +101,19 @@ int64_t msg_date_secs(const struct mailimap_date_time *d);
  * Returns the number of pairs. */
 size_t msgs_match(struct msgs *src, struct msgs *dst);
 
-/* A Source folder and its Destination folder, read-only (EXAMINE), listed
- * and matched: the one sequence that imap-copy and mig-check both follow.
- * dwire NULL: the Destination has no such folder (an empty one). The
- * Destination is listed only when the Source folder has messages, unless
- * dst_always. With want_flags, both listings carry the flags; kn notes the
- * Source's keywords. Returns MAILIMAP_NO_ERROR, a libetpan error when a
- * connection broke, or -1 when the Source folder cannot be opened (the
- * server's words in err). */
+/* A Source folder and its Destination folder, listed and matched: the one
+ * sequence that imap-copy and mig-check both follow. The Source is opened
+ * read-only (EXAMINE); the Destination too, unless how has PAIR_DST_WRITE
+ * (SELECT, for the flag updates and removals of imap-copy). dwire NULL: the
+ * Destination has no such folder (an empty one). The Destination is listed
+ * only when the Source folder has messages, unless PAIR_DST_ALWAYS. With
+ * PAIR_FLAGS, both listings carry the flags; kn notes the Source's
+ * keywords. Returns MAILIMAP_NO_ERROR, a libetpan error when a connection
+ * broke, or -1 when the Source folder cannot be opened (the server's words
+ * in err). */
+enum { PAIR_DST_ALWAYS = 1, PAIR_FLAGS = 2, PAIR_DST_WRITE = 4 };
 int folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
-    int dst_always, int want_flags, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
+    unsigned how, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
     char *err, size_t errlen);
 
 /* UID FETCH set (items) sent without waiting for the answer, so that this
@@ -136,6 +139,12 @@ void uid_set_add(struct strbuf *set, uint32_t *run_lo, uint32_t *run_hi, uint32_
  * noted. The same function reads both sides, so that equal means equal. */
 void msg_flags(struct mailimap_msg_att_dynamic *dyn, struct strbuf *out,
     struct kwnote *kn);
+
+/* What turns the flags have (msg_flags form) into want: the words of want
+ * that have lacks into add, those of have that want lacks into rem, each
+ * space-separated in their order ("" when none). */
+void flags_diff(const char *want, const char *have, struct strbuf *add,
+    struct strbuf *rem);
 
 /* The same flags as a libetpan list, for mailimap_append. */
 struct mailimap_flag_list *msg_flag_list(const char *flags);

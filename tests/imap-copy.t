@@ -106,6 +106,7 @@ is "INBOX: two byte-identical messages stay two (every Source message counted)" 
 # ---- again: nothing twice ----
 run ic alice@example.com
 is "again: nothing copied" "$(awk -F'\t' 'NF >= 10 { s += $6 } END { print s + 0 }' "$T/out")" 0
+is "again: no flags to update" "$(awk -F'\t' 'NF >= 12 { s += $11 } END { print s + 0 }' "$T/out")" 0
 is "again: every message found there" \
     "$(awk -F'\t' 'NF >= 10 && $3 != "Entwürfe" && $5 != $7 { print $3 }' "$T/out")" ""
 is "again: still the same folders" "$(compare alice@example.com)" ""
@@ -167,6 +168,67 @@ is "cut: the copy finishes (exit 1 only for the large message)" "$status" 1
 is "cut: the proxy did cut" "$(grep -c . "$T/proxy.err")" 2
 is "cut: every folder exact, nothing twice" "$(compare bob@example.com)" ""
 kill $proxy 2>/dev/null
+
+# ---- the delta pass: flags follow the Source ----
+# bob is complete on the Destination (the cut-connection copy); users then
+# work on the Source before the cut-over.
+sadm() { doveadm -c "$(dovecot_conf "$S")" "$@"; }
+dadm() { doveadm -c "$(dovecot_conf "$D")" "$@"; }
+# the Source UIDs of bob's INBOX messages matching a doveadm search query
+suids() { sadm search -u bob@example.com mailbox INBOX "$@" | awk '{ print $2 }'; }
+# folder line's FLAGS column
+flagcol() { awk -F'\t' -v f="$1" '$3 == f && NF >= 12 { print $11 }' "$T/out"; }
+unseen=$(suids unseen | head -10 | tr '\n' ' ')
+for u in $unseen; do sadm flags add -u bob@example.com '\Seen' mailbox INBOX uid "$u"; done
+# killed right after the first flag update: one UID STORE held all ten
+IMAP_COPY_CRASH_AFTER=0 ic -i INBOX bob@example.com >"$T/out" 2>"$T/err"
+is "flags: killed after the first flag update" "$(grep -c 'died of signal 9' "$T/err")" 1
+dovecot_messages "$D" bob@example.com INBOX | awk -F'\t' '$4 ~ /Seen/' | wc -l >"$T/seen.dst"
+dovecot_messages "$S" bob@example.com INBOX | awk -F'\t' '$4 ~ /Seen/' | wc -l >"$T/seen.src"
+same "flags: ... the ten messages read on the Source are read on the Destination (one STORE)" \
+    "$T/seen.src" "$T/seen.dst"
+# every other kind of change, each on a message of its own
+twin=$(dovecot_messages "$S" bob@example.com INBOX | cut -f1,2,3 | awk -F'\t' '$1 != ""' |
+    sort | uniq -d | head -1 | cut -f1)
+tw=$(sadm search -u bob@example.com mailbox INBOX header message-id "$twin" flagged |
+    awk 'NR == 1 { print $2 }')
+kw=$(suids keyword work:FLAG1 | grep -vx "$tw" | head -1)
+set -- $(suids seen unflagged unanswered | grep -vx "$tw" | grep -vx "$kw" | head -5)
+sadm flags remove -u bob@example.com '\Seen' mailbox INBOX uid "$1"
+sadm flags add -u bob@example.com '\Flagged \Answered' mailbox INBOX uid "$2"
+sadm flags add -u bob@example.com 'todo:FLAG1 $label1' mailbox INBOX uid "$3"
+sadm flags add -u bob@example.com '$label1' mailbox INBOX uid "$4"
+sadm flags replace -u bob@example.com '\Draft' mailbox INBOX uid "$5"
+sadm flags add -u bob@example.com '$label2' mailbox Café all
+sadm flags remove -u bob@example.com 'work:FLAG1' mailbox INBOX uid "$kw"
+# twins: two identical messages (flagged), one of them no longer flagged
+sadm flags remove -u bob@example.com '\Flagged' mailbox INBOX uid "$tw"
+is "flags: the corpus has twins and a keyword with ':'" "$(test -n "$tw" && test -n "$kw" && echo yes)" yes
+nflag=$(printf '%s\n' "$1" "$2" "$3" "$4" "$5" "$kw" "$tw" | grep . | sort -u | wc -l | tr -d ' ')
+want=$(compare bob@example.com 2>/dev/null | tr '\n' ' ')
+is "flags: the Destination differs in INBOX and Café before the re-run" "$want" "Café INBOX "
+# --keep-dest-flags: nothing changes
+for f in INBOX Café; do dovecot_messages "$D" bob@example.com "$f"; done >"$T/dst.before"
+run ic --keep-dest-flags bob@example.com
+is "--keep-dest-flags: exit 1 (the large message)" "$status" 1
+for f in INBOX Café; do dovecot_messages "$D" bob@example.com "$f"; done >"$T/dst.after"
+same "--keep-dest-flags: the Destination's flags are kept" "$T/dst.before" "$T/dst.after"
+is "--keep-dest-flags: no flag updated" "$(flagcol INBOX)" 0
+# dry run: says what would change, changes nothing
+run ic -n bob@example.com
+is "flags, dry run: INBOX messages to update" "$(flagcol INBOX)" "$nflag"
+is "flags, dry run: Café" "$(flagcol Café)" \
+    "$(dovecot_messages "$S" bob@example.com Café | wc -l | tr -d ' ')"
+for f in INBOX Café; do dovecot_messages "$D" bob@example.com "$f"; done >"$T/dst.after"
+same "flags, dry run: nothing changed" "$T/dst.before" "$T/dst.after"
+run ic bob@example.com
+is "flags: re-run, exit 1 (the large message)" "$status" 1
+is "flags: set, cleared, keywords added and removed, a twin: exactly the Source's" \
+    "$(compare bob@example.com)" ""
+is "flags: the report says how many messages" "$(flagcol INBOX) $(flagcol Café) $(flagcol Sent\ Items)" \
+    "$nflag $(dovecot_messages "$S" bob@example.com Café | wc -l | tr -d ' ') 0"
+run ic bob@example.com
+is "flags: again: nothing to update" "$(awk -F'\t' 'NF >= 12 { s += $11 } END { print s + 0 }' "$T/out")" 0
 
 # ---- killed at any point, started again ----
 fresh_dave() {	# the Destination without dave's mail

@@ -30,6 +30,7 @@
 #include "../common/pool.h"
 #include "../common/report.h"
 #include "../common/strbuf.h"
+#include "imap-copy/imap-copy.h"
 
 #define SRC_ENV "IMAP_COPY_SOURCE_PASSWORD"
 #define DST_ENV "IMAP_COPY_DEST_PASSWORD"
@@ -42,7 +43,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: imap-copy [-nv] -S url -D url [-C cafile] [--insecure]\n"
+	    "usage: imap-copy [-nv] -S url -D url [-C cafile] [--insecure] [--keep-dest-flags]\n"
 	    "                 [-a admin] [-y passfile] [-p passwords]\n"
 	    "                 [-A admin] [-Y passfile] [-P passwords]\n"
 	    "                 [-j jobs] [-J conns] [-L maxsize] [-i pattern]... [-x pattern]...\n"
@@ -53,19 +54,20 @@ usage(void)
 static struct imap_sides sides;
 static struct foldermap fmap;
 static int dry_run, verbose, jobs = 1, conns = 1;
+static int keep_dest_flags;	/* --keep-dest-flags: the Destination's flags are left alone */
 static unsigned long max_size;
 static struct pool_slot *me;	/* the worker's counters */
 static const char *account;	/* the Source login of the current account */
 
 /* the worker's counters in its pool slot */
-enum { C_COPIED, C_SKIPPED, C_FAILED, C_ALREADY };
+enum { C_COPIED, C_SKIPPED, C_FAILED, C_ALREADY, C_FLAGGED };
 
 #define report report_atomic
 
 /* ---- copying one folder ---- */
 
 struct fstats {
-	unsigned long count, copied, already, failed, skipped, bytes;
+	unsigned long count, copied, already, failed, skipped, bytes, flagged;
 };
 
 static void
@@ -95,8 +97,9 @@ struct batch {
 static int multiappend;		/* the Destination takes MULTIAPPEND and LITERAL+ */
 static long crash_after = -1;	/* IMAP_COPY_CRASH_AFTER: the crash tests only */
 
-/* The crash tests stop the run dead right after the Nth append is sent. */
-static void
+/* The crash tests stop the run dead right after the Nth append (or flag
+ * update, or removal) is sent. */
+void
 sent(void)
 {
 	if (crash_after >= 0 && --crash_after < 0)
@@ -524,7 +527,10 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 	}
 	if (sf->subscribed && !dry_run)
 		mailimap_subscribe(sides.dst.s, wire.s);
-	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, exists_there ? wire.s : NULL, 0, 0,
+	/* the flags of both sides, to carry the Source's to the copies; the
+	 * Destination folder SELECTed to store them */
+	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, exists_there ? wire.s : NULL,
+	    keep_dest_flags ? 0 : PAIR_FLAGS | (dry_run ? 0 : PAIR_DST_WRITE),
 	    &sm, &dm, &kn, fail_why, sizeof fail_why);
 	if (r == -1) {
 		st->failed++;
@@ -536,12 +542,18 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 	for (size_t i = 0; i < sm.n; i++)
 		st->already += sm.m[i].matched != 0;
 	progress(sf->utf8, st->already, st->count);
+	if (!keep_dest_flags) {
+		r = flags_follow(sides.dst.s, account, sf->utf8, &sm, &dm, dry_run, &st->flagged,
+		    &st->failed);
+		if (r != MAILIMAP_NO_ERROR)
+			goto broke;
+	}
 	if (dry_run)
 		st->copied = sm.n - st->already;
 	else if (copy_split(sf, wire.s, &sm, st))
 		goto broke;
 done: {
-		char c[6][24];
+		char c[7][24];
 		struct strbuf nb = { 0 };
 		if (*fail_why)
 			sb_adds(&nb, fail_why);
@@ -558,8 +570,9 @@ done: {
 		snprintf(c[3], 24, "%lu", st->failed);
 		snprintf(c[4], 24, "%lu", st->skipped);
 		snprintf(c[5], 24, "%lu", st->bytes);
+		snprintf(c[6], 24, "%lu", st->flagged);
 		report(dry_run ? "plan" : st->failed ? "failed" : "ok", account,
-		    sf->utf8, dpath, c[0], c[1], c[2], c[3], c[4], c[5],
+		    sf->utf8, dpath, c[0], c[1], c[2], c[3], c[4], c[5], c[6],
 		    nb.s ? nb.s : "", NULL);
 		sb_free(&nb);
 	}
@@ -591,7 +604,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	sides.dst.login = dlogin;
 	snprintf(me->account, sizeof me->account, "%s", slogin);
 	if (side_open(&sides.src, err, sizeof err) < 0 || side_open(&sides.dst, err, sizeof err) < 0) {
-		report("failed", slogin, "-", "-", "", "", "", "", "", "", err, NULL);
+		report("failed", slogin, "-", "-", "", "", "", "", "", "", "", err, NULL);
 		side_close(&sides.src);
 		side_close(&sides.dst);
 		return 1;
@@ -603,7 +616,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 			break;
 		if (attempt >= RETRIES || side_open(&sides.src, err, sizeof err) < 0 ||
 		    side_open(&sides.dst, err, sizeof err) < 0) {
-			report("failed", slogin, "-", "-", "", "", "", "", "", "",
+			report("failed", slogin, "-", "-", "", "", "", "", "", "", "",
 			    "cannot list the folders", NULL);
 			bad = 1;
 			goto out;
@@ -623,7 +636,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 			/* a connection broke: open both again and start the
 			 * folder over; what was copied is found there */
 			if (++attempt > RETRIES) {
-				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "",
+				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "",
 				    "the connection broke again and again", NULL);
 				st.failed++;
 				break;
@@ -631,7 +644,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 			sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
 			if (side_open(&sides.src, err, sizeof err) < 0 ||
 			    side_open(&sides.dst, err, sizeof err) < 0) {
-				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "",
+				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "",
 				    err, NULL);
 				st.failed++;
 				break;
@@ -645,6 +658,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 		me->count[C_ALREADY] += st.already;
 		me->count[C_FAILED] += st.failed;
 		me->count[C_SKIPPED] += st.skipped;
+		me->count[C_FLAGGED] += st.flagged;
 	}
 out:
 	side_close(&sides.src);
@@ -668,6 +682,7 @@ main(int argc, char **argv)
 	int ch, status;
 	static const struct option longopts[] = {
 		IMAPSIDE_LONGOPTS,
+		{ "keep-dest-flags", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
 
@@ -698,6 +713,7 @@ main(int argc, char **argv)
 				die("-L %s: a size in bytes (k and M suffixes)", optarg);
 			break;
 		}
+		case 'k': keep_dest_flags = 1; break;
 		case 'l': listfile = optarg; break;
 		case 'n': dry_run = 1; break;
 		case 'v': verbose = 1; break;
@@ -719,8 +735,9 @@ main(int argc, char **argv)
 	unsigned long copied = pool.count[C_COPIED];
 	if (pool.tty || verbose)
 		fprintf(stderr, "imap-copy: %zu accounts: %lu messages %s, %lu already there, "
-		    "%lu skipped, %lu failed, %.1f MB in %.0f s (%.0f messages/s)\n",
+		    "%lu with flags %s, %lu skipped, %lu failed, %.1f MB in %.0f s (%.0f messages/s)\n",
 		    acc.n, copied, dry_run ? "to copy" : "copied", pool.count[C_ALREADY],
+		    pool.count[C_FLAGGED], dry_run ? "to update" : "updated",
 		    pool.count[C_SKIPPED], pool.count[C_FAILED], (double)pool.bytes / 1e6, secs,
 		    secs > 0 ? (double)copied / secs : (double)copied);
 	accounts_free(&acc);

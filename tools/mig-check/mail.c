@@ -486,7 +486,8 @@ verify_folder(const struct folder *sf, const char *dpath, const struct folders *
 	folders_dest_name(dpath, dfs->sep, &wire);
 	there = folders_find(dfs, wire.s) != NULL;
 	pool_progress(me, sf->utf8, 0, 0);
-	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, there ? wire.s : NULL, 1, 1,
+	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, there ? wire.s : NULL,
+	    PAIR_DST_ALWAYS | PAIR_FLAGS,
 	    &sm, &dm, NULL, err, errlen);
 	if (r == -1) {
 		ret = -1;

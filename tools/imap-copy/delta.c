@@ -1,0 +1,135 @@
+/* delta: what a re-run of imap-copy changes on the Destination besides
+ * copying: the flags of messages already there follow the Source's. The
+ * flags are compared as Carbonio stores them (msg_flags, the same for both
+ * sides and for mig-check), so that what is equal is left alone. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/diag.h"
+#include "../../common/imapconn.h"
+#include "../../common/imapside.h"
+#include "../../common/report.h"
+#include "../../common/strmap.h"
+#include "imap-copy.h"
+
+#define STORE_RUNS 1000		/* UID runs per STORE: the command line stays short */
+
+/* One message's flags to add, or to remove. */
+struct change {
+	const char *flags;	/* interned */
+	uint32_t duid;
+	uint32_t six;		/* its Source message, in sm */
+	uint8_t add;
+};
+
+static int
+cmp_change(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+	int c;
+
+	if (x->add != y->add)
+		return x->add ? -1 : 1;
+	if ((c = strcmp(x->flags, y->flags)))
+		return c;
+	return x->duid < y->duid ? -1 : x->duid > y->duid;
+}
+
+/* One UID STORE for v[0..n) (the same change, UIDs ascending). Returns 0,
+ * -1 refused (the server's words stay in dst), or the libetpan error. */
+static int
+store(mailimap *dst, const struct change *v, size_t n)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+	struct mailimap_flag_list *fl = msg_flag_list(v[0].flags);
+	struct mailimap_store_att_flags *sa = v[0].add ?
+	    mailimap_store_att_flags_new_add_flags_silent(fl) :
+	    mailimap_store_att_flags_new_remove_flags_silent(fl);
+	int r;
+
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && v[j].duid == v[j - 1].duid + 1)
+			j++;
+		mailimap_set_add_interval(set, v[i].duid, v[j - 1].duid);
+		i = j;
+	}
+	r = mailimap_uid_store(dst, set, sa);
+	sent();
+	mailimap_store_att_flags_free(sa);
+	mailimap_set_free(set);
+	if (r == MAILIMAP_NO_ERROR || imap_broken(r))
+		return r;
+	return -1;
+}
+
+int
+flags_follow(mailimap *dst, const char *account, const char *sfolder, struct msgs *sm,
+    struct msgs *dm, int dry_run, unsigned long *updated, unsigned long *failed)
+{
+	struct strmap seen = { 0 };
+	struct strbuf add = { 0 }, rem = { 0 };
+	struct change *v = NULL;
+	size_t n = 0, cap = 0;
+	char *bad = NULL;
+	int r = MAILIMAP_NO_ERROR, isnew;
+
+	for (size_t i = 0; i < sm->n; i++) {
+		struct msg *m = &sm->m[i], *d;
+		if (m->matched != 1 || !m->flags || !(d = msgs_find(dm, m->peer)) || !d->flags ||
+		    strcmp(m->flags, d->flags) == 0)
+			continue;
+		++*updated;
+		flags_diff(m->flags, d->flags, &add, &rem);
+		if (n + 2 > cap) {
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		for (int a = 1; a >= 0; a--) {
+			const struct strbuf *f = a ? &add : &rem;
+			if (!f->len)
+				continue;
+			v[n++] = (struct change){ strmap_put(&seen, f->s, f->len, &isnew)->key,
+			    d->uid, (uint32_t)i, (uint8_t)a };
+		}
+	}
+	if (dry_run || !n)
+		goto out;
+	qsort(v, n, sizeof *v, cmp_change);
+	bad = xcalloc(sm->n, 1);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1, runs = 1;
+		for (; j < n && v[j].add == v[i].add && strcmp(v[j].flags, v[i].flags) == 0; j++)
+			if (v[j].duid != v[j - 1].duid + 1 && ++runs > STORE_RUNS)
+				break;
+		r = store(dst, v + i, j - i);
+		if (r > 0)
+			goto out;
+		if (r < 0) {
+			const char *words = imap_last_text(dst);
+			struct strbuf why = { 0 };
+			sb_printf(&why, "flags not updated (%s%s): %s", v[i].add ? "+" : "-",
+			    v[i].flags, *words ? words : "the destination refused them");
+			for (size_t k = i; k < j; k++) {
+				char uid[16];
+				if (bad[v[k].six])
+					continue;
+				bad[v[k].six] = 1;
+				snprintf(uid, sizeof uid, "%u", sm->m[v[k].six].uid);
+				report_atomic("failed", account, sfolder, uid, why.s, NULL);
+				++*failed;
+				--*updated;
+			}
+			sb_free(&why);
+			r = MAILIMAP_NO_ERROR;
+		}
+		i = j;
+	}
+out:
+	free(bad);
+	free(v);
+	sb_free(&add);
+	sb_free(&rem);
+	strmap_free(&seen);
+	return r;
+}

@@ -1,0 +1,24 @@
+/* imap-copy's parts: the copy (imap-copy.c) and the delta pass of a re-run
+ * (delta.c: flags that follow the Source, the mirror's removals). */
+#ifndef IMAP_COPY_H
+#define IMAP_COPY_H
+
+#include <stdint.h>
+#include <libetpan/libetpan.h>
+
+#include "../../common/mailbox.h"
+
+/* A command that changes the Destination was sent (the crash tests stop
+ * the run dead after the Nth: IMAP_COPY_CRASH_AFTER). */
+void sent(void);
+
+/* Give the Destination messages that have a copy of a Source message the
+ * Source's flags (both listings with flags, dst's folder SELECTed), with
+ * one UID STORE per distinct set of flags to add and per distinct set to
+ * remove, UIDs grouped. With dry_run, only counted. *updated counts the
+ * messages changed (to change), *failed those the server refused, each
+ * reported. Returns 0, or the libetpan error that broke the connection. */
+int flags_follow(mailimap *dst, const char *account, const char *sfolder, struct msgs *sm,
+    struct msgs *dm, int dry_run, unsigned long *updated, unsigned long *failed);
+
+#endif
