@@ -524,6 +524,136 @@ folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dw
 	return MAILIMAP_NO_ERROR;
 }
 
+/* ---- what a report line says of a message ---- */
+
+#define INFO_CHUNK 500		/* messages whose headers are fetched at once */
+
+
+static int
+cmp_info(const void *a, const void *b)
+{
+	uint32_t x = ((const struct msg_info *)a)->uid, y = ((const struct msg_info *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The unfolded value of header field name in h (NULL if none). */
+static char *
+header_value(const char *h, size_t n, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *end = h + n;
+
+	for (const char *p = h; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			struct strbuf v = { 0 };
+			const char *q = p + nl + 1;
+			for (;;) {
+				for (; q < eol; q++)
+					if (*q != '\r')
+						sb_addc(&v, *q == '\t' ? ' ' : *q);
+				/* a folded continuation line */
+				if (eol < end && eol + 1 < end && (eol[1] == ' ' || eol[1] == '\t')) {
+					q = eol + 1;
+					eol = memchr(q, '\n', (size_t)(end - q));
+					if (!eol)
+						eol = end;
+					continue;
+				}
+				break;
+			}
+			const char *s = v.s ? v.s : "";
+			size_t a = strspn(s, " "), l = strlen(s);
+			while (l > a && s[l - 1] == ' ')
+				l--;
+			char *r = xstrndup(s + a, l - a);
+			sb_free(&v);
+			return r;
+		}
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+int
+msgs_fetch_info(mailimap *s, struct msg_info *v, size_t n)
+{
+	int r = MAILIMAP_NO_ERROR;
+
+	for (size_t lo = 0; lo < n && r == MAILIMAP_NO_ERROR; lo += INFO_CHUNK) {
+		size_t hi = lo + INFO_CHUNK < n ? lo + INFO_CHUNK : n;
+		struct mailimap_set *set = mailimap_set_new_empty();
+		clist *hdrs = clist_new(), *res = NULL;
+		clist_append(hdrs, xstrdup("MESSAGE-ID"));
+		clist_append(hdrs, xstrdup("SUBJECT"));
+		struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+		mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_body_peek_section(
+		    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
+		for (size_t i = lo; i < hi; i++)
+			mailimap_set_add_single(set, v[i].uid);
+		r = mailimap_uid_fetch(s, set, ft, &res);
+		mailimap_set_free(set);
+		mailimap_fetch_type_free(ft);
+		if (r != MAILIMAP_NO_ERROR)
+			break;
+		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+			struct mailimap_msg_att *ma = clist_content(it);
+			uint32_t uid = 0;
+			const char *h = NULL;
+			size_t hl = 0;
+			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
+				struct mailimap_msg_att_item *item = clist_content(a);
+				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+					continue;
+				struct mailimap_msg_att_static *st = item->att_data.att_static;
+				if (st->att_type == MAILIMAP_MSG_ATT_UID)
+					uid = st->att_data.att_uid;
+				else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
+					h = st->att_data.att_body_section->sec_body_part;
+					hl = st->att_data.att_body_section->sec_length;
+				}
+			}
+			struct msg_info key = { .uid = uid }, *in;
+			in = bsearch(&key, v + lo, hi - lo, sizeof *v, cmp_info);
+			if (!in || !h)
+				continue;
+			free(in->msgid);
+			free(in->subject);
+			in->msgid = header_value(h, hl, "Message-ID");
+			in->subject = header_value(h, hl, "Subject");
+		}
+		mailimap_fetch_list_free(res);
+	}
+	return r;
+}
+
+void
+msg_info_free(struct msg_info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].msgid);
+		free(v[i].subject);
+	}
+	free(v);
+}
+
+void
+msg_iso_date(char *out, size_t n, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !gmtime_r(&tt, &tm))
+		snprintf(out, n, "-");
+	else
+		strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /* ---- a FETCH in flight while the other side works ---- */
 
 int

@@ -101,6 +101,19 @@ int64_t msg_date_secs(const struct mailimap_date_time *d);
  * Returns the number of pairs. */
 size_t msgs_match(struct msgs *src, struct msgs *dst);
 
+/* What a report line says of a message besides its listing: its
+ * Message-ID and Subject (unfolded; NULL when none). */
+struct msg_info {
+	uint32_t uid;
+	char *msgid, *subject;
+};
+/* Fill v (UIDs set, ascending) from session s, whose folder is selected.
+ * Returns 0, or the libetpan error. */
+int msgs_fetch_info(mailimap *s, struct msg_info *v, size_t n);
+void msg_info_free(struct msg_info *v, size_t n);
+/* An internal date as 2026-12-01T18:00:00Z ("-" when none). */
+void msg_iso_date(char *out, size_t n, int64_t t);
+
 /* A Source folder and its Destination folder, listed and matched: the one
  * sequence that imap-copy and mig-check both follow. The Source is opened
  * read-only (EXAMINE); the Destination too, unless how has PAIR_DST_WRITE

@@ -57,7 +57,7 @@ compare() {
 			awk -F'\t' '$3 < 1048576' "$T/cmp.src" >"$T/cmp.tmp" && mv "$T/cmp.tmp" "$T/cmp.src"
 		fi
 		cmp -s "$T/cmp.src" "$T/cmp.dst" || { echo "$sf"; diff "$T/cmp.src" "$T/cmp.dst" | head -4 >&2; }
-	done <"$T/map"
+	done <"${MAP:-$T/map}"
 }
 
 for f in $(cut -f1 "$T/map" | tr ' ' '_'); do :; done
@@ -229,6 +229,62 @@ is "flags: the report says how many messages" "$(flagcol INBOX) $(flagcol Café)
     "$nflag $(dovecot_messages "$S" bob@example.com Café | wc -l | tr -d ' ') 0"
 run ic bob@example.com
 is "flags: again: nothing to update" "$(awk -F'\t' 'NF >= 12 { s += $11 } END { print s + 0 }' "$T/out")" 0
+
+# ---- mirroring before the cut-over ----
+# users deleted three messages and moved one to another folder on the
+# Source, and deleted a folder; after the cut-off, mail is delivered to the
+# Destination, one message of which its user marks \Deleted there
+set -- $(suids all | sed -n '20p;40p;60p;80p')
+for u in "$1" "$2" "$3"; do sadm expunge -u bob@example.com mailbox INBOX uid "$u"; done
+moved=$(sadm fetch -u bob@example.com hdr.message-id mailbox INBOX uid "$4" | sed -n 's/^hdr.message-id: //p')
+sadm move -u bob@example.com Café mailbox INBOX uid "$4"
+sadm mailbox delete -u bob@example.com -s Unsubscribed
+cutoff=$(date +%s)
+sleep 1
+for i in 1 2; do
+	printf 'From: y@example.com\r\nMessage-ID: <after-switch-%s@example.com>\r\nSubject: after the switch\r\n\r\nhi\r\n' "$i" >"$T/new.eml"
+	dovecot_append "$D" bob@example.com INBOX "$T/new.eml"
+done
+dadm flags add -u bob@example.com '\Deleted' mailbox INBOX header message-id after-switch-2
+for f in INBOX Café Unsubscribed; do dovecot_messages "$D" bob@example.com "$f"; done >"$T/dst.before"
+run ic --mirror-before "@$((cutoff + 3600))" bob@example.com
+is "mirror: a cut-off in the future is refused (exit 2)" "$status" 2
+run ic --mirror-before yesterday bob@example.com
+is "mirror: a cut-off that is not a time is refused (exit 2)" "$status" 2
+run ic -n --mirror-before "@$cutoff" bob@example.com
+is "mirror, dry run: exit 0" "$status" 0
+is "mirror, dry run: lists the four messages the Source no longer has there" \
+    "$(awk -F'\t' '$1 == "remove" { print $3 }' "$T/out" | sort | tr '\n' ' ')" "INBOX INBOX INBOX INBOX "
+has "mirror, dry run: ... the moved one among them, by its Message-ID" "$T/out" "$moved"
+has "mirror: warned on standard error" "$T/err" "REMOVED"
+for f in INBOX Café Unsubscribed; do dovecot_messages "$D" bob@example.com "$f"; done >"$T/dst.after"
+same "mirror, dry run: nothing changed" "$T/dst.before" "$T/dst.after"
+# killed right after the first removal was marked, then run to the end
+IMAP_COPY_CRASH_AFTER=0 ic --mirror-before "@$cutoff" bob@example.com >/dev/null 2>"$T/err"
+is "mirror: killed after the first removal was sent" "$(grep -c 'died of signal 9' "$T/err")" 1
+run ic --mirror-before "@$cutoff" bob@example.com
+is "mirror: exit 1 (the large message)" "$status" 1
+removed=$(awk -F'\t' '$1 == "removed" { print $3 }' "$T/out" | sort | tr '\n' ' ')
+is "mirror: what the killed run had not removed is removed now" \
+    "$(test -n "$removed" && echo yes)" yes
+is "mirror: the report's REMOVED column adds up" \
+    "$(awk -F'\t' 'NF >= 13 { s += $12 } END { print s + 0 }' "$T/out")" \
+    "$(awk -F'\t' '$1 == "removed"' "$T/out" | wc -l | tr -d ' ')"
+dovecot_messages "$D" bob@example.com INBOX >"$T/inbox"
+has "mirror: mail delivered after the cut-off stays" "$T/inbox" "<after-switch-1@example.com>"
+has "mirror: ... even one its user marked \\Deleted (UID EXPUNGE, never EXPUNGE)" "$T/inbox" \
+    "<after-switch-2@example.com>"
+hasnt "mirror: the moved message is no longer in its old folder" "$T/inbox" "$moved"
+dovecot_messages "$D" bob@example.com Café >"$T/cafe"
+has "mirror: ... it is in its new one" "$T/cafe" "$moved"
+has "mirror: a folder the Source no longer has is reported" "$T/out" \
+    "extra	bob@example.com	-	Unsubscribed	2"
+is "mirror: ... and not removed" "$(dovecot_messages "$D" bob@example.com Unsubscribed | wc -l | tr -d ' ')" 2
+dadm expunge -u bob@example.com mailbox INBOX header message-id after-switch
+grep -v '^Unsubscribed' "$T/map" >"$T/map.bob"
+is "mirror: every folder exactly its Source folder" "$(MAP=$T/map.bob compare bob@example.com)" ""
+run ic --mirror-before "@$cutoff" bob@example.com
+is "mirror: again: nothing removed" "$(awk -F'\t' '$1 == "removed"' "$T/out" | wc -l | tr -d ' ')" 0
 
 # ---- killed at any point, started again ----
 fresh_dave() {	# the Destination without dave's mail

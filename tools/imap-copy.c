@@ -30,6 +30,7 @@
 #include "../common/pool.h"
 #include "../common/report.h"
 #include "../common/strbuf.h"
+#include "../common/strmap.h"
 #include "imap-copy/imap-copy.h"
 
 #define SRC_ENV "IMAP_COPY_SOURCE_PASSWORD"
@@ -44,6 +45,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: imap-copy [-nv] -S url -D url [-C cafile] [--insecure] [--keep-dest-flags]\n"
+	    "                 [--mirror-before time]\n"
 	    "                 [-a admin] [-y passfile] [-p passwords]\n"
 	    "                 [-A admin] [-Y passfile] [-P passwords]\n"
 	    "                 [-j jobs] [-J conns] [-L maxsize] [-i pattern]... [-x pattern]...\n"
@@ -55,19 +57,20 @@ static struct imap_sides sides;
 static struct foldermap fmap;
 static int dry_run, verbose, jobs = 1, conns = 1;
 static int keep_dest_flags;	/* --keep-dest-flags: the Destination's flags are left alone */
+static int64_t mirror_cutoff;	/* --mirror-before: remove what the Source no longer has */
 static unsigned long max_size;
 static struct pool_slot *me;	/* the worker's counters */
 static const char *account;	/* the Source login of the current account */
 
 /* the worker's counters in its pool slot */
-enum { C_COPIED, C_SKIPPED, C_FAILED, C_ALREADY, C_FLAGGED };
+enum { C_COPIED, C_SKIPPED, C_FAILED, C_ALREADY, C_FLAGGED, C_REMOVED };
 
 #define report report_atomic
 
 /* ---- copying one folder ---- */
 
 struct fstats {
-	unsigned long count, copied, already, failed, skipped, bytes, flagged;
+	unsigned long count, copied, already, failed, skipped, bytes, flagged, removed;
 };
 
 static void
@@ -494,17 +497,20 @@ copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
 	return broke;
 }
 
-/* One Source folder into its Destination folder. Returns 0 when done (even
- * with failed messages), 1 when a connection broke (try again). */
+/* One Source folder into its Destination folder; shared: other Source
+ * folders go there too (it is not mirrored). Returns 0 when done (even with
+ * failed messages), 1 when a connection broke (try again). */
 static int
 copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
-    const char *note, struct fstats *st)
+    const char *note, int shared, struct fstats *st)
 {
 	struct strbuf wire = { 0 };
 	struct msgs sm = { 0 }, dm = { 0 };
 	struct kwnote kn = { { 0 }, { 0 } };
 	int r, exists_there, ret = 1;
-	char fail_why[300] = "";
+	char fail_why[300] = "", mirror_why[300] = "";
+	int mirror = mirror_cutoff && !shared;
+	unsigned how = 0;
 
 	memset(st, 0, sizeof *st);
 	folders_dest_name(dpath, dfs->sep, &wire);
@@ -529,9 +535,14 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 		mailimap_subscribe(sides.dst.s, wire.s);
 	/* the flags of both sides, to carry the Source's to the copies; the
 	 * Destination folder SELECTed to store them */
+	if (!keep_dest_flags)
+		how |= PAIR_FLAGS;
+	if (mirror)
+		how |= PAIR_DST_ALWAYS;		/* an emptied Source folder too */
+	if (how && !dry_run)
+		how |= PAIR_DST_WRITE;
 	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, exists_there ? wire.s : NULL,
-	    keep_dest_flags ? 0 : PAIR_FLAGS | (dry_run ? 0 : PAIR_DST_WRITE),
-	    &sm, &dm, &kn, fail_why, sizeof fail_why);
+	    how, &sm, &dm, &kn, fail_why, sizeof fail_why);
 	if (r == -1) {
 		st->failed++;
 		goto done;
@@ -548,15 +559,27 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 		if (r != MAILIMAP_NO_ERROR)
 			goto broke;
 	}
+	if (mirror) {
+		r = mirror_remove(sides.dst.s, account, sf->utf8, dpath, &dm, mirror_cutoff, dry_run,
+		    &st->removed, mirror_why, sizeof mirror_why);
+		if (r == -1)
+			st->failed++;
+		else if (r != MAILIMAP_NO_ERROR)
+			goto broke;
+	} else if (mirror_cutoff)
+		snprintf(mirror_why, sizeof mirror_why,
+		    "not mirrored: other source folders go to this folder too");
 	if (dry_run)
 		st->copied = sm.n - st->already;
 	else if (copy_split(sf, wire.s, &sm, st))
 		goto broke;
 done: {
-		char c[7][24];
+		char c[8][24];
 		struct strbuf nb = { 0 };
 		if (*fail_why)
 			sb_adds(&nb, fail_why);
+		if (*mirror_why)
+			sb_printf(&nb, "%s%s", nb.len ? "; " : "", mirror_why);
 		if (note)
 			sb_printf(&nb, "%s%s", nb.len ? "; " : "", note);
 		if (kn.renamed.s) {
@@ -571,8 +594,9 @@ done: {
 		snprintf(c[4], 24, "%lu", st->skipped);
 		snprintf(c[5], 24, "%lu", st->bytes);
 		snprintf(c[6], 24, "%lu", st->flagged);
+		snprintf(c[7], 24, "%lu", st->removed);
 		report(dry_run ? "plan" : st->failed ? "failed" : "ok", account,
-		    sf->utf8, dpath, c[0], c[1], c[2], c[3], c[4], c[5], c[6],
+		    sf->utf8, dpath, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
 		    nb.s ? nb.s : "", NULL);
 		sb_free(&nb);
 	}
@@ -587,6 +611,36 @@ broke:
 
 /* ---- one account ---- */
 
+/* Mirror mode: the Destination folders holding mail that no Source folder
+ * goes to (the Source folder was deleted or renamed) are reported, never
+ * removed: a folder is a user's work, and mail delivered after the switch
+ * may be in it. The special folders are the Destination's own. */
+static void
+extra_folders(const struct folders *dfs, struct strmap *targets)
+{
+	struct strbuf p = { 0 };
+
+	for (size_t i = 0; i < dfs->n; i++) {
+		const struct folder *f = &dfs->f[i];
+		if (f->noselect || f->su != SP_NONE || strcasecmp(f->name, "INBOX") == 0)
+			continue;
+		folder_path(f->utf8, f->sep, &p);
+		if (strmap_get(targets, p.s, p.len))
+			continue;
+		if (mailimap_examine(sides.dst.s, f->name) != MAILIMAP_NO_ERROR)
+			continue;
+		uint32_t n = sides.dst.s->imap_selection_info ?
+		    sides.dst.s->imap_selection_info->sel_exists : 0;
+		if (!n)
+			continue;
+		char c[24];
+		snprintf(c, sizeof c, "%u", n);
+		report("extra", account, "-", p.s, c, "", "", "", "", "", "", "",
+		    "the source has no folder that goes here: not removed", NULL);
+	}
+	sb_free(&p);
+}
+
 /* A worker: one account. Returns 1 when anything failed. */
 static int
 copy_account(void *ctx, size_t job, struct pool_slot *slot)
@@ -596,6 +650,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	char err[512];
 	struct folders sfs = { 0 }, dfs = { 0 };
 	struct strbuf dpath = { 0 }, prefix = { 0 };
+	struct strmap targets = { 0 };	/* Destination path -> Source folders going there */
 	int bad = 0;
 
 	me = slot;
@@ -604,7 +659,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	sides.dst.login = dlogin;
 	snprintf(me->account, sizeof me->account, "%s", slogin);
 	if (side_open(&sides.src, err, sizeof err) < 0 || side_open(&sides.dst, err, sizeof err) < 0) {
-		report("failed", slogin, "-", "-", "", "", "", "", "", "", "", err, NULL);
+		report("failed", slogin, "-", "-", "", "", "", "", "", "", "", "", err, NULL);
 		side_close(&sides.src);
 		side_close(&sides.dst);
 		return 1;
@@ -616,13 +671,24 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 			break;
 		if (attempt >= RETRIES || side_open(&sides.src, err, sizeof err) < 0 ||
 		    side_open(&sides.dst, err, sizeof err) < 0) {
-			report("failed", slogin, "-", "-", "", "", "", "", "", "", "",
+			report("failed", slogin, "-", "-", "", "", "", "", "", "", "", "",
 			    "cannot list the folders", NULL);
 			bad = 1;
 			goto out;
 		}
 	}
 	folders_prepare_map(&fmap, &sfs, &dfs, &prefix);
+	/* how many Source folders go to each Destination folder: one that
+	 * gathers several is not mirrored (each would remove the others') */
+	for (size_t i = 0; i < sfs.n; i++) {
+		const char *note;
+		int isnew;
+		if (sfs.f[i].noselect ||
+		    !folder_map(&fmap, sfs.f[i].utf8, sfs.f[i].sep, sfs.f[i].su, &dpath, &note))
+			continue;
+		struct strmap_ent *e = strmap_put(&targets, dpath.s, dpath.len, &isnew);
+		e->aux++;
+	}
 	for (size_t i = 0; i < sfs.n; i++) {
 		const struct folder *sf = &sfs.f[i];
 		const char *note;
@@ -632,11 +698,13 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 		if (!folder_map(&fmap, sf->utf8, sf->sep, sf->su, &dpath, &note))
 			continue;
 		int attempt = 0;
-		while (copy_folder(sf, dpath.s, &dfs, note, &st)) {
+		struct strmap_ent *e = strmap_get(&targets, dpath.s, dpath.len);
+		int shared = e && e->aux > 1;
+		while (copy_folder(sf, dpath.s, &dfs, note, shared, &st)) {
 			/* a connection broke: open both again and start the
 			 * folder over; what was copied is found there */
 			if (++attempt > RETRIES) {
-				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "",
+				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "", "",
 				    "the connection broke again and again", NULL);
 				st.failed++;
 				break;
@@ -644,7 +712,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 			sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
 			if (side_open(&sides.src, err, sizeof err) < 0 ||
 			    side_open(&sides.dst, err, sizeof err) < 0) {
-				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "",
+				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "", "",
 				    err, NULL);
 				st.failed++;
 				break;
@@ -659,10 +727,14 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 		me->count[C_FAILED] += st.failed;
 		me->count[C_SKIPPED] += st.skipped;
 		me->count[C_FLAGGED] += st.flagged;
+		me->count[C_REMOVED] += st.removed;
 	}
+	if (mirror_cutoff)
+		extra_folders(&dfs, &targets);
 out:
 	side_close(&sides.src);
 	side_close(&sides.dst);
+	strmap_free(&targets);
 	folders_free(&sfs);
 	folders_free(&dfs);
 	sb_free(&dpath);
@@ -672,6 +744,46 @@ out:
 }
 
 /* ---- options ---- */
+
+/* --mirror-before: YYYY-MM-DD[THH:MM[:SS]] (local time), then Z or +HH:MM
+ * or -HH:MM for another zone; or @SECONDS since the epoch. Returns 0 when
+ * it is none of these. */
+static int64_t
+parse_cutoff(const char *s)
+{
+	struct tm tm = { 0 };
+	char *end;
+	int off = 0, hh, mm;
+
+	if (*s == '@') {
+		long long t = strtoll(s + 1, &end, 10);
+		return *end || end == s + 1 || t <= 0 ? 0 : (int64_t)t;
+	}
+	if (!(end = strptime(s, "%Y-%m-%d", &tm)))
+		return 0;
+	if ((*end == 'T' || *end == ' ') && end[1]) {
+		char *e2 = strptime(end + 1, "%H:%M", &tm);
+		if (!e2)
+			return 0;
+		end = e2;
+		if (*end == ':' && !(end = strptime(end + 1, "%S", &tm)))
+			return 0;
+	}
+	if (!*end) {
+		tm.tm_isdst = -1;
+		time_t t = mktime(&tm);
+		return t == (time_t)-1 ? 0 : (int64_t)t;
+	}
+	if (strcmp(end, "Z") == 0)
+		off = 0;
+	else if ((*end == '+' || *end == '-') &&
+	    (sscanf(end + 1, "%2d:%2d", &hh, &mm) == 2 || sscanf(end + 1, "%2d%2d", &hh, &mm) == 2) &&
+	    hh < 24 && mm < 60)
+		off = (hh * 3600 + mm * 60) * (*end == '-' ? -1 : 1);
+	else
+		return 0;
+	return (int64_t)timegm(&tm) - off;
+}
 
 int
 main(int argc, char **argv)
@@ -683,6 +795,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		IMAPSIDE_LONGOPTS,
 		{ "keep-dest-flags", no_argument, NULL, 'k' },
+		{ "mirror-before", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 
@@ -714,6 +827,14 @@ main(int argc, char **argv)
 			break;
 		}
 		case 'k': keep_dest_flags = 1; break;
+		case 'm':
+			if ((mirror_cutoff = parse_cutoff(optarg)) <= 0)
+				die("--mirror-before %s: a time such as 2026-12-01T18:00 (local), "
+				    "2026-12-01T18:00Z, 2026-12-01T18:00+01:00 or @SECONDS", optarg);
+			if (mirror_cutoff > (int64_t)time(NULL))
+				die("--mirror-before %s: the cut-off is in the future; mail delivered "
+				    "to the destination until then could be removed", optarg);
+			break;
 		case 'l': listfile = optarg; break;
 		case 'n': dry_run = 1; break;
 		case 'v': verbose = 1; break;
@@ -727,6 +848,12 @@ main(int argc, char **argv)
 	if (!sides.srcurl || !sides.dsturl)
 		usage();
 	sides_finish(&sides, SRC_ENV, DST_ENV);
+	if (mirror_cutoff) {
+		char when[32];
+		msg_iso_date(when, sizeof when, mirror_cutoff);
+		warnmsg("--mirror-before %s: destination messages older than that which the source "
+		    "no longer has are REMOVED%s", when, dry_run ? " (dry run: listed only)" : "");
+	}
 	status = accounts_read(&acc, argc, argv, listfile);
 
 	if (pool_run(&pool, jobs, acc.n, copy_account, NULL, &acc))
@@ -735,9 +862,11 @@ main(int argc, char **argv)
 	unsigned long copied = pool.count[C_COPIED];
 	if (pool.tty || verbose)
 		fprintf(stderr, "imap-copy: %zu accounts: %lu messages %s, %lu already there, "
-		    "%lu with flags %s, %lu skipped, %lu failed, %.1f MB in %.0f s (%.0f messages/s)\n",
+		    "%lu with flags %s, %lu %s, %lu skipped, %lu failed, %.1f MB in %.0f s "
+		    "(%.0f messages/s)\n",
 		    acc.n, copied, dry_run ? "to copy" : "copied", pool.count[C_ALREADY],
 		    pool.count[C_FLAGGED], dry_run ? "to update" : "updated",
+		    pool.count[C_REMOVED], dry_run ? "to remove" : "removed",
 		    pool.count[C_SKIPPED], pool.count[C_FAILED], (double)pool.bytes / 1e6, secs,
 		    secs > 0 ? (double)copied / secs : (double)copied);
 	accounts_free(&acc);

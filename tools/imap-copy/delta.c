@@ -1,7 +1,9 @@
 /* delta: what a re-run of imap-copy changes on the Destination besides
- * copying: the flags of messages already there follow the Source's. The
- * flags are compared as Carbonio stores them (msg_flags, the same for both
- * sides and for mig-check), so that what is equal is left alone. */
+ * copying: the flags of messages already there follow the Source's, and in
+ * mirror mode what the Source no longer has is removed (never what is newer
+ * than the cut-off). The flags are compared as Carbonio stores them
+ * (msg_flags, the same for both sides and for mig-check), so that what is
+ * equal is left alone. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,5 +133,102 @@ out:
 	sb_free(&add);
 	sb_free(&rem);
 	strmap_free(&seen);
+	return r;
+}
+
+/* The UIDs of v[lo..hi) (ascending) as a set. */
+static struct mailimap_set *
+uid_set_of(const struct msg_info *v, size_t lo, size_t hi)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+
+	for (size_t i = lo; i < hi;) {
+		size_t j = i + 1;
+		while (j < hi && v[j].uid == v[j - 1].uid + 1)
+			j++;
+		mailimap_set_add_interval(set, v[i].uid, v[j - 1].uid);
+		i = j;
+	}
+	return set;
+}
+
+static void
+report_removal(const char *status, const char *account, const char *sfolder,
+    const char *dfolder, const struct msg *d, const struct msg_info *in)
+{
+	char uid[16], size[16], date[32];
+
+	snprintf(uid, sizeof uid, "%u", d->uid);
+	snprintf(size, sizeof size, "%u", d->size);
+	msg_iso_date(date, sizeof date, d->date);
+	report_atomic(status, account, sfolder, dfolder, uid, in->msgid ? in->msgid : "",
+	    date, size, in->subject ? in->subject : "", NULL);
+}
+
+int
+mirror_remove(mailimap *dst, const char *account, const char *sfolder,
+    const char *dfolder, struct msgs *dm, int64_t cutoff, int dry_run,
+    unsigned long *removed, char *err, size_t errlen)
+{
+	struct msg_info *v = NULL;
+	size_t n = 0;
+	int r = MAILIMAP_NO_ERROR;
+
+	for (size_t j = 0; j < dm->n; j++)
+		n += !dm->m[j].matched && dm->m[j].date < cutoff;
+	if (!n)
+		return 0;
+	/* a plain EXPUNGE would take the messages users marked \Deleted too */
+	if (!imap_has_cap(dst, "UIDPLUS")) {
+		snprintf(err, errlen, "not mirrored: the destination has no UIDPLUS (UID EXPUNGE), "
+		    "%zu messages not removed", n);
+		return -1;
+	}
+	v = xcalloc(n, sizeof *v);
+	n = 0;
+	for (size_t j = 0; j < dm->n; j++)
+		if (!dm->m[j].matched && dm->m[j].date < cutoff)
+			v[n++].uid = dm->m[j].uid;
+	if ((r = msgs_fetch_info(dst, v, n)) != MAILIMAP_NO_ERROR)
+		goto out;
+	for (size_t lo = 0; lo < n;) {
+		size_t hi = lo + 1, runs = 1;
+		for (; hi < n; hi++)
+			if (v[hi].uid != v[hi - 1].uid + 1 && ++runs > STORE_RUNS)
+				break;
+		if (!dry_run) {
+			struct mailimap_set *set = uid_set_of(v, lo, hi);
+			struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
+			mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
+			struct mailimap_store_att_flags *sa =
+			    mailimap_store_att_flags_new_add_flags_silent(fl);
+			r = mailimap_uid_store(dst, set, sa);
+			mailimap_store_att_flags_free(sa);
+			if (r == MAILIMAP_NO_ERROR) {
+				sent();
+				r = mailimap_uid_expunge(dst, set);
+				if (r == MAILIMAP_NO_ERROR)
+					sent();
+			}
+			mailimap_set_free(set);
+			if (imap_broken(r))
+				goto out;
+			if (r != MAILIMAP_NO_ERROR) {
+				snprintf(err, errlen, "not mirrored: the destination refused to remove "
+				    "messages: %s", imap_last_text(dst));
+				r = -1;
+				goto out;
+			}
+		}
+		for (size_t k = lo; k < hi; k++) {
+			struct msg *d = msgs_find(dm, v[k].uid);
+			report_removal(dry_run ? "remove" : "removed", account, sfolder, dfolder,
+			    d, &v[k]);
+			++*removed;
+		}
+		lo = hi;
+	}
+out:
+	msg_info_free(v, n);
 	return r;
 }

@@ -21,4 +21,16 @@ void sent(void);
 int flags_follow(mailimap *dst, const char *account, const char *sfolder, struct msgs *sm,
     struct msgs *dm, int dry_run, unsigned long *updated, unsigned long *failed);
 
+/* Mirror: remove from the Destination folder (SELECTed, listed in dm and
+ * matched) every message that no Source message matched and whose internal
+ * date is before cutoff: UID STORE +FLAGS.SILENT (\Deleted), then UID
+ * EXPUNGE of those UIDs alone (UIDPLUS), so that a message a user marked
+ * \Deleted stays. Each is reported, "removed" (dry run: "remove", and
+ * nothing done). *removed counts them. Returns 0; -1 when the folder cannot
+ * be mirrored (no UIDPLUS, the server refused: why in err); or the libetpan
+ * error that broke the connection. */
+int mirror_remove(mailimap *dst, const char *account, const char *sfolder,
+    const char *dfolder, struct msgs *dm, int64_t cutoff, int dry_run,
+    unsigned long *removed, char *err, size_t errlen);
+
 #endif
