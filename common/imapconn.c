@@ -334,7 +334,7 @@ imap_open(const struct imap_endpoint *ep, char *err, size_t errlen)
 		snprintf(err, errlen, "no IMAP greeting (error %d)", r);
 		goto fail;
 	}
-	if (!ep->implicit_tls) {
+	if (!ep->implicit_tls && !ep->plaintext) {
 		mailstream_low *plain, *tls;
 		if (mailimap_starttls(s) != MAILIMAP_NO_ERROR) {
 			snprintf(err, errlen, "STARTTLS refused%s%s",

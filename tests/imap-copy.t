@@ -156,6 +156,33 @@ is "password: a file others can read is refused (exit 2)" "$status" 2
 chmod 600 "$SRC_ADMIN_PW"
 hasnt "password: never in the output" "$T/out" "$(cat "$SRC_ADMIN_PW")"
 
+# ---- a Source without TLS ----
+P=$T/plain
+gen-mail-corpus -n 50 "$P/mail" carol@example.com
+o_url=$SRC_URL o_imaps=$SRC_IMAPS o_ca=$SRC_CA o_pw=$SRC_ADMIN_PW o_users=$SRC_USERS_PW o_dir=$SRC_DIR
+dovecot_start "$P" source notls || { echo "Bail out! cannot start the dovecot without TLS"; exit 1; }
+at_exit 'dovecot_stop "$P"'
+PLAIN_URL=$SRC_URL PLAIN_PW=$SRC_ADMIN_PW
+SRC_URL=$o_url SRC_IMAPS=$o_imaps SRC_CA=$o_ca SRC_ADMIN_PW=$o_pw SRC_USERS_PW=$o_users SRC_DIR=$o_dir
+pc() { imap-copy -S "$PLAIN_URL" -D "$DST_URL" -C "$T/cas.pem" -a admin -y "$PLAIN_PW" \
+    -A admin -Y "$DST_ADMIN_PW" "$@"; }
+run pc -L 1M carol@example.com
+is "no TLS: refused by default (exit 1)" "$status" 1
+has "no TLS: ... saying why" "$T/out" "STARTTLS refused"
+run pc --source-plaintext -L 1M carol@example.com
+is "no TLS: --source-plaintext reads it (exit 0)" "$status" 0
+has "no TLS: ... and warns" "$T/err" "--source-plaintext: the source is reached WITHOUT TLS"
+is "no TLS: every folder exact" "$(S=$P compare carol@example.com 2>/dev/null)" ""
+run pc --source-plaintext --dest-plaintext -L 1M carol@example.com
+is "no TLS: the Destination still needs TLS: --dest-plaintext there fails (exit 1)" "$status" 1
+run imap-copy -S "$SRC_IMAPS" -D "$DST_URL" -C "$T/cas.pem" -a admin -y "$SRC_ADMIN_PW" \
+    -A admin -Y "$DST_ADMIN_PW" --source-plaintext carol@example.com
+is "no TLS: --source-plaintext with an imaps:// URL is a usage error" "$status" 2
+run mig-check verify mail -S "$PLAIN_URL" -D "$DST_URL" -C "$T/cas.pem" -a admin -y "$PLAIN_PW" \
+    -A admin -Y "$DST_ADMIN_PW" --source-plaintext -L 1M carol@example.com
+is "no TLS: mig-check takes --source-plaintext too, and finds all there" "$status" 0
+has "no TLS: ... and warns" "$T/err" "WITHOUT TLS"
+
 # ---- a connection cut in the middle of the copy ----
 "$TOP/tests/cutproxy" "$T/proxyport" 127.0.0.1 "${SRC_URL##*:}" 150000 2 2>"$T/proxy.err" &
 proxy=$!

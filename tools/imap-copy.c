@@ -44,8 +44,9 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: imap-copy [-nv] -S url -D url [-C cafile] [--insecure] [--keep-dest-flags]\n"
-	    "                 [--mirror-before time]\n"
+	    "usage: imap-copy [-nv] -S url -D url [-C cafile] [--insecure]\n"
+	    "                 [--source-plaintext] [--dest-plaintext]\n"
+	    "                 [--keep-dest-flags] [--mirror-before time]\n"
 	    "                 [-a admin] [-y passfile] [-p passwords]\n"
 	    "                 [-A admin] [-Y passfile] [-P passwords]\n"
 	    "                 [-j jobs] [-J conns] [-L maxsize] [-i pattern]... [-x pattern]...\n"
