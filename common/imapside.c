@@ -1,5 +1,6 @@
 /* imapside: the two sides' options, secrets and sessions (see imapside.h). */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,59 @@ side_open(struct imap_side *sd, char *err, size_t errlen)
 	}
 	if (imap_login(sd->s, sd->login, sd->admin, pw, err, errlen) < 0) {
 		side_close(sd);
+		return -1;
+	}
+	return 0;
+}
+
+struct both_arg { void (*fn)(void *); void *arg; };
+
+static void *
+both_thread(void *p)
+{
+	struct both_arg *b = p;
+
+	b->fn(b->arg);
+	return NULL;
+}
+
+void
+run_both(void (*f)(void *), void *a, void (*g)(void *), void *b)
+{
+	pthread_t t;
+	struct both_arg x = { f, a };
+
+	if (pthread_create(&t, NULL, both_thread, &x) != 0) {
+		f(a);
+		g(b);
+		return;
+	}
+	g(b);
+	pthread_join(t, NULL);
+}
+
+struct open_job {
+	struct imap_side *sd;
+	char err[512];
+	int r;
+};
+
+static void
+open_one(void *p)
+{
+	struct open_job *j = p;
+
+	j->r = side_open(j->sd, j->err, sizeof j->err);
+}
+
+int
+sides_open(struct imap_sides *o, char *err, size_t errlen)
+{
+	struct open_job s = { &o->src, "", 0 }, d = { &o->dst, "", 0 };
+
+	run_both(open_one, &s, open_one, &d);
+	if (s.r < 0 || d.r < 0) {
+		snprintf(err, errlen, "%s", s.r < 0 ? s.err : d.err);
 		return -1;
 	}
 	return 0;

@@ -58,6 +58,15 @@ void sides_free(struct imap_sides *o);
 int side_open(struct imap_side *sd, char *err, size_t errlen);
 void side_close(struct imap_side *sd);
 
+/* Open both sides' sessions at once (their logins overlap). Returns 0, or
+ * -1 with the reason of the first that failed in err. */
+int sides_open(struct imap_sides *o, char *err, size_t errlen);
+
+/* f(a) and g(b) at the same time, f in a thread of its own: the two sides
+ * are two servers, each waiting on its own connection. One session is
+ * touched by one of them only. */
+void run_both(void (*f)(void *), void *a, void (*g)(void *), void *b);
+
 /* A libetpan error that means the connection is gone. */
 int imap_broken(int r);
 

@@ -97,6 +97,25 @@ folders_list(mailimap *s, struct folders *fs)
 	return 0;
 }
 
+struct folders_job { mailimap *s; struct folders *fs; int r; };
+
+static void
+folders_one(void *p)
+{
+	struct folders_job *j = p;
+
+	j->r = folders_list(j->s, j->fs);
+}
+
+int
+folders_list_both(mailimap *src, struct folders *sfs, mailimap *dst, struct folders *dfs)
+{
+	struct folders_job a = { src, sfs, 0 }, b = { dst, dfs, 0 };
+
+	run_both(folders_one, &b, folders_one, &a);
+	return a.r != MAILIMAP_NO_ERROR ? a.r : b.r;
+}
+
 const struct folder *
 folders_find(const struct folders *fs, const char *wire)
 {
@@ -491,35 +510,59 @@ msgs_match(struct msgs *s, struct msgs *d)
 	return n;
 }
 
+/* One side's part of folder_pair_list. */
+struct list_job {
+	mailimap *s;
+	const char *wire;
+	int write, want_flags;
+	struct msgs *ms;
+	struct kwnote *kn;
+	int opened, r;
+};
+
+static void
+list_side(void *p)
+{
+	struct list_job *j = p;
+	uint32_t n;
+
+	j->r = j->write ? mailimap_select(j->s, j->wire) : mailimap_examine(j->s, j->wire);
+	if (j->r != MAILIMAP_NO_ERROR)
+		return;
+	j->opened = 1;
+	n = j->s->imap_selection_info ? j->s->imap_selection_info->sel_exists : 0;
+	j->r = msgs_list(j->s, n, j->ms, j->want_flags, j->kn);
+}
+
 int
 folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
     unsigned how, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
     char *err, size_t errlen)
 {
-	int r;
-	uint32_t n;
+	struct list_job sj = { src, swire, 0, (how & PAIR_FLAGS) != 0, sm, kn, 0, 0 },
+	    dj = { dst, dwire, (how & PAIR_DST_WRITE) != 0, (how & PAIR_FLAGS) != 0, dm, NULL, 0, 0 };
 
 	sm->n = dm->n = 0;
-	r = mailimap_examine(src, swire);
-	if (r != MAILIMAP_NO_ERROR) {
-		if (imap_broken(r))
-			return r;
+	/* both sides listed at once: each server works while the other does */
+	if (dwire)
+		run_both(list_side, &dj, list_side, &sj);
+	else
+		list_side(&sj);
+	if (!sj.opened) {
+		if (imap_broken(sj.r))
+			return sj.r;
+		if (dwire && imap_broken(dj.r))
+			return dj.r;
 		snprintf(err, errlen, "cannot open the source folder: %s", imap_last_text(src));
 		return -1;
 	}
-	n = src->imap_selection_info ? src->imap_selection_info->sel_exists : 0;
-	if ((r = msgs_list(src, n, sm, how & PAIR_FLAGS, kn)) != MAILIMAP_NO_ERROR)
-		return r;
-	if (dwire && (sm->n || how & PAIR_DST_ALWAYS)) {
-		r = how & PAIR_DST_WRITE ? mailimap_select(dst, dwire) : mailimap_examine(dst, dwire);
-		if (imap_broken(r))
-			return r;
-		if (r == MAILIMAP_NO_ERROR) {
-			n = dst->imap_selection_info ? dst->imap_selection_info->sel_exists : 0;
-			if ((r = msgs_list(dst, n, dm, how & PAIR_FLAGS, NULL)) != MAILIMAP_NO_ERROR)
-				return r;
-		}
-	}
+	if (sj.r != MAILIMAP_NO_ERROR)
+		return sj.r;
+	if (dwire && (dj.opened ? dj.r != MAILIMAP_NO_ERROR : imap_broken(dj.r)))
+		return dj.r;
+	/* a Destination folder that cannot be opened is an empty one */
+	if (!dj.opened || (!sm->n && !(how & PAIR_DST_ALWAYS)))
+		dm->n = 0;
 	msgs_match(sm, dm);
 	return MAILIMAP_NO_ERROR;
 }

@@ -36,6 +36,9 @@ struct folders {
 /* LIST (and LSUB) "" "*", sorted by UTF-8 name. Returns 0, or the libetpan
  * error. */
 int folders_list(mailimap *s, struct folders *fs);
+/* Both sides' at once: 0, or the first libetpan error. */
+int folders_list_both(mailimap *src, struct folders *sfs, mailimap *dst,
+    struct folders *dfs);
 void folders_free(struct folders *fs);
 /* The Destination folder whose wire name is wire (INBOX in any case), or
  * NULL. */
@@ -118,8 +121,9 @@ void msg_iso_date(char *out, size_t n, int64_t t);
  * sequence that imap-copy and mig-check both follow. The Source is opened
  * read-only (EXAMINE); the Destination too, unless how has PAIR_DST_WRITE
  * (SELECT, for the flag updates and removals of imap-copy). dwire NULL: the
- * Destination has no such folder (an empty one). The Destination is listed
- * only when the Source folder has messages, unless PAIR_DST_ALWAYS. With
+ * Destination has no such folder (an empty one). Both sides are listed at
+ * once (run_both); the Destination's listing is kept only when the Source
+ * folder has messages, unless PAIR_DST_ALWAYS. With
  * PAIR_FLAGS, both listings carry the flags; kn notes the Source's
  * keywords. Returns MAILIMAP_NO_ERROR, a libetpan error when a connection
  * broke, or -1 when the Source folder cannot be opened (the server's words

@@ -38,7 +38,7 @@
 # as long as nothing has read that user's mail yet.
 # Nothing is left running: the caller stops it (tests/lib.sh at_exit).
 . "$TOP/tests/tls.sh"
-DOVECOT_USERS='alice@example.com bob@example.com carol@example.com dave@example.com'
+DOVECOT_USERS=${DOVECOT_USERS:-'alice@example.com bob@example.com carol@example.com dave@example.com'}
 
 _dovecot_pw() { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 

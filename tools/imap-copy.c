@@ -515,7 +515,8 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 
 	memset(st, 0, sizeof *st);
 	folders_dest_name(dpath, dfs->sep, &wire);
-	exists_there = folders_find(dfs, wire.s) != NULL;
+	const struct folder *df = folders_find(dfs, wire.s);
+	exists_there = df != NULL;
 	progress(sf->utf8, 0, 0);
 	if (!exists_there && !dry_run) {
 		r = mailimap_create(sides.dst.s, wire.s);
@@ -532,7 +533,7 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 		}
 		exists_there = 1;
 	}
-	if (sf->subscribed && !dry_run)
+	if (sf->subscribed && !dry_run && !(df && df->subscribed))
 		mailimap_subscribe(sides.dst.s, wire.s);
 	/* the flags of both sides, to carry the Source's to the copies; the
 	 * Destination folder SELECTed to store them */
@@ -659,7 +660,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	sides.src.login = slogin;
 	sides.dst.login = dlogin;
 	snprintf(me->account, sizeof me->account, "%s", slogin);
-	if (side_open(&sides.src, err, sizeof err) < 0 || side_open(&sides.dst, err, sizeof err) < 0) {
+	if (sides_open(&sides, err, sizeof err) < 0) {
 		report("failed", slogin, "-", "-", "", "", "", "", "", "", "", "", err, NULL);
 		side_close(&sides.src);
 		side_close(&sides.dst);
@@ -667,11 +668,9 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	}
 	multiappend = imap_has_cap(sides.dst.s, "MULTIAPPEND") && imap_has_cap(sides.dst.s, "LITERAL+");
 	for (int attempt = 0;; attempt++) {
-		if (folders_list(sides.src.s, &sfs) == MAILIMAP_NO_ERROR &&
-		    folders_list(sides.dst.s, &dfs) == MAILIMAP_NO_ERROR)
+		if (folders_list_both(sides.src.s, &sfs, sides.dst.s, &dfs) == MAILIMAP_NO_ERROR)
 			break;
-		if (attempt >= RETRIES || side_open(&sides.src, err, sizeof err) < 0 ||
-		    side_open(&sides.dst, err, sizeof err) < 0) {
+		if (attempt >= RETRIES || sides_open(&sides, err, sizeof err) < 0) {
 			report("failed", slogin, "-", "-", "", "", "", "", "", "", "", "",
 			    "cannot list the folders", NULL);
 			bad = 1;
@@ -711,8 +710,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 				break;
 			}
 			sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
-			if (side_open(&sides.src, err, sizeof err) < 0 ||
-			    side_open(&sides.dst, err, sizeof err) < 0) {
+			if (sides_open(&sides, err, sizeof err) < 0) {
 				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "", "",
 				    err, NULL);
 				st.failed++;

@@ -525,16 +525,13 @@ verify_account(void *ctx, size_t job, struct pool_slot *slot)
 	sides.src.login = slogin;
 	sides.dst.login = dlogin;
 	snprintf(me->account, sizeof me->account, "%s", slogin);
-	if (side_open(&sides.src, err, sizeof err) < 0 ||
-	    side_open(&sides.dst, err, sizeof err) < 0)
+	if (sides_open(&sides, err, sizeof err) < 0)
 		goto notchecked;
 	for (int attempt = 0;; attempt++) {
-		if (folders_list(sides.src.s, &sfs) == MAILIMAP_NO_ERROR &&
-		    folders_list(sides.dst.s, &dfs) == MAILIMAP_NO_ERROR)
+		if (folders_list_both(sides.src.s, &sfs, sides.dst.s, &dfs) == MAILIMAP_NO_ERROR)
 			break;
 		snprintf(err, sizeof err, "cannot list the folders");
-		if (attempt >= SIDE_RETRIES || side_open(&sides.src, err, sizeof err) < 0 ||
-		    side_open(&sides.dst, err, sizeof err) < 0)
+		if (attempt >= SIDE_RETRIES || sides_open(&sides, err, sizeof err) < 0)
 			goto notchecked;
 	}
 	folders_prepare_map(&fmap, &sfs, &dfs, &prefix);
@@ -556,8 +553,7 @@ verify_account(void *ctx, size_t job, struct pool_slot *slot)
 			if (++attempt > SIDE_RETRIES)
 				break;
 			sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
-			if (side_open(&sides.src, err, sizeof err) < 0 ||
-			    side_open(&sides.dst, err, sizeof err) < 0)
+			if (sides_open(&sides, err, sizeof err) < 0)
 				break;
 			folders_list(sides.dst.s, &dfs);
 		}
