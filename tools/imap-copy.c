@@ -498,6 +498,43 @@ copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
 	return broke;
 }
 
+/* A new Destination folder made, and subscribed when sub. */
+struct make_job {
+	mailimap *s;
+	const char *wire;
+	int subscribe, r;
+};
+
+static void
+make_folder(void *p)
+{
+	struct make_job *j = p;
+
+	j->r = mailimap_create(j->s, j->wire);
+	if (j->r == MAILIMAP_NO_ERROR && j->subscribe)
+		mailimap_subscribe(j->s, j->wire);
+}
+
+/* The Source folder listed, the Destination having none yet. */
+struct src_job {
+	const char *swire;
+	unsigned how;
+	struct msgs *sm, *dm;
+	struct kwnote *kn;
+	char *err;
+	size_t errlen;
+	int r;
+};
+
+static void
+list_source(void *p)
+{
+	struct src_job *j = p;
+
+	j->r = folder_pair_list(sides.src.s, j->swire, sides.dst.s, NULL, j->how, j->sm, j->dm,
+	    j->kn, j->err, j->errlen);
+}
+
 /* One Source folder into its Destination folder; shared: other Source
  * folders go there too (it is not mirrored). Returns 0 when done (even with
  * failed messages), 1 when a connection broke (try again). */
@@ -508,7 +545,7 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 	struct strbuf wire = { 0 };
 	struct msgs sm = { 0 }, dm = { 0 };
 	struct kwnote kn = { { 0 }, { 0 } };
-	int r, exists_there, ret = 1;
+	int r, exists_there, list_there, ret = 1;
 	char fail_why[300] = "", mirror_why[300] = "";
 	int mirror = mirror_cutoff && !shared;
 	unsigned how = 0;
@@ -516,10 +553,25 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 	memset(st, 0, sizeof *st);
 	folders_dest_name(dpath, dfs->sep, &wire);
 	const struct folder *df = folders_find(dfs, wire.s);
-	exists_there = df != NULL;
+	exists_there = list_there = df != NULL;
 	progress(sf->utf8, 0, 0);
+	/* the flags of both sides, to carry the Source's to the copies; the
+	 * Destination folder SELECTed to store them */
+	if (!keep_dest_flags)
+		how |= PAIR_FLAGS;
+	if (mirror)
+		how |= PAIR_DST_ALWAYS;		/* an emptied Source folder too */
+	if (how && !dry_run)
+		how |= PAIR_DST_WRITE;
+	struct make_job mj = { sides.dst.s, wire.s,
+	    sf->subscribed && !dry_run && !(df && df->subscribed), MAILIMAP_NO_ERROR };
+	int listed = 0;
 	if (!exists_there && !dry_run) {
-		r = mailimap_create(sides.dst.s, wire.s);
+		/* a new folder, so empty: made (and subscribed) on the
+		 * Destination while the Source folder is listed */
+		struct src_job sj = { sf->name, how, &sm, &dm, &kn, fail_why, sizeof fail_why, 0 };
+		run_both(make_folder, &mj, list_source, &sj);
+		r = mj.r;
 		if (imap_broken(r))
 			goto broke;
 		if (r != MAILIMAP_NO_ERROR) {
@@ -530,21 +582,18 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 				st->failed++;
 				goto done;
 			}
+			list_there = 1;
+			if (mj.subscribe)
+				mailimap_subscribe(sides.dst.s, wire.s);
+		} else {
+			r = sj.r;
+			listed = 1;
 		}
-		exists_there = 1;
-	}
-	if (sf->subscribed && !dry_run && !(df && df->subscribed))
+	} else if (mj.subscribe)
 		mailimap_subscribe(sides.dst.s, wire.s);
-	/* the flags of both sides, to carry the Source's to the copies; the
-	 * Destination folder SELECTed to store them */
-	if (!keep_dest_flags)
-		how |= PAIR_FLAGS;
-	if (mirror)
-		how |= PAIR_DST_ALWAYS;		/* an emptied Source folder too */
-	if (how && !dry_run)
-		how |= PAIR_DST_WRITE;
-	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, exists_there ? wire.s : NULL,
-	    how, &sm, &dm, &kn, fail_why, sizeof fail_why);
+	if (!listed)
+		r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, list_there ? wire.s : NULL,
+		    how, &sm, &dm, &kn, fail_why, sizeof fail_why);
 	if (r == -1) {
 		st->failed++;
 		goto done;
