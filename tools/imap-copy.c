@@ -662,36 +662,6 @@ broke:
 
 /* ---- one account ---- */
 
-/* Mirror mode: the Destination folders holding mail that no Source folder
- * goes to (the Source folder was deleted or renamed) are reported, never
- * removed: a folder is a user's work, and mail delivered after the switch
- * may be in it. The special folders are the Destination's own. */
-static void
-extra_folders(const struct folders *dfs, struct strmap *targets)
-{
-	struct strbuf p = { 0 };
-
-	for (size_t i = 0; i < dfs->n; i++) {
-		const struct folder *f = &dfs->f[i];
-		if (f->noselect || f->su != SP_NONE || strcasecmp(f->name, "INBOX") == 0)
-			continue;
-		folder_path(f->utf8, f->sep, &p);
-		if (strmap_get(targets, p.s, p.len))
-			continue;
-		if (mailimap_examine(sides.dst.s, f->name) != MAILIMAP_NO_ERROR)
-			continue;
-		uint32_t n = sides.dst.s->imap_selection_info ?
-		    sides.dst.s->imap_selection_info->sel_exists : 0;
-		if (!n)
-			continue;
-		char c[24];
-		snprintf(c, sizeof c, "%u", n);
-		report("extra", account, "-", p.s, c, "", "", "", "", "", "", "",
-		    "the source has no folder that goes here: not removed", NULL);
-	}
-	sb_free(&p);
-}
-
 /* A worker: one account. Returns 1 when anything failed. */
 static int
 copy_account(void *ctx, size_t job, struct pool_slot *slot)
@@ -778,7 +748,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 		me->count[C_REMOVED] += st.removed;
 	}
 	if (mirror_cutoff)
-		extra_folders(&dfs, &targets);
+		extra_folders(sides.dst.s, account, &dfs, &targets);
 out:
 	side_close(&sides.src);
 	side_close(&sides.dst);
@@ -792,46 +762,6 @@ out:
 }
 
 /* ---- options ---- */
-
-/* --mirror-before: YYYY-MM-DD[THH:MM[:SS]] (local time), then Z or +HH:MM
- * or -HH:MM for another zone; or @SECONDS since the epoch. Returns 0 when
- * it is none of these. */
-static int64_t
-parse_cutoff(const char *s)
-{
-	struct tm tm = { 0 };
-	char *end;
-	int off = 0, hh, mm;
-
-	if (*s == '@') {
-		long long t = strtoll(s + 1, &end, 10);
-		return *end || end == s + 1 || t <= 0 ? 0 : (int64_t)t;
-	}
-	if (!(end = strptime(s, "%Y-%m-%d", &tm)))
-		return 0;
-	if ((*end == 'T' || *end == ' ') && end[1]) {
-		char *e2 = strptime(end + 1, "%H:%M", &tm);
-		if (!e2)
-			return 0;
-		end = e2;
-		if (*end == ':' && !(end = strptime(end + 1, "%S", &tm)))
-			return 0;
-	}
-	if (!*end) {
-		tm.tm_isdst = -1;
-		time_t t = mktime(&tm);
-		return t == (time_t)-1 ? 0 : (int64_t)t;
-	}
-	if (strcmp(end, "Z") == 0)
-		off = 0;
-	else if ((*end == '+' || *end == '-') &&
-	    (sscanf(end + 1, "%2d:%2d", &hh, &mm) == 2 || sscanf(end + 1, "%2d%2d", &hh, &mm) == 2) &&
-	    hh < 24 && mm < 60)
-		off = (hh * 3600 + mm * 60) * (*end == '-' ? -1 : 1);
-	else
-		return 0;
-	return (int64_t)timegm(&tm) - off;
-}
 
 int
 main(int argc, char **argv)
@@ -876,7 +806,7 @@ main(int argc, char **argv)
 		}
 		case 'k': keep_dest_flags = 1; break;
 		case 'm':
-			if ((mirror_cutoff = parse_cutoff(optarg)) <= 0)
+			if ((mirror_cutoff = cutoff_parse(optarg)) <= 0)
 				die("--mirror-before %s: a time such as 2026-12-01T18:00 (local), "
 				    "2026-12-01T18:00Z, 2026-12-01T18:00+01:00 or @SECONDS", optarg);
 			if (mirror_cutoff > (int64_t)time(NULL))

@@ -4,8 +4,11 @@
  * than the cut-off). The flags are compared as Carbonio stores them
  * (msg_flags, the same for both sides and for mig-check), so that what is
  * equal is left alone. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "../../common/diag.h"
 #include "../../common/imapconn.h"
@@ -232,3 +235,75 @@ out:
 	msg_info_free(v, n);
 	return r;
 }
+
+/* Mirror mode: the Destination folders holding mail that no Source folder
+ * goes to (the Source folder was deleted or renamed) are reported, never
+ * removed: a folder is a user's work, and mail delivered after the switch
+ * may be in it. The special folders are the Destination's own. */
+void
+extra_folders(mailimap *dst, const char *account, const struct folders *dfs,
+    struct strmap *targets)
+{
+	struct strbuf p = { 0 };
+
+	for (size_t i = 0; i < dfs->n; i++) {
+		const struct folder *f = &dfs->f[i];
+		if (f->noselect || f->su != SP_NONE || strcasecmp(f->name, "INBOX") == 0)
+			continue;
+		folder_path(f->utf8, f->sep, &p);
+		if (strmap_get(targets, p.s, p.len))
+			continue;
+		if (mailimap_examine(dst, f->name) != MAILIMAP_NO_ERROR)
+			continue;
+		uint32_t n = dst->imap_selection_info ?
+		    dst->imap_selection_info->sel_exists : 0;
+		if (!n)
+			continue;
+		char c[24];
+		snprintf(c, sizeof c, "%u", n);
+		report_atomic("extra", account, "-", p.s, c, "", "", "", "", "", "", "",
+		    "the source has no folder that goes here: not removed", NULL);
+	}
+	sb_free(&p);
+}
+
+/* --mirror-before: YYYY-MM-DD[THH:MM[:SS]] (local time), then Z or +HH:MM
+ * or -HH:MM for another zone; or @SECONDS since the epoch. Returns 0 when
+ * it is none of these. */
+int64_t
+cutoff_parse(const char *s)
+{
+	struct tm tm = { 0 };
+	char *end;
+	int off = 0, hh, mm;
+
+	if (*s == '@') {
+		long long t = strtoll(s + 1, &end, 10);
+		return *end || end == s + 1 || t <= 0 ? 0 : (int64_t)t;
+	}
+	if (!(end = strptime(s, "%Y-%m-%d", &tm)))
+		return 0;
+	if ((*end == 'T' || *end == ' ') && end[1]) {
+		char *e2 = strptime(end + 1, "%H:%M", &tm);
+		if (!e2)
+			return 0;
+		end = e2;
+		if (*end == ':' && !(end = strptime(end + 1, "%S", &tm)))
+			return 0;
+	}
+	if (!*end) {
+		tm.tm_isdst = -1;
+		time_t t = mktime(&tm);
+		return t == (time_t)-1 ? 0 : (int64_t)t;
+	}
+	if (strcmp(end, "Z") == 0)
+		off = 0;
+	else if ((*end == '+' || *end == '-') &&
+	    (sscanf(end + 1, "%2d:%2d", &hh, &mm) == 2 || sscanf(end + 1, "%2d%2d", &hh, &mm) == 2) &&
+	    hh < 24 && mm < 60)
+		off = (hh * 3600 + mm * 60) * (*end == '-' ? -1 : 1);
+	else
+		return 0;
+	return (int64_t)timegm(&tm) - off;
+}
+

@@ -7,6 +7,7 @@
 #include <libetpan/libetpan.h>
 
 #include "../../common/mailbox.h"
+#include "../../common/strmap.h"
 
 /* A command that changes the Destination was sent (the crash tests stop
  * the run dead after the Nth: IMAP_COPY_CRASH_AFTER). */
@@ -32,5 +33,16 @@ int flags_follow(mailimap *dst, const char *account, const char *sfolder, struct
 int mirror_remove(mailimap *dst, const char *account, const char *sfolder,
     const char *dfolder, struct msgs *dm, int64_t cutoff, int dry_run,
     unsigned long *removed, char *err, size_t errlen);
+
+/* Mirror mode: the Destination folders (dfs) with mail that no Source
+ * folder goes to (targets: the Destination paths mapped) reported "extra",
+ * never removed. */
+void extra_folders(mailimap *dst, const char *account, const struct folders *dfs,
+    struct strmap *targets);
+
+/* --mirror-before's time: YYYY-MM-DD[THH:MM[:SS]] local, or with Z, +HH:MM,
+ * -HH:MM; or @SECONDS. Returns the seconds since the epoch, 0 when it is
+ * none of these. */
+int64_t cutoff_parse(const char *s);
 
 #endif
