@@ -249,7 +249,7 @@ msg_header_key(const char *h, size_t n, int *has_id)
 /* The listing asks for the Message-ID only: a second, rarer fetch gets the
  * other fields for the messages that have none. */
 static struct mailimap_fetch_type *
-list_fetch_type(int flags, int digest)
+list_fetch_type(int flags, int digest, int bare)
 {
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	clist *hdrs = clist_new();
@@ -264,8 +264,13 @@ list_fetch_type(int flags, int digest)
 	}
 	if (flags)
 		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(
-	    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
+	if (bare) {
+		for (clistiter *it = clist_begin(hdrs); it; it = clist_next(it))
+			free(clist_content(it));
+		clist_free(hdrs);
+	} else
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(
+		    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
 	return ft;
 }
 
@@ -287,7 +292,7 @@ msgs_find(struct msgs *ms, uint32_t uid)
 static int
 digest_keys(mailimap *s, struct msgs *ms)
 {
-	struct mailimap_fetch_type *ft = list_fetch_type(0, 1);
+	struct mailimap_fetch_type *ft = list_fetch_type(0, 1, 0);
 	int r = MAILIMAP_NO_ERROR, has_id;
 	size_t i = 0;
 
@@ -351,10 +356,11 @@ cmp_uid(const void *a, const void *b)
 }
 
 int
-msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, int want_flags,
+msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, unsigned what,
     struct kwnote *kn)
 {
-	struct mailimap_fetch_type *ft = list_fetch_type(want_flags || kn, 0);
+	int want_flags = (what & MSGS_FLAGS) != 0;
+	struct mailimap_fetch_type *ft = list_fetch_type(want_flags || kn, 0, what & MSGS_BARE);
 	int r = MAILIMAP_NO_ERROR, has_id, sorted = 1;
 	size_t noid = 0;
 	struct strbuf fl = { 0 };
@@ -514,7 +520,8 @@ msgs_match(struct msgs *s, struct msgs *d)
 struct list_job {
 	mailimap *s;
 	const char *wire;
-	int write, want_flags;
+	int write;
+	unsigned what;
 	struct msgs *ms;
 	struct kwnote *kn;
 	int opened, r;
@@ -531,7 +538,7 @@ list_side(void *p)
 		return;
 	j->opened = 1;
 	n = j->s->imap_selection_info ? j->s->imap_selection_info->sel_exists : 0;
-	j->r = msgs_list(j->s, n, j->ms, j->want_flags, j->kn);
+	j->r = msgs_list(j->s, n, j->ms, j->what, j->kn);
 }
 
 int
@@ -539,8 +546,10 @@ folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dw
     unsigned how, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
     char *err, size_t errlen)
 {
-	struct list_job sj = { src, swire, 0, (how & PAIR_FLAGS) != 0, sm, kn, 0, 0 },
-	    dj = { dst, dwire, (how & PAIR_DST_WRITE) != 0, (how & PAIR_FLAGS) != 0, dm, NULL, 0, 0 };
+	unsigned what = how & PAIR_FLAGS ? MSGS_FLAGS : 0;
+	struct list_job sj = { src, swire, 0, what | (!dwire && how & PAIR_SRC_BARE ? MSGS_BARE : 0),
+	    sm, kn, 0, 0 },
+	    dj = { dst, dwire, (how & PAIR_DST_WRITE) != 0, what, dm, NULL, 0, 0 };
 
 	sm->n = dm->n = 0;
 	/* both sides listed at once: each server works while the other does */

@@ -80,9 +80,13 @@ struct kwnote {
 void kwnote_free(struct kwnote *kn);
 
 /* Every message of the selected folder (exists messages), in UID order, in
- * chunks; with want_flags, each message's flags (msg_flags) too; with kn,
- * what its keywords become is noted. Returns 0, or the libetpan error. */
-int msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, int want_flags,
+ * chunks; with MSGS_FLAGS, each message's flags (msg_flags) too; with kn,
+ * what its keywords become is noted. MSGS_BARE: UID and size only, no
+ * identity (for a folder whose other side is known to be empty: nothing to
+ * match, and the server reads no message for it). Returns 0, or the
+ * libetpan error. */
+enum { MSGS_FLAGS = 1, MSGS_BARE = 2 };
+int msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, unsigned what,
     struct kwnote *kn);
 void msgs_free(struct msgs *ms);
 /* The message of UID uid (the listing is in UID order), or NULL. */
@@ -125,10 +129,10 @@ void msg_iso_date(char *out, size_t n, int64_t t);
  * once (run_both); the Destination's listing is kept only when the Source
  * folder has messages, unless PAIR_DST_ALWAYS. With
  * PAIR_FLAGS, both listings carry the flags; kn notes the Source's
- * keywords. Returns MAILIMAP_NO_ERROR, a libetpan error when a connection
+ * keywords. PAIR_SRC_BARE with dwire NULL: the Source listed MSGS_BARE. Returns MAILIMAP_NO_ERROR, a libetpan error when a connection
  * broke, or -1 when the Source folder cannot be opened (the server's words
  * in err). */
-enum { PAIR_DST_ALWAYS = 1, PAIR_FLAGS = 2, PAIR_DST_WRITE = 4 };
+enum { PAIR_DST_ALWAYS = 1, PAIR_FLAGS = 2, PAIR_DST_WRITE = 4, PAIR_SRC_BARE = 8 };
 int folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
     unsigned how, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
     char *err, size_t errlen);

@@ -563,6 +563,9 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 		how |= PAIR_DST_ALWAYS;		/* an emptied Source folder too */
 	if (how && !dry_run)
 		how |= PAIR_DST_WRITE;
+	/* a Destination without the folder: UIDs and sizes are all the copy
+	 * needs, and the Source reads no message for the listing */
+	how |= PAIR_SRC_BARE;
 	struct make_job mj = { sides.dst.s, wire.s,
 	    sf->subscribed && !dry_run && !(df && df->subscribed), MAILIMAP_NO_ERROR };
 	int listed = 0;
