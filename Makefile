@@ -63,11 +63,13 @@ prov-apply: tools/prov-apply.o $(PROVDIR) $(COMMON)
 $(IMAP): %.o: %.c common/*.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-tools/imap-copy.o: tools/imap-copy.c common/*.h
-	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ tools/imap-copy.c
+IMAP_COPY_OBJS = tools/imap-copy.o tools/imap-copy/delta.o
+$(IMAP_COPY_OBJS): %.o: %.c tools/imap-copy/imap-copy.h common/*.h
+	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-imap-copy: tools/imap-copy.o $(IMAP) $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/imap-copy.o $(IMAP) $(COMMON) $(ETPAN_LIBS) $(TLS_LIBS)
+imap-copy: $(IMAP_COPY_OBJS) $(IMAP) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(IMAP_COPY_OBJS) $(IMAP) $(COMMON) $(ETPAN_LIBS) \
+		$(TLS_LIBS)
 
 MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o tools/mig-check/prov.o \
 	tools/mig-check/premail.o tools/mig-check/preprov.o

@@ -302,6 +302,15 @@ tcp_connect(const struct imap_endpoint *ep, char *err, size_t errlen)
 	return fd;
 }
 
+static void
+forget_caps(mailimap *s)
+{
+	if (s->imap_connection_info && s->imap_connection_info->imap_capability) {
+		mailimap_capability_data_free(s->imap_connection_info->imap_capability);
+		s->imap_connection_info->imap_capability = NULL;
+	}
+}
+
 mailimap *
 imap_open(const struct imap_endpoint *ep, char *err, size_t errlen)
 {
@@ -334,7 +343,7 @@ imap_open(const struct imap_endpoint *ep, char *err, size_t errlen)
 		snprintf(err, errlen, "no IMAP greeting (error %d)", r);
 		goto fail;
 	}
-	if (!ep->implicit_tls) {
+	if (!ep->implicit_tls && !ep->plaintext) {
 		mailstream_low *plain, *tls;
 		if (mailimap_starttls(s) != MAILIMAP_NO_ERROR) {
 			snprintf(err, errlen, "STARTTLS refused%s%s",
@@ -348,18 +357,10 @@ imap_open(const struct imap_endpoint *ep, char *err, size_t errlen)
 			goto fail;
 		mailstream_low_free(plain);	/* frees, does not close fd */
 		mailstream_set_low(s->imap_stream, tls);
-		/* what was said before TLS does not count */
-		struct mailimap_capability_data *cap = NULL;
-		if (mailimap_capability(s, &cap) != MAILIMAP_NO_ERROR) {
-			snprintf(err, errlen, "no CAPABILITY answer after STARTTLS");
-			goto fail;
-		}
-		mailimap_capability_data_free(cap);
-	} else if (!s->imap_connection_info || !s->imap_connection_info->imap_capability) {
-		struct mailimap_capability_data *cap = NULL;
-		if (mailimap_capability(s, &cap) == MAILIMAP_NO_ERROR && cap)
-			mailimap_capability_data_free(cap);
 	}
+	/* what was said before TLS does not count, and what counts comes
+	 * with the login (imap_login): no round trip for it here */
+	forget_caps(s);
 	return s;
 fail:
 	mailimap_free(s);
@@ -372,6 +373,7 @@ imap_login(mailimap *s, const char *user, const char *admin,
 {
 	int r;
 
+	forget_caps(s);
 	if (admin)
 		r = mailimap_authenticate(s, "PLAIN", NULL, NULL, NULL, user, admin,
 		    password, NULL);
@@ -383,10 +385,13 @@ imap_login(mailimap *s, const char *user, const char *admin,
 		    s->imap_response ? s->imap_response : "no answer");
 		return -1;
 	}
-	/* the capabilities may change once logged in */
-	struct mailimap_capability_data *cap = NULL;
-	if (mailimap_capability(s, &cap) == MAILIMAP_NO_ERROR && cap)
-		mailimap_capability_data_free(cap);
+	/* the capabilities change once logged in: most servers say them in
+	 * the login's answer (libetpan keeps them); else ask */
+	if (!s->imap_connection_info || !s->imap_connection_info->imap_capability) {
+		struct mailimap_capability_data *cap = NULL;
+		if (mailimap_capability(s, &cap) == MAILIMAP_NO_ERROR && cap)
+			mailimap_capability_data_free(cap);
+	}
 	return 0;
 }
 
@@ -419,7 +424,9 @@ imap_close(mailimap *s)
 {
 	if (!s)
 		return;
-	if (s->imap_stream)
-		mailimap_logout(s);
+	/* LOGOUT said, its answer not awaited: nothing is left to learn */
+	if (s->imap_stream && mailimap_send_current_tag(s) == MAILIMAP_NO_ERROR &&
+	    mailstream_write(s->imap_stream, "LOGOUT\r\n", 8) >= 0)
+		mailstream_flush(s->imap_stream);
 	mailimap_free(s);
 }

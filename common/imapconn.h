@@ -1,5 +1,5 @@
 /* imapconn: an IMAP session to a server named by URL (imap:// with
- * STARTTLS, imaps://), over TLS that this module does itself with GnuTLS so
+ * STARTTLS, imaps://; imap:// in clear only when the endpoint says so), over TLS that this module does itself with GnuTLS so
  * that the server's certificate chain and name are verified (Debian's
  * libetpan does not verify), then logged in as a user or, by SASL PLAIN with
  * an authorization identity, as an administrator acting for the user. */
@@ -16,6 +16,7 @@ struct imap_endpoint {
 	int implicit_tls;	/* imaps:// */
 	const char *cafile;	/* NULL: the system's CA certificates */
 	int insecure;		/* do not verify the certificate */
+	int plaintext;		/* imap:// without STARTTLS: no TLS at all */
 	int timeout;		/* seconds a read or write may wait */
 };
 

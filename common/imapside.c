@@ -1,5 +1,6 @@
 /* imapside: the two sides' options, secrets and sessions (see imapside.h). */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,8 @@ sides_option(struct imap_sides *o, int ch, const char *arg)
 	case 'D': o->dsturl = arg; break;
 	case 'S': o->srcurl = arg; break;
 	case 'K': o->insecure = 1; break;
+	case 'T': o->src_plain = 1; break;
+	case 'U': o->dst_plain = 1; break;
 	case 'p': read_pwmap(&o->src, arg); break;
 	case 'P': read_pwmap(&o->dst, arg); break;
 	case 'y': o->ypath = arg; break;
@@ -78,6 +81,19 @@ sides_finish(struct imap_sides *o, const char *srcenv, const char *dstenv)
 	o->src.ep.insecure = o->dst.ep.insecure = o->insecure;
 	if (o->insecure)
 		warnmsg("--insecure: the servers' certificates are NOT verified");
+	/* a server without TLS: only when asked for, side by side, and said */
+	if (o->src_plain && o->src.ep.implicit_tls)
+		die("--source-plaintext: -S %s is imaps://; give an imap:// URL", o->srcurl);
+	if (o->dst_plain && o->dst.ep.implicit_tls)
+		die("--dest-plaintext: -D %s is imaps://; give an imap:// URL", o->dsturl);
+	o->src.ep.plaintext = o->src_plain;
+	o->dst.ep.plaintext = o->dst_plain;
+	if (o->src_plain)
+		warnmsg("--source-plaintext: the source is reached WITHOUT TLS: passwords and "
+		    "mail cross the network in clear");
+	if (o->dst_plain)
+		warnmsg("--dest-plaintext: the destination is reached WITHOUT TLS: passwords and "
+		    "mail cross the network in clear");
 	if (o->src.admin && !(o->src.admin_pw = secret_read(o->ypath, srcenv, &why)))
 		die("source admin password: %s", why);
 	if (o->dst.admin && !(o->dst.admin_pw = secret_read(o->Ypath, dstenv, &why)))
@@ -130,13 +146,73 @@ side_open(struct imap_side *sd, char *err, size_t errlen)
 		sd->s = imap_open(&sd->ep, err, errlen);
 		if (sd->s)
 			break;
-		/* a certificate that does not verify will not verify later */
+		/* a certificate that does not verify will not verify later,
+		 * nor will a server without TLS offer it */
+		if (strstr(err, "STARTTLS refused")) {
+			size_t l = strlen(err);
+			snprintf(err + l, errlen - l, " (a %s without TLS: --%s-plaintext)",
+			    sd->what, strcmp(sd->what, "source") == 0 ? "source" : "dest");
+			return -1;
+		}
 		if (attempt >= SIDE_RETRIES || strstr(err, "certificate"))
 			return -1;
 		sleep(1u << attempt > 16 ? 16 : 1u << attempt);
 	}
 	if (imap_login(sd->s, sd->login, sd->admin, pw, err, errlen) < 0) {
 		side_close(sd);
+		return -1;
+	}
+	return 0;
+}
+
+struct both_arg { void (*fn)(void *); void *arg; };
+
+static void *
+both_thread(void *p)
+{
+	struct both_arg *b = p;
+
+	b->fn(b->arg);
+	return NULL;
+}
+
+void
+run_both(void (*f)(void *), void *a, void (*g)(void *), void *b)
+{
+	pthread_t t;
+	struct both_arg x = { f, a };
+
+	if (pthread_create(&t, NULL, both_thread, &x) != 0) {
+		f(a);
+		g(b);
+		return;
+	}
+	g(b);
+	pthread_join(t, NULL);
+}
+
+struct open_job {
+	struct imap_side *sd;
+	char err[512];
+	int r;
+};
+
+static void
+open_one(void *p)
+{
+	struct open_job *j = p;
+
+	j->r = side_open(j->sd, j->err, sizeof j->err);
+}
+
+int
+sides_open(struct imap_sides *o, char *err, size_t errlen)
+{
+	struct open_job s = { &o->src, "", 0 }, d = { &o->dst, "", 0 };
+
+	run_both(open_one, &s, open_one, &d);
+	if (s.r < 0 || d.r < 0) {
+		snprintf(err, errlen, "%s", s.r < 0 ? s.err : d.err);
 		return -1;
 	}
 	return 0;

@@ -1,6 +1,7 @@
 /* imapside: the two IMAP sides of a migration as imap-copy and mig-check
  * both take them: the options that name them (-S -D -C --source-ca
- * --dest-ca --insecure -a -y -A -Y -p -P), the administrator's password or
+ * --dest-ca --insecure --source-plaintext --dest-plaintext -a -y -A -Y -p
+ * -P), the administrator's password or
  * each user's from a password map, and a session for one account opened
  * with back-off. One reading of the options, so both tools read them alike. */
 #ifndef IMAPSIDE_H
@@ -30,14 +31,17 @@ struct imap_sides {
 	struct imap_side src, dst;
 	const char *srcurl, *dsturl, *cafile, *srcca, *dstca, *ypath, *Ypath;
 	int insecure;
+	int src_plain, dst_plain;	/* --source-plaintext, --dest-plaintext */
 };
 
-/* The getopt string of these options, and the long ones (K, s, d). */
+/* The getopt string of these options, and the long ones (K, s, d, T, U). */
 #define IMAPSIDE_OPTS "A:a:C:D:P:p:S:Y:y:"
 #define IMAPSIDE_LONGOPTS \
 	{ "insecure", no_argument, NULL, 'K' }, \
 	{ "source-ca", required_argument, NULL, 's' }, \
-	{ "dest-ca", required_argument, NULL, 'd' }
+	{ "dest-ca", required_argument, NULL, 'd' }, \
+	{ "source-plaintext", no_argument, NULL, 'T' }, \
+	{ "dest-plaintext", no_argument, NULL, 'U' }
 
 void sides_init(struct imap_sides *o);
 /* Take option ch if it is one of these: returns 1, else 0. */
@@ -61,6 +65,15 @@ void side_close(struct imap_side *sd);
  * SIDE_NO_PASSWORD (none for this login in -p/-P). The reason in err. */
 enum { SIDE_OPENED, SIDE_NO_SERVER, SIDE_LOGIN_REFUSED, SIDE_NO_PASSWORD };
 int side_open_why(struct imap_side *sd, char *err, size_t errlen);
+
+/* Open both sides' sessions at once (their logins overlap). Returns 0, or
+ * -1 with the reason of the first that failed in err. */
+int sides_open(struct imap_sides *o, char *err, size_t errlen);
+
+/* f(a) and g(b) at the same time, f in a thread of its own: the two sides
+ * are two servers, each waiting on its own connection. One session is
+ * touched by one of them only. */
+void run_both(void (*f)(void *), void *a, void (*g)(void *), void *b);
 
 /* A libetpan error that means the connection is gone. */
 int imap_broken(int r);

@@ -97,6 +97,25 @@ folders_list(mailimap *s, struct folders *fs)
 	return 0;
 }
 
+struct folders_job { mailimap *s; struct folders *fs; int r; };
+
+static void
+folders_one(void *p)
+{
+	struct folders_job *j = p;
+
+	j->r = folders_list(j->s, j->fs);
+}
+
+int
+folders_list_both(mailimap *src, struct folders *sfs, mailimap *dst, struct folders *dfs)
+{
+	struct folders_job a = { src, sfs, 0 }, b = { dst, dfs, 0 };
+
+	run_both(folders_one, &b, folders_one, &a);
+	return a.r != MAILIMAP_NO_ERROR ? a.r : b.r;
+}
+
 const struct folder *
 folders_find(const struct folders *fs, const char *wire)
 {
@@ -256,7 +275,7 @@ msg_parts(struct mailimap_msg_att *ma, struct msg_parts *p)
 /* The listing asks for the Message-ID only: a second, rarer fetch gets the
  * other fields for the messages that have none. */
 static struct mailimap_fetch_type *
-list_fetch_type(int flags, int digest)
+list_fetch_type(int flags, int digest, int bare)
 {
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	clist *hdrs = clist_new();
@@ -271,8 +290,13 @@ list_fetch_type(int flags, int digest)
 	}
 	if (flags)
 		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(
-	    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
+	if (bare) {
+		for (clistiter *it = clist_begin(hdrs); it; it = clist_next(it))
+			free(clist_content(it));
+		clist_free(hdrs);
+	} else
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(
+		    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
 	return ft;
 }
 
@@ -294,7 +318,7 @@ msgs_find(struct msgs *ms, uint32_t uid)
 static int
 digest_keys(mailimap *s, struct msgs *ms)
 {
-	struct mailimap_fetch_type *ft = list_fetch_type(0, 1);
+	struct mailimap_fetch_type *ft = list_fetch_type(0, 1, 0);
 	int r = MAILIMAP_NO_ERROR, has_id;
 	size_t i = 0;
 
@@ -344,10 +368,11 @@ cmp_uid(const void *a, const void *b)
 }
 
 int
-msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, int want_flags,
+msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, unsigned what,
     struct kwnote *kn)
 {
-	struct mailimap_fetch_type *ft = list_fetch_type(want_flags || kn, 0);
+	int want_flags = (what & MSGS_FLAGS) != 0;
+	struct mailimap_fetch_type *ft = list_fetch_type(want_flags || kn, 0, what & MSGS_BARE);
 	int r = MAILIMAP_NO_ERROR, has_id, sorted = 1;
 	size_t noid = 0;
 	struct strbuf fl = { 0 };
@@ -485,37 +510,194 @@ msgs_match(struct msgs *s, struct msgs *d)
 	return n;
 }
 
-int
-folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
-    int dst_always, int want_flags, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
-    char *err, size_t errlen)
+/* One side's part of folder_pair_list. */
+struct list_job {
+	mailimap *s;
+	const char *wire;
+	int write;
+	unsigned what;
+	struct msgs *ms;
+	struct kwnote *kn;
+	int opened, r;
+};
+
+static void
+list_side(void *p)
 {
-	int r;
+	struct list_job *j = p;
 	uint32_t n;
 
+	j->r = j->write ? mailimap_select(j->s, j->wire) : mailimap_examine(j->s, j->wire);
+	if (j->r != MAILIMAP_NO_ERROR)
+		return;
+	j->opened = 1;
+	n = j->s->imap_selection_info ? j->s->imap_selection_info->sel_exists : 0;
+	j->r = msgs_list(j->s, n, j->ms, j->what, j->kn);
+}
+
+int
+folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
+    unsigned how, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
+    char *err, size_t errlen)
+{
+	unsigned what = how & PAIR_FLAGS ? MSGS_FLAGS : 0;
+	struct list_job sj = { src, swire, 0, what | (!dwire && how & PAIR_SRC_BARE ? MSGS_BARE : 0),
+	    sm, kn, 0, 0 },
+	    dj = { dst, dwire, (how & PAIR_DST_WRITE) != 0, what, dm, NULL, 0, 0 };
+
 	sm->n = dm->n = 0;
-	r = mailimap_examine(src, swire);
-	if (r != MAILIMAP_NO_ERROR) {
-		if (imap_broken(r))
-			return r;
+	/* both sides listed at once: each server works while the other does */
+	if (dwire)
+		run_both(list_side, &dj, list_side, &sj);
+	else
+		list_side(&sj);
+	if (!sj.opened) {
+		if (imap_broken(sj.r))
+			return sj.r;
+		if (dwire && imap_broken(dj.r))
+			return dj.r;
 		snprintf(err, errlen, "cannot open the source folder: %s", imap_last_text(src));
 		return -1;
 	}
-	n = src->imap_selection_info ? src->imap_selection_info->sel_exists : 0;
-	if ((r = msgs_list(src, n, sm, want_flags, kn)) != MAILIMAP_NO_ERROR)
-		return r;
-	if (dwire && (sm->n || dst_always)) {
-		r = mailimap_examine(dst, dwire);
-		if (imap_broken(r))
-			return r;
-		if (r == MAILIMAP_NO_ERROR) {
-			n = dst->imap_selection_info ? dst->imap_selection_info->sel_exists : 0;
-			if ((r = msgs_list(dst, n, dm, want_flags, NULL)) != MAILIMAP_NO_ERROR)
-				return r;
-		}
-	}
+	if (sj.r != MAILIMAP_NO_ERROR)
+		return sj.r;
+	if (dwire && (dj.opened ? dj.r != MAILIMAP_NO_ERROR : imap_broken(dj.r)))
+		return dj.r;
+	/* a Destination folder that cannot be opened is an empty one */
+	if (!dj.opened || (!sm->n && !(how & PAIR_DST_ALWAYS)))
+		dm->n = 0;
 	msgs_match(sm, dm);
 	return MAILIMAP_NO_ERROR;
+}
+
+/* ---- what a report line says of a message ---- */
+
+#define INFO_CHUNK 500		/* messages whose headers are fetched at once */
+
+
+static int
+cmp_info(const void *a, const void *b)
+{
+	uint32_t x = ((const struct msg_info *)a)->uid, y = ((const struct msg_info *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The unfolded value of header field name in h (NULL if none). */
+static char *
+header_value(const char *h, size_t n, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *end = h + n;
+
+	for (const char *p = h; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			struct strbuf v = { 0 };
+			const char *q = p + nl + 1;
+			for (;;) {
+				for (; q < eol; q++)
+					if (*q != '\r')
+						sb_addc(&v, *q == '\t' ? ' ' : *q);
+				/* a folded continuation line */
+				if (eol < end && eol + 1 < end && (eol[1] == ' ' || eol[1] == '\t')) {
+					q = eol + 1;
+					eol = memchr(q, '\n', (size_t)(end - q));
+					if (!eol)
+						eol = end;
+					continue;
+				}
+				break;
+			}
+			const char *s = v.s ? v.s : "";
+			size_t a = strspn(s, " "), l = strlen(s);
+			while (l > a && s[l - 1] == ' ')
+				l--;
+			char *r = xstrndup(s + a, l - a);
+			sb_free(&v);
+			return r;
+		}
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+int
+msgs_fetch_info(mailimap *s, struct msg_info *v, size_t n)
+{
+	int r = MAILIMAP_NO_ERROR;
+
+	for (size_t lo = 0; lo < n && r == MAILIMAP_NO_ERROR; lo += INFO_CHUNK) {
+		size_t hi = lo + INFO_CHUNK < n ? lo + INFO_CHUNK : n;
+		struct mailimap_set *set = mailimap_set_new_empty();
+		clist *hdrs = clist_new(), *res = NULL;
+		clist_append(hdrs, xstrdup("MESSAGE-ID"));
+		clist_append(hdrs, xstrdup("SUBJECT"));
+		struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+		mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_body_peek_section(
+		    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
+		for (size_t i = lo; i < hi; i++)
+			mailimap_set_add_single(set, v[i].uid);
+		r = mailimap_uid_fetch(s, set, ft, &res);
+		mailimap_set_free(set);
+		mailimap_fetch_type_free(ft);
+		if (r != MAILIMAP_NO_ERROR)
+			break;
+		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+			struct mailimap_msg_att *ma = clist_content(it);
+			uint32_t uid = 0;
+			const char *h = NULL;
+			size_t hl = 0;
+			for (clistiter *a = clist_begin(ma->att_list); a; a = clist_next(a)) {
+				struct mailimap_msg_att_item *item = clist_content(a);
+				if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+					continue;
+				struct mailimap_msg_att_static *st = item->att_data.att_static;
+				if (st->att_type == MAILIMAP_MSG_ATT_UID)
+					uid = st->att_data.att_uid;
+				else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION) {
+					h = st->att_data.att_body_section->sec_body_part;
+					hl = st->att_data.att_body_section->sec_length;
+				}
+			}
+			struct msg_info key = { .uid = uid }, *in;
+			in = bsearch(&key, v + lo, hi - lo, sizeof *v, cmp_info);
+			if (!in || !h)
+				continue;
+			free(in->msgid);
+			free(in->subject);
+			in->msgid = header_value(h, hl, "Message-ID");
+			in->subject = header_value(h, hl, "Subject");
+		}
+		mailimap_fetch_list_free(res);
+	}
+	return r;
+}
+
+void
+msg_info_free(struct msg_info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].msgid);
+		free(v[i].subject);
+	}
+	free(v);
+}
+
+void
+msg_iso_date(char *out, size_t n, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !gmtime_r(&tt, &tm))
+		snprintf(out, n, "-");
+	else
+		strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* ---- a FETCH in flight while the other side works ---- */
@@ -694,6 +876,45 @@ msg_flags(struct mailimap_msg_att_dynamic *dyn, struct strbuf *out, struct kwnot
 		free(kw[i]);
 	if (!out->s)
 		sb_adds(out, "");
+}
+
+/* 1 when the space-separated words of set hold w (of length n). */
+static int
+has_word(const char *set, const char *w, size_t n)
+{
+	for (const char *p = set; *p;) {
+		size_t l = strcspn(p, " ");
+		if (l == n && strncmp(p, w, n) == 0)
+			return 1;
+		p += l;
+		p += *p == ' ';
+	}
+	return 0;
+}
+
+static void
+words_missing(const char *from, const char *in, struct strbuf *out)
+{
+	sb_reset(out);
+	for (const char *p = from; *p;) {
+		size_t l = strcspn(p, " ");
+		if (l && !has_word(in, p, l)) {
+			if (out->len)
+				sb_addc(out, ' ');
+			sb_add(out, p, l);
+		}
+		p += l;
+		p += *p == ' ';
+	}
+	if (!out->s)
+		sb_adds(out, "");
+}
+
+void
+flags_diff(const char *want, const char *have, struct strbuf *add, struct strbuf *rem)
+{
+	words_missing(want, have, add);
+	words_missing(have, want, rem);
 }
 
 struct mailimap_flag_list *

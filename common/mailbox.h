@@ -36,6 +36,9 @@ struct folders {
 /* LIST (and LSUB) "" "*", sorted by UTF-8 name. Returns 0, or the libetpan
  * error. */
 int folders_list(mailimap *s, struct folders *fs);
+/* Both sides' at once: 0, or the first libetpan error. */
+int folders_list_both(mailimap *src, struct folders *sfs, mailimap *dst,
+    struct folders *dfs);
 void folders_free(struct folders *fs);
 /* The Destination folder whose wire name is wire (INBOX in any case), or
  * NULL. */
@@ -77,9 +80,13 @@ struct kwnote {
 void kwnote_free(struct kwnote *kn);
 
 /* Every message of the selected folder (exists messages), in UID order, in
- * chunks; with want_flags, each message's flags (msg_flags) too; with kn,
- * what its keywords become is noted. Returns 0, or the libetpan error. */
-int msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, int want_flags,
+ * chunks; with MSGS_FLAGS, each message's flags (msg_flags) too; with kn,
+ * what its keywords become is noted. MSGS_BARE: UID and size only, no
+ * identity (for a folder whose other side is known to be empty: nothing to
+ * match, and the server reads no message for it). Returns 0, or the
+ * libetpan error. */
+enum { MSGS_FLAGS = 1, MSGS_BARE = 2 };
+int msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, unsigned what,
     struct kwnote *kn);
 void msgs_free(struct msgs *ms);
 /* The message of UID uid (the listing is in UID order), or NULL. */
@@ -112,16 +119,33 @@ int64_t msg_date_secs(const struct mailimap_date_time *d);
  * Returns the number of pairs. */
 size_t msgs_match(struct msgs *src, struct msgs *dst);
 
-/* A Source folder and its Destination folder, read-only (EXAMINE), listed
- * and matched: the one sequence that imap-copy and mig-check both follow.
- * dwire NULL: the Destination has no such folder (an empty one). The
- * Destination is listed only when the Source folder has messages, unless
- * dst_always. With want_flags, both listings carry the flags; kn notes the
- * Source's keywords. Returns MAILIMAP_NO_ERROR, a libetpan error when a
- * connection broke, or -1 when the Source folder cannot be opened (the
- * server's words in err). */
+/* What a report line says of a message besides its listing: its
+ * Message-ID and Subject (unfolded; NULL when none). */
+struct msg_info {
+	uint32_t uid;
+	char *msgid, *subject;
+};
+/* Fill v (UIDs set, ascending) from session s, whose folder is selected.
+ * Returns 0, or the libetpan error. */
+int msgs_fetch_info(mailimap *s, struct msg_info *v, size_t n);
+void msg_info_free(struct msg_info *v, size_t n);
+/* An internal date as 2026-12-01T18:00:00Z ("-" when none). */
+void msg_iso_date(char *out, size_t n, int64_t t);
+
+/* A Source folder and its Destination folder, listed and matched: the one
+ * sequence that imap-copy and mig-check both follow. The Source is opened
+ * read-only (EXAMINE); the Destination too, unless how has PAIR_DST_WRITE
+ * (SELECT, for the flag updates and removals of imap-copy). dwire NULL: the
+ * Destination has no such folder (an empty one). Both sides are listed at
+ * once (run_both); the Destination's listing is kept only when the Source
+ * folder has messages, unless PAIR_DST_ALWAYS. With
+ * PAIR_FLAGS, both listings carry the flags; kn notes the Source's
+ * keywords. PAIR_SRC_BARE with dwire NULL: the Source listed MSGS_BARE. Returns MAILIMAP_NO_ERROR, a libetpan error when a connection
+ * broke, or -1 when the Source folder cannot be opened (the server's words
+ * in err). */
+enum { PAIR_DST_ALWAYS = 1, PAIR_FLAGS = 2, PAIR_DST_WRITE = 4, PAIR_SRC_BARE = 8 };
 int folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
-    int dst_always, int want_flags, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
+    unsigned how, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
     char *err, size_t errlen);
 
 /* UID FETCH set (items) sent without waiting for the answer, so that this
@@ -151,6 +175,12 @@ void uid_set_add(struct strbuf *set, uint32_t *run_lo, uint32_t *run_hi, uint32_
  * noted. The same function reads both sides, so that equal means equal. */
 void msg_flags(struct mailimap_msg_att_dynamic *dyn, struct strbuf *out,
     struct kwnote *kn);
+
+/* What turns the flags have (msg_flags form) into want: the words of want
+ * that have lacks into add, those of have that want lacks into rem, each
+ * space-separated in their order ("" when none). */
+void flags_diff(const char *want, const char *have, struct strbuf *add,
+    struct strbuf *rem);
 
 /* The same flags as a libetpan list, for mailimap_append. */
 struct mailimap_flag_list *msg_flag_list(const char *flags);

@@ -11,6 +11,9 @@
 #                            raises it, for the benchmark).
 #                            Sets SRC_* (source) or DST_* (dest): _URL _IMAPS
 #                            _CA _ADMIN _ADMIN_PW _USERS_PW _DIR
+#   dovecot_start DIR ROLE notls   the same without any TLS (a legacy server
+#                            on a private network): no STARTTLS, no imaps
+#                            port (_IMAPS empty), logins in clear accepted
 #   dovecot_stop DIR         stop it (idempotent)
 #   dovecot_mailboxes DIR USER       every mailbox, UTF-8, sorted
 #   dovecot_subscriptions DIR USER   the subscribed ones
@@ -29,18 +32,31 @@
 # DIR/admin.pw) may open any of them by SASL PLAIN with authzid = the user,
 # or by LOGIN "user*admin". Without TLS every login is refused (NO
 # [AUTHENTICATIONFAILED]; the capabilities still list AUTH=PLAIN), as
-# Carbonio refuses them. tests/imap-talk plays IMAP sessions against them.
+# Carbonio refuses them (but on a notls server, which has no TLS at all). tests/imap-talk plays IMAP sessions against them.
 # The mail lives in DIR/mail/USER, owned by the dovecot user: a Source corpus
 # may be written there (scripts/gen-mail-corpus) before or after the start,
 # as long as nothing has read that user's mail yet.
 # Nothing is left running: the caller stops it (tests/lib.sh at_exit).
 . "$TOP/tests/tls.sh"
-DOVECOT_USERS='alice@example.com bob@example.com carol@example.com dave@example.com'
+DOVECOT_USERS=${DOVECOT_USERS:-'alice@example.com bob@example.com carol@example.com dave@example.com'}
 
 _dovecot_pw() { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
-_dovecot_conf() {	# DIR ROLE PORT
+_dovecot_conf() {	# DIR ROLE PORT [notls]
 	_dv_d=$1
+	if [ "$4" = notls ]; then
+		_dv_ssl="ssl = no
+disable_plaintext_auth = no"
+		_dv_imaps=0
+	else
+		_dv_ssl="disable_plaintext_auth = yes
+ssl = required
+ssl_cert = <$_dv_d/tls/server.pem
+ssl_key = <$_dv_d/tls/server.key
+ssl_dh = </usr/share/dovecot/dh.pem
+ssl_min_protocol = TLSv1.2"
+		_dv_imaps=$(($3 + 1))
+	fi
 	cat <<CONF
 # Written by tests/dovecot.sh for a throwaway $2 server; nothing outside $_dv_d.
 base_dir = $_dv_d/run
@@ -62,17 +78,13 @@ auth_mechanisms = plain login
 # A refused login is answered at once, with no growing penalty for the
 # address: tests log in wrongly on purpose, and often.
 auth_failure_delay = 0
-disable_plaintext_auth = yes
 # Dovecot counts a connection from its own address as secure, so on the
 # loopback disable_plaintext_auth alone lets a password through in clear.
 # The passdbs read files named after %{secured}: "TLS" on a TLS connection
-# (the only ones that exist), "secured" on a plain loopback one (none).
+# (the only ones that exist), "secured" on a plain loopback one (none,
+# but on a server without TLS).
 auth_master_user_separator = *
-ssl = required
-ssl_cert = <$_dv_d/tls/server.pem
-ssl_key = <$_dv_d/tls/server.key
-ssl_dh = </usr/share/dovecot/dh.pem
-ssl_min_protocol = TLSv1.2
+$_dv_ssl
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%n $_dv_d/master.passwd.%{secured}
@@ -95,7 +107,7 @@ service imap-login {
   }
   inet_listener imaps {
     address = 127.0.0.1
-    port = $(($3 + 1))
+    port = $_dv_imaps
     ssl = yes
   }
 }
@@ -188,7 +200,7 @@ _dovecot_traverse() {	# DIR
 	done
 }
 
-_dovecot_users() {	# DIR: users.pw, users.passwd, master.passwd, admin.pw
+_dovecot_users() {	# DIR [notls]: users.pw, users.passwd, master.passwd, admin.pw
 	(
 		umask 077
 		if [ ! -f "$1/users.pw" ]; then
@@ -200,35 +212,42 @@ _dovecot_users() {	# DIR: users.pw, users.passwd, master.passwd, admin.pw
 		awk -F '\t' '{ print $1 ":{PLAIN}" $2 "::::::" }' "$1/users.pw" >"$1/users.passwd"
 		cp "$1/users.passwd" "$1/users.passwd.TLS"
 		printf 'admin:{PLAIN}%s::::::\n' "$(cat "$1/admin.pw")" >"$1/master.passwd.TLS"
+		rm -f "$1/users.passwd.secured" "$1/master.passwd.secured"
+		if [ "$2" = notls ]; then
+			cp "$1/users.passwd.TLS" "$1/users.passwd.secured"
+			cp "$1/master.passwd.TLS" "$1/master.passwd.secured"
+		fi
 	)
 	# The auth process runs as dovecot and reads them.
 	chgrp dovecot "$1"/*.passwd* &&
 	chmod 0640 "$1"/*.passwd*
 }
 
-# Answers with an IMAP greeting on PORT and takes TLS connections on PORT+1.
-_dovecot_answers() {	# PORT
+# Answers with an IMAP greeting on PORT and (unless notls) takes TLS
+# connections on PORT+1.
+_dovecot_answers() {	# PORT [notls]
 	perl -MIO::Socket::INET -e '
 		alarm 5;
 		my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$ARGV[0]") or exit 1;
 		defined(my $l = <$s>) or exit 1;
 		exit 1 unless $l =~ /^\* OK/;
-		IO::Socket::INET->new(PeerAddr => "127.0.0.1:" . ($ARGV[0] + 1)) or exit 1;' "$1"
+		exit 0 if $ARGV[1] eq "notls";
+		IO::Socket::INET->new(PeerAddr => "127.0.0.1:" . ($ARGV[0] + 1)) or exit 1;' "$1" "$2"
 }
 
-_dovecot_run() {	# DIR ROLE: on free ports, waits until it answers
+_dovecot_run() {	# DIR ROLE [notls]: on free ports, waits until it answers
 	_dv_tries=0
 	while [ $_dv_tries -lt 20 ]; do
 		_dv_tries=$((_dv_tries + 1))
 		_dv_port=$(awk -v s="$$$_dv_tries" 'BEGIN { srand(s + systime()); print 20000 + 2 * int(rand() * 20000) }')
-		_dovecot_conf "$1" "$2" "$_dv_port" >"$1/dovecot.conf"
+		_dovecot_conf "$1" "$2" "$_dv_port" "$3" >"$1/dovecot.conf"
 		: >"$1/dovecot.log"
 		: >"$1/start.err"
 		if dovecot -c "$1/dovecot.conf" 2>>"$1/start.err"; then
 			_dv_n=0
 			while [ $_dv_n -lt 100 ]; do
-				if _dovecot_answers "$_dv_port"; then
-					_dovecot_vars "$1" "$2" "$_dv_port"
+				if _dovecot_answers "$_dv_port" "$3"; then
+					_dovecot_vars "$1" "$2" "$_dv_port" "$3"
 					return 0
 				fi
 				# A port taken since it was picked: another one.
@@ -246,10 +265,12 @@ _dovecot_run() {	# DIR ROLE: on free ports, waits until it answers
 	return 1
 }
 
-_dovecot_vars() {	# DIR ROLE PORT
+_dovecot_vars() {	# DIR ROLE PORT [notls]
 	if [ "$2" = source ]; then _dv_p=SRC; else _dv_p=DST; fi
+	_dv_s=imaps://127.0.0.1:$(($3 + 1))
+	[ "$4" != notls ] || _dv_s=
 	eval "${_dv_p}_URL=imap://127.0.0.1:$3
-${_dv_p}_IMAPS=imaps://127.0.0.1:$(($3 + 1))
+${_dv_p}_IMAPS=$_dv_s
 ${_dv_p}_CA=\$1/tls/ca.pem
 ${_dv_p}_ADMIN=admin
 ${_dv_p}_ADMIN_PW=\$1/admin.pw
@@ -257,10 +278,14 @@ ${_dv_p}_USERS_PW=\$1/users.pw
 ${_dv_p}_DIR=\$1"
 }
 
-dovecot_start() {	# DIR ROLE
+dovecot_start() {	# DIR ROLE [notls]
 	case $2 in
 	source|dest) ;;
 	*) echo "dovecot.sh: role is source or dest, not '$2'" >&2; return 2 ;;
+	esac
+	case ${3-} in
+	''|notls) ;;
+	*) echo "dovecot.sh: the third argument is notls or nothing, not '$3'" >&2; return 2 ;;
 	esac
 	mkdir -p "$1/mail" "$1/home" "$1/state" || return 1
 	_dv_d=$(cd "$1" && pwd)
@@ -268,12 +293,12 @@ dovecot_start() {	# DIR ROLE
 	if [ ! -f "$_dv_d/tls/server.pem" ]; then
 		tls_ca "$_dv_d/tls" "carbonio-mig test CA $$ $2" && tls_server "$_dv_d/tls" || return 1
 	fi
-	_dovecot_users "$_dv_d" || return 1
+	_dovecot_users "$_dv_d" "${3-}" || return 1
 	for _dv_u in $DOVECOT_USERS; do
 		mkdir -p "$_dv_d/home/$_dv_u"
 	done
 	chown -R dovecot:dovecot "$_dv_d/mail" "$_dv_d/home"
-	_dovecot_run "$_dv_d" "$2"
+	_dovecot_run "$_dv_d" "$2" "${3-}"
 }
 
 dovecot_stop() {	# DIR

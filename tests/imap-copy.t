@@ -57,7 +57,7 @@ compare() {
 			awk -F'\t' '$3 < 1048576' "$T/cmp.src" >"$T/cmp.tmp" && mv "$T/cmp.tmp" "$T/cmp.src"
 		fi
 		cmp -s "$T/cmp.src" "$T/cmp.dst" || { echo "$sf"; diff "$T/cmp.src" "$T/cmp.dst" | head -4 >&2; }
-	done <"$T/map"
+	done <"${MAP:-$T/map}"
 }
 
 for f in $(cut -f1 "$T/map" | tr ' ' '_'); do :; done
@@ -106,6 +106,7 @@ is "INBOX: two byte-identical messages stay two (every Source message counted)" 
 # ---- again: nothing twice ----
 run ic alice@example.com
 is "again: nothing copied" "$(awk -F'\t' 'NF >= 10 { s += $6 } END { print s + 0 }' "$T/out")" 0
+is "again: no flags to update" "$(awk -F'\t' 'NF >= 12 { s += $11 } END { print s + 0 }' "$T/out")" 0
 is "again: every message found there" \
     "$(awk -F'\t' 'NF >= 10 && $3 != "Entwürfe" && $5 != $7 { print $3 }' "$T/out")" ""
 is "again: still the same folders" "$(compare alice@example.com)" ""
@@ -155,6 +156,33 @@ is "password: a file others can read is refused (exit 2)" "$status" 2
 chmod 600 "$SRC_ADMIN_PW"
 hasnt "password: never in the output" "$T/out" "$(cat "$SRC_ADMIN_PW")"
 
+# ---- a Source without TLS ----
+P=$T/plain
+gen-mail-corpus -n 50 "$P/mail" carol@example.com
+o_url=$SRC_URL o_imaps=$SRC_IMAPS o_ca=$SRC_CA o_pw=$SRC_ADMIN_PW o_users=$SRC_USERS_PW o_dir=$SRC_DIR
+dovecot_start "$P" source notls || { echo "Bail out! cannot start the dovecot without TLS"; exit 1; }
+at_exit 'dovecot_stop "$P"'
+PLAIN_URL=$SRC_URL PLAIN_PW=$SRC_ADMIN_PW
+SRC_URL=$o_url SRC_IMAPS=$o_imaps SRC_CA=$o_ca SRC_ADMIN_PW=$o_pw SRC_USERS_PW=$o_users SRC_DIR=$o_dir
+pc() { imap-copy -S "$PLAIN_URL" -D "$DST_URL" -C "$T/cas.pem" -a admin -y "$PLAIN_PW" \
+    -A admin -Y "$DST_ADMIN_PW" "$@"; }
+run pc -L 1M carol@example.com
+is "no TLS: refused by default (exit 1)" "$status" 1
+has "no TLS: ... saying why" "$T/out" "STARTTLS refused"
+run pc --source-plaintext -L 1M carol@example.com
+is "no TLS: --source-plaintext reads it (exit 0)" "$status" 0
+has "no TLS: ... and warns" "$T/err" "--source-plaintext: the source is reached WITHOUT TLS"
+is "no TLS: every folder exact" "$(S=$P compare carol@example.com 2>/dev/null)" ""
+run pc --source-plaintext --dest-plaintext -L 1M carol@example.com
+is "no TLS: the Destination still needs TLS: --dest-plaintext there fails (exit 1)" "$status" 1
+run imap-copy -S "$SRC_IMAPS" -D "$DST_URL" -C "$T/cas.pem" -a admin -y "$SRC_ADMIN_PW" \
+    -A admin -Y "$DST_ADMIN_PW" --source-plaintext carol@example.com
+is "no TLS: --source-plaintext with an imaps:// URL is a usage error" "$status" 2
+run mig-check verify mail -S "$PLAIN_URL" -D "$DST_URL" -C "$T/cas.pem" -a admin -y "$PLAIN_PW" \
+    -A admin -Y "$DST_ADMIN_PW" --source-plaintext -L 1M carol@example.com
+is "no TLS: mig-check takes --source-plaintext too, and finds all there" "$status" 0
+has "no TLS: ... and warns" "$T/err" "WITHOUT TLS"
+
 # ---- a connection cut in the middle of the copy ----
 "$TOP/tests/cutproxy" "$T/proxyport" 127.0.0.1 "${SRC_URL##*:}" 150000 2 2>"$T/proxy.err" &
 proxy=$!
@@ -167,6 +195,123 @@ is "cut: the copy finishes (exit 1 only for the large message)" "$status" 1
 is "cut: the proxy did cut" "$(grep -c . "$T/proxy.err")" 2
 is "cut: every folder exact, nothing twice" "$(compare bob@example.com)" ""
 kill $proxy 2>/dev/null
+
+# ---- the delta pass: flags follow the Source ----
+# bob is complete on the Destination (the cut-connection copy); users then
+# work on the Source before the cut-over.
+sadm() { doveadm -c "$(dovecot_conf "$S")" "$@"; }
+dadm() { doveadm -c "$(dovecot_conf "$D")" "$@"; }
+# the Source UIDs of bob's INBOX messages matching a doveadm search query
+suids() { sadm search -u bob@example.com mailbox INBOX "$@" | awk '{ print $2 }'; }
+# folder line's FLAGS column
+flagcol() { awk -F'\t' -v f="$1" '$3 == f && NF >= 12 { print $11 }' "$T/out"; }
+unseen=$(suids unseen | head -10 | tr '\n' ' ')
+for u in $unseen; do sadm flags add -u bob@example.com '\Seen' mailbox INBOX uid "$u"; done
+# killed right after the first flag update: one UID STORE held all ten
+IMAP_COPY_CRASH_AFTER=0 ic -i INBOX bob@example.com >"$T/out" 2>"$T/err"
+is "flags: killed after the first flag update" "$(grep -c 'died of signal 9' "$T/err")" 1
+dovecot_messages "$D" bob@example.com INBOX | awk -F'\t' '$4 ~ /Seen/' | wc -l >"$T/seen.dst"
+dovecot_messages "$S" bob@example.com INBOX | awk -F'\t' '$4 ~ /Seen/' | wc -l >"$T/seen.src"
+same "flags: ... the ten messages read on the Source are read on the Destination (one STORE)" \
+    "$T/seen.src" "$T/seen.dst"
+# every other kind of change, each on a message of its own
+twin=$(dovecot_messages "$S" bob@example.com INBOX | cut -f1,2,3 | awk -F'\t' '$1 != ""' |
+    sort | uniq -d | head -1 | cut -f1)
+tw=$(sadm search -u bob@example.com mailbox INBOX header message-id "$twin" flagged |
+    awk 'NR == 1 { print $2 }')
+kw=$(suids keyword work:FLAG1 | grep -vx "$tw" | head -1)
+set -- $(suids seen unflagged unanswered | grep -vx "$tw" | grep -vx "$kw" | head -5)
+sadm flags remove -u bob@example.com '\Seen' mailbox INBOX uid "$1"
+sadm flags add -u bob@example.com '\Flagged \Answered' mailbox INBOX uid "$2"
+sadm flags add -u bob@example.com 'todo:FLAG1 $label1' mailbox INBOX uid "$3"
+sadm flags add -u bob@example.com '$label1' mailbox INBOX uid "$4"
+sadm flags replace -u bob@example.com '\Draft' mailbox INBOX uid "$5"
+sadm flags add -u bob@example.com '$label2' mailbox Café all
+sadm flags remove -u bob@example.com 'work:FLAG1' mailbox INBOX uid "$kw"
+# twins: two identical messages (flagged), one of them no longer flagged
+sadm flags remove -u bob@example.com '\Flagged' mailbox INBOX uid "$tw"
+is "flags: the corpus has twins and a keyword with ':'" "$(test -n "$tw" && test -n "$kw" && echo yes)" yes
+nflag=$(printf '%s\n' "$1" "$2" "$3" "$4" "$5" "$kw" "$tw" | grep . | sort -u | wc -l | tr -d ' ')
+want=$(compare bob@example.com 2>/dev/null | tr '\n' ' ')
+is "flags: the Destination differs in INBOX and Café before the re-run" "$want" "Café INBOX "
+# --keep-dest-flags: nothing changes
+for f in INBOX Café; do dovecot_messages "$D" bob@example.com "$f"; done >"$T/dst.before"
+run ic --keep-dest-flags bob@example.com
+is "--keep-dest-flags: exit 1 (the large message)" "$status" 1
+for f in INBOX Café; do dovecot_messages "$D" bob@example.com "$f"; done >"$T/dst.after"
+same "--keep-dest-flags: the Destination's flags are kept" "$T/dst.before" "$T/dst.after"
+is "--keep-dest-flags: no flag updated" "$(flagcol INBOX)" 0
+# dry run: says what would change, changes nothing
+run ic -n bob@example.com
+is "flags, dry run: INBOX messages to update" "$(flagcol INBOX)" "$nflag"
+is "flags, dry run: Café" "$(flagcol Café)" \
+    "$(dovecot_messages "$S" bob@example.com Café | wc -l | tr -d ' ')"
+for f in INBOX Café; do dovecot_messages "$D" bob@example.com "$f"; done >"$T/dst.after"
+same "flags, dry run: nothing changed" "$T/dst.before" "$T/dst.after"
+run ic bob@example.com
+is "flags: re-run, exit 1 (the large message)" "$status" 1
+is "flags: set, cleared, keywords added and removed, a twin: exactly the Source's" \
+    "$(compare bob@example.com)" ""
+is "flags: the report says how many messages" "$(flagcol INBOX) $(flagcol Café) $(flagcol Sent\ Items)" \
+    "$nflag $(dovecot_messages "$S" bob@example.com Café | wc -l | tr -d ' ') 0"
+run ic bob@example.com
+is "flags: again: nothing to update" "$(awk -F'\t' 'NF >= 12 { s += $11 } END { print s + 0 }' "$T/out")" 0
+
+# ---- mirroring before the cut-over ----
+# users deleted three messages and moved one to another folder on the
+# Source, and deleted a folder; after the cut-off, mail is delivered to the
+# Destination, one message of which its user marks \Deleted there
+set -- $(suids all | sed -n '20p;40p;60p;80p')
+for u in "$1" "$2" "$3"; do sadm expunge -u bob@example.com mailbox INBOX uid "$u"; done
+moved=$(sadm fetch -u bob@example.com hdr.message-id mailbox INBOX uid "$4" | sed -n 's/^hdr.message-id: //p')
+sadm move -u bob@example.com Café mailbox INBOX uid "$4"
+sadm mailbox delete -u bob@example.com -s Unsubscribed
+cutoff=$(date +%s)
+sleep 1
+for i in 1 2; do
+	printf 'From: y@example.com\r\nMessage-ID: <after-switch-%s@example.com>\r\nSubject: after the switch\r\n\r\nhi\r\n' "$i" >"$T/new.eml"
+	dovecot_append "$D" bob@example.com INBOX "$T/new.eml"
+done
+dadm flags add -u bob@example.com '\Deleted' mailbox INBOX header message-id after-switch-2
+for f in INBOX Café Unsubscribed; do dovecot_messages "$D" bob@example.com "$f"; done >"$T/dst.before"
+run ic --mirror-before "@$((cutoff + 3600))" bob@example.com
+is "mirror: a cut-off in the future is refused (exit 2)" "$status" 2
+run ic --mirror-before yesterday bob@example.com
+is "mirror: a cut-off that is not a time is refused (exit 2)" "$status" 2
+run ic -n --mirror-before "@$cutoff" bob@example.com
+is "mirror, dry run: exit 0" "$status" 0
+is "mirror, dry run: lists the four messages the Source no longer has there" \
+    "$(awk -F'\t' '$1 == "remove" { print $3 }' "$T/out" | sort | tr '\n' ' ')" "INBOX INBOX INBOX INBOX "
+has "mirror, dry run: ... the moved one among them, by its Message-ID" "$T/out" "$moved"
+has "mirror: warned on standard error" "$T/err" "REMOVED"
+for f in INBOX Café Unsubscribed; do dovecot_messages "$D" bob@example.com "$f"; done >"$T/dst.after"
+same "mirror, dry run: nothing changed" "$T/dst.before" "$T/dst.after"
+# killed right after the first removal was marked, then run to the end
+IMAP_COPY_CRASH_AFTER=0 ic --mirror-before "@$cutoff" bob@example.com >/dev/null 2>"$T/err"
+is "mirror: killed after the first removal was sent" "$(grep -c 'died of signal 9' "$T/err")" 1
+run ic --mirror-before "@$cutoff" bob@example.com
+is "mirror: exit 1 (the large message)" "$status" 1
+removed=$(awk -F'\t' '$1 == "removed" { print $3 }' "$T/out" | sort | tr '\n' ' ')
+is "mirror: what the killed run had not removed is removed now" \
+    "$(test -n "$removed" && echo yes)" yes
+is "mirror: the report's REMOVED column adds up" \
+    "$(awk -F'\t' 'NF >= 13 { s += $12 } END { print s + 0 }' "$T/out")" \
+    "$(awk -F'\t' '$1 == "removed"' "$T/out" | wc -l | tr -d ' ')"
+dovecot_messages "$D" bob@example.com INBOX >"$T/inbox"
+has "mirror: mail delivered after the cut-off stays" "$T/inbox" "<after-switch-1@example.com>"
+has "mirror: ... even one its user marked \\Deleted (UID EXPUNGE, never EXPUNGE)" "$T/inbox" \
+    "<after-switch-2@example.com>"
+hasnt "mirror: the moved message is no longer in its old folder" "$T/inbox" "$moved"
+dovecot_messages "$D" bob@example.com Café >"$T/cafe"
+has "mirror: ... it is in its new one" "$T/cafe" "$moved"
+has "mirror: a folder the Source no longer has is reported" "$T/out" \
+    "extra	bob@example.com	-	Unsubscribed	2"
+is "mirror: ... and not removed" "$(dovecot_messages "$D" bob@example.com Unsubscribed | wc -l | tr -d ' ')" 2
+dadm expunge -u bob@example.com mailbox INBOX header message-id after-switch
+grep -v '^Unsubscribed' "$T/map" >"$T/map.bob"
+is "mirror: every folder exactly its Source folder" "$(MAP=$T/map.bob compare bob@example.com)" ""
+run ic --mirror-before "@$cutoff" bob@example.com
+is "mirror: again: nothing removed" "$(awk -F'\t' '$1 == "removed"' "$T/out" | wc -l | tr -d ' ')" 0
 
 # ---- killed at any point, started again ----
 fresh_dave() {	# the Destination without dave's mail

@@ -31,6 +31,8 @@
 #include "../common/report.h"
 #include "../common/size.h"
 #include "../common/strbuf.h"
+#include "../common/strmap.h"
+#include "imap-copy/imap-copy.h"
 
 #define SRC_ENV "IMAP_COPY_SOURCE_PASSWORD"
 #define DST_ENV "IMAP_COPY_DEST_PASSWORD"
@@ -44,6 +46,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: imap-copy [-nv] -S url -D url [-C cafile] [--insecure]\n"
+	    "                 [--source-plaintext] [--dest-plaintext]\n"
+	    "                 [--keep-dest-flags] [--mirror-before time]\n"
 	    "                 [-a admin] [-y passfile] [-p passwords]\n"
 	    "                 [-A admin] [-Y passfile] [-P passwords]\n"
 	    "                 [-j jobs] [-J conns] [-L maxsize] [-i pattern]... [-x pattern]...\n"
@@ -54,19 +58,21 @@ usage(void)
 static struct imap_sides sides;
 static struct foldermap fmap;
 static int dry_run, verbose, jobs = 1, conns = 1;
+static int keep_dest_flags;	/* --keep-dest-flags: the Destination's flags are left alone */
+static int64_t mirror_cutoff;	/* --mirror-before: remove what the Source no longer has */
 static unsigned long max_size;
 static struct pool_slot *me;	/* the worker's counters */
 static const char *account;	/* the Source login of the current account */
 
 /* the worker's counters in its pool slot */
-enum { C_COPIED, C_SKIPPED, C_FAILED, C_ALREADY };
+enum { C_COPIED, C_SKIPPED, C_FAILED, C_ALREADY, C_FLAGGED, C_REMOVED };
 
 #define report report_atomic
 
 /* ---- copying one folder ---- */
 
 struct fstats {
-	unsigned long count, copied, already, failed, skipped, bytes;
+	unsigned long count, copied, already, failed, skipped, bytes, flagged, removed;
 };
 
 static void
@@ -87,8 +93,9 @@ struct batch {
 static int multiappend;		/* the Destination takes MULTIAPPEND and LITERAL+ */
 static long crash_after = -1;	/* IMAP_COPY_CRASH_AFTER: the crash tests only */
 
-/* The crash tests stop the run dead right after the Nth append is sent. */
-static void
+/* The crash tests stop the run dead right after the Nth append (or flag
+ * update, or removal) is sent. */
+void
 sent(void)
 {
 	if (crash_after >= 0 && --crash_after < 0)
@@ -464,24 +471,83 @@ copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
 	return broke;
 }
 
-/* One Source folder into its Destination folder. Returns 0 when done (even
- * with failed messages), 1 when a connection broke (try again). */
+/* A new Destination folder made, and subscribed when sub. */
+struct make_job {
+	mailimap *s;
+	const char *wire;
+	int subscribe, r;
+};
+
+static void
+make_folder(void *p)
+{
+	struct make_job *j = p;
+
+	j->r = mailimap_create(j->s, j->wire);
+	if (j->r == MAILIMAP_NO_ERROR && j->subscribe)
+		mailimap_subscribe(j->s, j->wire);
+}
+
+/* The Source folder listed, the Destination having none yet. */
+struct src_job {
+	const char *swire;
+	unsigned how;
+	struct msgs *sm, *dm;
+	struct kwnote *kn;
+	char *err;
+	size_t errlen;
+	int r;
+};
+
+static void
+list_source(void *p)
+{
+	struct src_job *j = p;
+
+	j->r = folder_pair_list(sides.src.s, j->swire, sides.dst.s, NULL, j->how, j->sm, j->dm,
+	    j->kn, j->err, j->errlen);
+}
+
+/* One Source folder into its Destination folder; shared: other Source
+ * folders go there too (it is not mirrored). Returns 0 when done (even with
+ * failed messages), 1 when a connection broke (try again). */
 static int
 copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
-    const char *note, struct fstats *st)
+    const char *note, int shared, struct fstats *st)
 {
 	struct strbuf wire = { 0 };
 	struct msgs sm = { 0 }, dm = { 0 };
 	struct kwnote kn = { { 0 }, { 0 } };
-	int r, exists_there, ret = 1;
-	char fail_why[300] = "";
+	int r, exists_there, list_there, ret = 1;
+	char fail_why[300] = "", mirror_why[300] = "";
+	int mirror = mirror_cutoff && !shared;
+	unsigned how = 0;
 
 	memset(st, 0, sizeof *st);
 	folders_dest_name(dpath, dfs->sep, &wire);
-	exists_there = folders_find(dfs, wire.s) != NULL;
+	const struct folder *df = folders_find(dfs, wire.s);
+	exists_there = list_there = df != NULL;
 	progress(sf->utf8, 0, 0);
+	/* the flags of both sides, to carry the Source's to the copies; the
+	 * Destination folder SELECTed to store them */
+	if (!keep_dest_flags)
+		how |= PAIR_FLAGS;
+	if (mirror)
+		how |= PAIR_DST_ALWAYS;		/* an emptied Source folder too */
+	if (how && !dry_run)
+		how |= PAIR_DST_WRITE;
+	/* a Destination without the folder: UIDs and sizes are all the copy
+	 * needs, and the Source reads no message for the listing */
+	how |= PAIR_SRC_BARE;
+	struct make_job mj = { sides.dst.s, wire.s,
+	    sf->subscribed && !dry_run && !(df && df->subscribed), MAILIMAP_NO_ERROR };
+	int listed = 0;
 	if (!exists_there && !dry_run) {
-		r = mailimap_create(sides.dst.s, wire.s);
+		/* a new folder, so empty: made (and subscribed) on the
+		 * Destination while the Source folder is listed */
+		struct src_job sj = { sf->name, how, &sm, &dm, &kn, fail_why, sizeof fail_why, 0 };
+		run_both(make_folder, &mj, list_source, &sj);
+		r = mj.r;
 		if (imap_broken(r))
 			goto broke;
 		if (r != MAILIMAP_NO_ERROR) {
@@ -492,13 +558,18 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 				st->failed++;
 				goto done;
 			}
+			list_there = 1;
+			if (mj.subscribe)
+				mailimap_subscribe(sides.dst.s, wire.s);
+		} else {
+			r = sj.r;
+			listed = 1;
 		}
-		exists_there = 1;
-	}
-	if (sf->subscribed && !dry_run)
+	} else if (mj.subscribe)
 		mailimap_subscribe(sides.dst.s, wire.s);
-	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, exists_there ? wire.s : NULL, 0, 0,
-	    &sm, &dm, &kn, fail_why, sizeof fail_why);
+	if (!listed)
+		r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, list_there ? wire.s : NULL,
+		    how, &sm, &dm, &kn, fail_why, sizeof fail_why);
 	if (r == -1) {
 		st->failed++;
 		goto done;
@@ -509,15 +580,33 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 	for (size_t i = 0; i < sm.n; i++)
 		st->already += sm.m[i].matched != 0;
 	progress(sf->utf8, st->already, st->count);
+	if (!keep_dest_flags) {
+		r = flags_follow(sides.dst.s, account, sf->utf8, &sm, &dm, dry_run, &st->flagged,
+		    &st->failed);
+		if (r != MAILIMAP_NO_ERROR)
+			goto broke;
+	}
+	if (mirror) {
+		r = mirror_remove(sides.dst.s, account, sf->utf8, dpath, &dm, mirror_cutoff, dry_run,
+		    &st->removed, mirror_why, sizeof mirror_why);
+		if (r == -1)
+			st->failed++;
+		else if (r != MAILIMAP_NO_ERROR)
+			goto broke;
+	} else if (mirror_cutoff)
+		snprintf(mirror_why, sizeof mirror_why,
+		    "not mirrored: other source folders go to this folder too");
 	if (dry_run)
 		st->copied = sm.n - st->already;
 	else if (copy_split(sf, wire.s, &sm, st))
 		goto broke;
 done: {
-		char c[6][24];
+		char c[8][24];
 		struct strbuf nb = { 0 };
 		if (*fail_why)
 			sb_adds(&nb, fail_why);
+		if (*mirror_why)
+			sb_printf(&nb, "%s%s", nb.len ? "; " : "", mirror_why);
 		if (note)
 			sb_printf(&nb, "%s%s", nb.len ? "; " : "", note);
 		if (kn.renamed.s) {
@@ -531,8 +620,10 @@ done: {
 		snprintf(c[3], 24, "%lu", st->failed);
 		snprintf(c[4], 24, "%lu", st->skipped);
 		snprintf(c[5], 24, "%lu", st->bytes);
+		snprintf(c[6], 24, "%lu", st->flagged);
+		snprintf(c[7], 24, "%lu", st->removed);
 		report(dry_run ? "plan" : st->failed ? "failed" : "ok", account,
-		    sf->utf8, dpath, c[0], c[1], c[2], c[3], c[4], c[5],
+		    sf->utf8, dpath, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
 		    nb.s ? nb.s : "", NULL);
 		sb_free(&nb);
 	}
@@ -556,6 +647,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	char err[512];
 	struct folders sfs = { 0 }, dfs = { 0 };
 	struct strbuf dpath = { 0 }, prefix = { 0 };
+	struct strmap targets = { 0 };	/* Destination path -> Source folders going there */
 	int bad = 0;
 
 	me = slot;
@@ -563,26 +655,35 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	sides.src.login = slogin;
 	sides.dst.login = dlogin;
 	snprintf(me->account, sizeof me->account, "%s", slogin);
-	if (side_open(&sides.src, err, sizeof err) < 0 || side_open(&sides.dst, err, sizeof err) < 0) {
-		report("failed", slogin, "-", "-", "", "", "", "", "", "", err, NULL);
+	if (sides_open(&sides, err, sizeof err) < 0) {
+		report("failed", slogin, "-", "-", "", "", "", "", "", "", "", "", err, NULL);
 		side_close(&sides.src);
 		side_close(&sides.dst);
 		return 1;
 	}
 	multiappend = imap_has_cap(sides.dst.s, "MULTIAPPEND") && imap_has_cap(sides.dst.s, "LITERAL+");
 	for (int attempt = 0;; attempt++) {
-		if (folders_list(sides.src.s, &sfs) == MAILIMAP_NO_ERROR &&
-		    folders_list(sides.dst.s, &dfs) == MAILIMAP_NO_ERROR)
+		if (folders_list_both(sides.src.s, &sfs, sides.dst.s, &dfs) == MAILIMAP_NO_ERROR)
 			break;
-		if (attempt >= RETRIES || side_open(&sides.src, err, sizeof err) < 0 ||
-		    side_open(&sides.dst, err, sizeof err) < 0) {
-			report("failed", slogin, "-", "-", "", "", "", "", "", "",
+		if (attempt >= RETRIES || sides_open(&sides, err, sizeof err) < 0) {
+			report("failed", slogin, "-", "-", "", "", "", "", "", "", "", "",
 			    "cannot list the folders", NULL);
 			bad = 1;
 			goto out;
 		}
 	}
 	folders_prepare_map(&fmap, &sfs, &dfs, &prefix);
+	/* how many Source folders go to each Destination folder: one that
+	 * gathers several is not mirrored (each would remove the others') */
+	for (size_t i = 0; i < sfs.n; i++) {
+		const char *note;
+		int isnew;
+		if (sfs.f[i].noselect ||
+		    !folder_map(&fmap, sfs.f[i].utf8, sfs.f[i].sep, sfs.f[i].su, &dpath, &note))
+			continue;
+		struct strmap_ent *e = strmap_put(&targets, dpath.s, dpath.len, &isnew);
+		e->aux++;
+	}
 	for (size_t i = 0; i < sfs.n; i++) {
 		const struct folder *sf = &sfs.f[i];
 		const char *note;
@@ -592,19 +693,20 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 		if (!folder_map(&fmap, sf->utf8, sf->sep, sf->su, &dpath, &note))
 			continue;
 		int attempt = 0;
-		while (copy_folder(sf, dpath.s, &dfs, note, &st)) {
+		struct strmap_ent *e = strmap_get(&targets, dpath.s, dpath.len);
+		int shared = e && e->aux > 1;
+		while (copy_folder(sf, dpath.s, &dfs, note, shared, &st)) {
 			/* a connection broke: open both again and start the
 			 * folder over; what was copied is found there */
 			if (++attempt > RETRIES) {
-				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "",
+				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "", "",
 				    "the connection broke again and again", NULL);
 				st.failed++;
 				break;
 			}
 			sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
-			if (side_open(&sides.src, err, sizeof err) < 0 ||
-			    side_open(&sides.dst, err, sizeof err) < 0) {
-				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "",
+			if (sides_open(&sides, err, sizeof err) < 0) {
+				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "", "",
 				    err, NULL);
 				st.failed++;
 				break;
@@ -618,10 +720,15 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 		me->count[C_ALREADY] += st.already;
 		me->count[C_FAILED] += st.failed;
 		me->count[C_SKIPPED] += st.skipped;
+		me->count[C_FLAGGED] += st.flagged;
+		me->count[C_REMOVED] += st.removed;
 	}
+	if (mirror_cutoff)
+		extra_folders(sides.dst.s, account, &dfs, &targets);
 out:
 	side_close(&sides.src);
 	side_close(&sides.dst);
+	strmap_free(&targets);
 	folders_free(&sfs);
 	folders_free(&dfs);
 	sb_free(&dpath);
@@ -641,6 +748,8 @@ main(int argc, char **argv)
 	int ch, status;
 	static const struct option longopts[] = {
 		IMAPSIDE_LONGOPTS,
+		{ "keep-dest-flags", no_argument, NULL, 'k' },
+		{ "mirror-before", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 
@@ -666,6 +775,15 @@ main(int argc, char **argv)
 			if (size_parse(optarg, &max_size) < 0 || !max_size)
 				die("-L %s: a size in bytes (k, M and G multiply by 1024)", optarg);
 			break;
+		case 'k': keep_dest_flags = 1; break;
+		case 'm':
+			if ((mirror_cutoff = cutoff_parse(optarg)) <= 0)
+				die("--mirror-before %s: a time such as 2026-12-01T18:00 (local), "
+				    "2026-12-01T18:00Z, 2026-12-01T18:00+01:00 or @SECONDS", optarg);
+			if (mirror_cutoff > (int64_t)time(NULL))
+				die("--mirror-before %s: the cut-off is in the future; mail delivered "
+				    "to the destination until then could be removed", optarg);
+			break;
 		case 'l': listfile = optarg; break;
 		case 'n': dry_run = 1; break;
 		case 'v': verbose = 1; break;
@@ -679,6 +797,12 @@ main(int argc, char **argv)
 	if (!sides.srcurl || !sides.dsturl)
 		usage();
 	sides_finish(&sides, SRC_ENV, DST_ENV);
+	if (mirror_cutoff) {
+		char when[32];
+		msg_iso_date(when, sizeof when, mirror_cutoff);
+		warnmsg("--mirror-before %s: destination messages older than that which the source "
+		    "no longer has are REMOVED%s", when, dry_run ? " (dry run: listed only)" : "");
+	}
 	status = accounts_read(&acc, argc, argv, listfile);
 
 	if (pool_run(&pool, jobs, acc.n, copy_account, NULL, &acc))
@@ -687,8 +811,11 @@ main(int argc, char **argv)
 	unsigned long copied = pool.count[C_COPIED];
 	if (pool.tty || verbose)
 		fprintf(stderr, "imap-copy: %zu accounts: %lu messages %s, %lu already there, "
-		    "%lu skipped, %lu failed, %.1f MB in %.0f s (%.0f messages/s)\n",
+		    "%lu with flags %s, %lu %s, %lu skipped, %lu failed, %.1f MB in %.0f s "
+		    "(%.0f messages/s)\n",
 		    acc.n, copied, dry_run ? "to copy" : "copied", pool.count[C_ALREADY],
+		    pool.count[C_FLAGGED], dry_run ? "to update" : "updated",
+		    pool.count[C_REMOVED], dry_run ? "to remove" : "removed",
 		    pool.count[C_SKIPPED], pool.count[C_FAILED], (double)pool.bytes / 1e6, secs,
 		    secs > 0 ? (double)copied / secs : (double)copied);
 	accounts_free(&acc);

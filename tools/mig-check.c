@@ -17,6 +17,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: mig-check verify mail [-bv] -S url -D url [-C cafile] [--insecure]\n"
+	    "                 [--source-plaintext] [--dest-plaintext]\n"
 	    "                 [-a admin] [-y passfile] [-p passwords]\n"
 	    "                 [-A admin] [-Y passfile] [-P passwords] [-c copyreport]\n"
 	    "                 [-j jobs] [-L maxsize] [-i pattern]... [-x pattern]...\n"

@@ -193,11 +193,39 @@ test_flags(void)
 	sb_free(&out);
 }
 
+/* What a flag update must add and remove to turn one side's flags into
+ * the other's. */
+static void
+test_flags_diff(void)
+{
+	static const struct { const char *want, *have, *add, *rem; } dc[] = {
+		{ "", "", "", "" },
+		{ "\\Seen", "", "\\Seen", "" },
+		{ "", "\\Seen", "", "\\Seen" },
+		{ "\\Answered \\Seen", "\\Seen", "\\Answered", "" },
+		{ "\\Flagged keep new", "\\Seen keep old", "\\Flagged new", "\\Seen old" },
+		{ "\\Seen", "\\Seen", "", "" },
+		/* a word that begins another is not it */
+		{ "ab", "abc", "ab", "abc" },
+	};
+	struct strbuf add = { 0 }, rem = { 0 };
+
+	for (size_t i = 0; i < sizeof dc / sizeof dc[0]; i++) {
+		flags_diff(dc[i].want, dc[i].have, &add, &rem);
+		ok(strcmp(add.s, dc[i].add) == 0 && strcmp(rem.s, dc[i].rem) == 0,
+		    "flags_diff: (%s) over (%s): +(%s) -(%s) (got +(%s) -(%s))", dc[i].want,
+		    dc[i].have, dc[i].add, dc[i].rem, add.s, rem.s);
+	}
+	sb_free(&add);
+	sb_free(&rem);
+}
+
 int
 main(void)
 {
 	test_match();
 	test_keys();
 	test_flags();
+	test_flags_diff();
 	return tap_done();
 }

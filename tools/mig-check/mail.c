@@ -33,7 +33,6 @@
 
 #define SRC_ENV "MIG_CHECK_SOURCE_PASSWORD"
 #define DST_ENV "MIG_CHECK_DEST_PASSWORD"
-#define INFO_CHUNK 500		/* messages whose headers are fetched at once */
 #define BODY_MSGS 64		/* messages fetched whole at once (-b) ... */
 #define BODY_BYTES (8 << 20)	/* ... and at most this many bytes */
 
@@ -122,133 +121,15 @@ read_copyrep(const char *path)
 
 /* ---- what a report line says of a message ---- */
 
-struct info {
-	uint32_t uid;
-	char *msgid, *subject;
-};
-
-static int
-cmp_info(const void *a, const void *b)
-{
-	uint32_t x = ((const struct info *)a)->uid, y = ((const struct info *)b)->uid;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The unfolded value of header field name in h (NULL if none). */
-static char *
-header_value(const char *h, size_t n, const char *name)
-{
-	size_t nl = strlen(name);
-	const char *end = h + n;
-
-	for (const char *p = h; p < end;) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		if ((size_t)(eol - p) > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
-			struct strbuf v = { 0 };
-			const char *q = p + nl + 1;
-			for (;;) {
-				for (; q < eol; q++)
-					if (*q != '\r')
-						sb_addc(&v, *q == '\t' ? ' ' : *q);
-				/* a folded continuation line */
-				if (eol < end && eol + 1 < end && (eol[1] == ' ' || eol[1] == '\t')) {
-					q = eol + 1;
-					eol = memchr(q, '\n', (size_t)(end - q));
-					if (!eol)
-						eol = end;
-					continue;
-				}
-				break;
-			}
-			const char *s = v.s ? v.s : "";
-			size_t a = strspn(s, " "), l = strlen(s);
-			while (l > a && s[l - 1] == ' ')
-				l--;
-			char *r = xstrndup(s + a, l - a);
-			sb_free(&v);
-			return r;
-		}
-		p = eol + 1;
-	}
-	return NULL;
-}
-
-/* Message-ID and Subject of the messages in v (UIDs set, sorted), from
- * session s, whose folder is selected. Returns 0, or the libetpan error. */
-static int
-fetch_info(mailimap *s, struct info *v, size_t n)
-{
-	int r = MAILIMAP_NO_ERROR;
-
-	for (size_t lo = 0; lo < n && r == MAILIMAP_NO_ERROR; lo += INFO_CHUNK) {
-		size_t hi = lo + INFO_CHUNK < n ? lo + INFO_CHUNK : n;
-		struct mailimap_set *set = mailimap_set_new_empty();
-		clist *hdrs = clist_new(), *res = NULL;
-		clist_append(hdrs, xstrdup("MESSAGE-ID"));
-		clist_append(hdrs, xstrdup("SUBJECT"));
-		struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-		mailimap_fetch_type_new_fetch_att_list_add(ft,
-		    mailimap_fetch_att_new_body_peek_section(
-		    mailimap_section_new_header_fields(mailimap_header_list_new(hdrs))));
-		for (size_t i = lo; i < hi; i++)
-			mailimap_set_add_single(set, v[i].uid);
-		r = mailimap_uid_fetch(s, set, ft, &res);
-		mailimap_set_free(set);
-		mailimap_fetch_type_free(ft);
-		if (r != MAILIMAP_NO_ERROR)
-			break;
-		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct msg_parts p;
-			msg_parts(clist_content(it), &p);
-			struct info key = { .uid = p.uid }, *in;
-			in = bsearch(&key, v + lo, hi - lo, sizeof *v, cmp_info);
-			if (!in || !p.body)
-				continue;
-			free(in->msgid);
-			free(in->subject);
-			in->msgid = header_value(p.body, p.len, "Message-ID");
-			in->subject = header_value(p.body, p.len, "Subject");
-		}
-		mailimap_fetch_list_free(res);
-	}
-	return r;
-}
-
-static void
-info_free(struct info *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].msgid);
-		free(v[i].subject);
-	}
-	free(v);
-}
-
-static void
-iso_date(char *out, size_t n, int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t || !gmtime_r(&tt, &tm))
-		snprintf(out, n, "-");
-	else
-		strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void
 report_msg(const char *status, const char *folder, const struct msg *m,
-    const struct info *in, const char *detail)
+    const struct msg_info *in, const char *detail)
 {
 	char uid[16], size[16], date[32];
 
 	snprintf(uid, sizeof uid, "%u", m->uid);
 	snprintf(size, sizeof size, "%u", m->size);
-	iso_date(date, sizeof date, m->date);
+	msg_iso_date(date, sizeof date, m->date);
 	report_atomic(status, "message", account, folder, uid,
 	    in && in->msgid ? in->msgid : "", date, size,
 	    in && in->subject ? in->subject : "", detail, NULL);
@@ -487,7 +368,7 @@ verify_folder(const struct folder *sf, const char *dpath, const struct folders *
 {
 	struct strbuf wire = { 0 }, key = { 0 }, nb = { 0 }, det = { 0 };
 	struct msgs sm = { 0 }, dm = { 0 };
-	struct info *inf = NULL, *xinf = NULL;
+	struct msg_info *inf = NULL, *xinf = NULL;
 	char *differ = NULL, *why = NULL;
 	size_t ninf = 0, nx = 0;
 	int r, ret = 1, there;
@@ -496,7 +377,8 @@ verify_folder(const struct folder *sf, const char *dpath, const struct folders *
 	folders_dest_name(dpath, dfs->sep, &wire);
 	there = folders_find(dfs, wire.s) != NULL;
 	pool_progress(me, sf->utf8, 0, 0);
-	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, there ? wire.s : NULL, 1, 1,
+	r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, there ? wire.s : NULL,
+	    PAIR_DST_ALWAYS | PAIR_FLAGS,
 	    &sm, &dm, NULL, err, errlen);
 	if (r == -1) {
 		ret = -1;
@@ -553,14 +435,14 @@ verify_folder(const struct folder *sf, const char *dpath, const struct folders *
 	}
 	for (size_t j = 0; j < dm.n; j++)
 		t->n[N_EXTRA] += !dm.m[j].matched;
-	if (ninf && (r = fetch_info(sides.src.s, inf, ninf)) != MAILIMAP_NO_ERROR)
+	if (ninf && (r = msgs_fetch_info(sides.src.s, inf, ninf)) != MAILIMAP_NO_ERROR)
 		goto out;
 	if (verbose && t->n[N_EXTRA]) {
 		xinf = xcalloc(t->n[N_EXTRA], sizeof *xinf);
 		for (size_t j = 0; j < dm.n; j++)
 			if (!dm.m[j].matched)
 				xinf[nx++].uid = dm.m[j].uid;
-		if ((r = fetch_info(sides.dst.s, xinf, nx)) != MAILIMAP_NO_ERROR)
+		if ((r = msgs_fetch_info(sides.dst.s, xinf, nx)) != MAILIMAP_NO_ERROR)
 			goto out;
 	}
 
@@ -569,7 +451,7 @@ verify_folder(const struct folder *sf, const char *dpath, const struct folders *
 		struct msg *m = &sm.m[i];
 		if (m->matched && !differ[i])
 			continue;
-		const struct info *in = &inf[k++];
+		const struct msg_info *in = &inf[k++];
 		sb_reset(&det);
 		if (!m->matched) {
 			struct strmap_ent *e = NULL;
@@ -609,8 +491,8 @@ verify_folder(const struct folder *sf, const char *dpath, const struct folders *
 	report_counts(status_of(t), "mail", account, sf->utf8, dpath, t, 0, nb.s ? nb.s : "");
 	ret = 0;
 out:
-	info_free(inf, ninf);
-	info_free(xinf, nx);
+	msg_info_free(inf, ninf);
+	msg_info_free(xinf, nx);
 	free(differ);
 	free(why);
 	msgs_free(&sm);
@@ -667,16 +549,13 @@ verify_account(void *ctx, size_t job, struct pool_slot *slot)
 	sides.src.login = slogin;
 	sides.dst.login = dlogin;
 	snprintf(me->account, sizeof me->account, "%s", slogin);
-	if (side_open(&sides.src, err, sizeof err) < 0 ||
-	    side_open(&sides.dst, err, sizeof err) < 0)
+	if (sides_open(&sides, err, sizeof err) < 0)
 		goto notchecked;
 	for (int attempt = 0;; attempt++) {
-		if (folders_list(sides.src.s, &sfs) == MAILIMAP_NO_ERROR &&
-		    folders_list(sides.dst.s, &dfs) == MAILIMAP_NO_ERROR)
+		if (folders_list_both(sides.src.s, &sfs, sides.dst.s, &dfs) == MAILIMAP_NO_ERROR)
 			break;
 		snprintf(err, sizeof err, "cannot list the folders");
-		if (attempt >= SIDE_RETRIES || side_open(&sides.src, err, sizeof err) < 0 ||
-		    side_open(&sides.dst, err, sizeof err) < 0)
+		if (attempt >= SIDE_RETRIES || sides_open(&sides, err, sizeof err) < 0)
 			goto notchecked;
 	}
 	folders_prepare_map(&fmap, &sfs, &dfs, &prefix);
@@ -698,8 +577,7 @@ verify_account(void *ctx, size_t job, struct pool_slot *slot)
 			if (++attempt > SIDE_RETRIES)
 				break;
 			sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
-			if (side_open(&sides.src, err, sizeof err) < 0 ||
-			    side_open(&sides.dst, err, sizeof err) < 0)
+			if (sides_open(&sides, err, sizeof err) < 0)
 				break;
 			folders_list(sides.dst.s, &dfs);
 		}
