@@ -124,7 +124,10 @@ is "... every Destination message is a Source message, once (twins twice)" \
 is "... and only the two over the limit are not there" "$(comm -23 "$T/src.mail" "$T/dst.mail" | wc -l)" 2
 has "the summary on stdout: the mail phase's counts" "$T/out" "4 accounts"
 has "... and the failures, where to find them" "$T/out" "mail: 4 problems ($W/runs/$(last)/mail/failures)"
-has "... preflight says what it could not check" "$T/out" "the full checklist arrives with mig-check preflight"
+is "... preflight: mig-check preflight's checklist, both logins of every account ready" \
+    "$(grep -c '^ready	login	' "$W/runs/last/preflight/report.tsv")" 8
+has "... and the provisioning stream through prov-apply's dry run" "$W/runs/last/preflight/report.tsv" \
+    "	prov	"
 has "the calendar's import lines, for the Carbonio host" "$W/data/calendars.cmd" \
     "sm alice@example.com postRestURL '/Calendar?fmt=ics' $W/data/calendars/alice@example.com/"
 has "the contacts' import lines" "$W/data/contacts.cmd" \
