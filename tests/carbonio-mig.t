@@ -113,7 +113,10 @@ is "... the mail phase says so" "$(phase mail)" failed
 run drv
 is "run again: exit 1 (two messages over the Destination's limit, a bad contacts file)" "$status" 1
 is "... every phase ran" "$(cut -f1,2 "$W/runs/last/summary.tsv" | tr '\t\n' ': ')" \
-    "preflight:ok provision:ok mail:failed calendars:ok contacts:failed verify:failed "
+    "preflight:failed provision:ok mail:failed calendars:ok contacts:failed verify:failed "
+is "... preflight foresaw the two messages over the Destination's limit, and only them" \
+    "$(awk -F'\t' '$1 == "not-ready" && $2 == "message" { print $3, $4, ($7 > 1048576) }' "$W/runs/last/preflight/report.tsv" | sort | tr '\n' ,)" \
+    "alice@example.com Entwürfe 1,bob@example.com Entwürfe 1,"
 is "... verify: nothing missing, nothing extra (nothing copied twice), the two refused known" \
     "$(grep -v '^ok' "$W/runs/last/verify/report.tsv" | cut -f1,2 | sort | uniq -c | awk '{ printf "%s %s:%s ", $1, $2, $3 }')" \
     "2 known:account 2 known:mail 2 known:message "

@@ -42,6 +42,15 @@ DOVECOT_USERS=${DOVECOT_USERS:-'alice@example.com bob@example.com carol@example.
 
 _dovecot_pw() { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
+_dovecot_bytes() {	# SIZE with Dovecot's k/M/G suffix -> bytes
+	case $1 in
+	*[kK]) echo $(( ${1%?} * 1024 )) ;;
+	*[mM]) echo $(( ${1%?} * 1048576 )) ;;
+	*[gG]) echo $(( ${1%?} * 1073741824 )) ;;
+	*) echo "$1" ;;
+	esac
+}
+
 _dovecot_conf() {	# DIR ROLE PORT [notls]
 	_dv_d=$1
 	if [ "$4" = notls ]; then
@@ -161,6 +170,8 @@ plugin {
   quota_rule = *:storage=0
   quota_max_mail_size = ${DOVECOT_MAX_MAIL_SIZE:-1M}
 }
+# the limit said as Carbonio's clients can learn it (RFC 7889)
+imap_capability = +APPENDLIMIT=$(_dovecot_bytes "${DOVECOT_MAX_MAIL_SIZE:-1M}")
 namespace inbox {
   inbox = yes
   separator = /

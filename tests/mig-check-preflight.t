@@ -63,7 +63,7 @@ has "merge: said on both folders" "$T/out" "warning	folder	bob@example.com	Café
 has "merge: ... with the other's name" "$T/out" "merged with Drafts"
 
 # ---- a message over the Destination's limit ----
-run pf -L 1M alice@example.com bob@example.com
+run pf alice@example.com bob@example.com
 is "over the limit: exit 1" "$status" 1
 is "over the limit: its message, folder and account not-ready, nothing else" "$(notready)" \
 "account|alice@example.com|alice@example.com
@@ -74,7 +74,10 @@ message|alice@example.com|Entwürfe
 message|bob@example.com|Entwürfe"
 is "over the limit: the message line: UID, date, size and why" \
     "$(awk -F'\t' '$2 == "message" && $3 == "alice@example.com" { print ($5 > 0), ($6 ~ /^[0-9-]+T[0-9:]+Z$/), ($7 > 1048576), $8 }' "$T/out")" \
-    "1 1 1 larger than the destination's limit 1048576 (-L)"
+    "1 1 1 larger than the destination's limit 1048576 (APPENDLIMIT)"
+run pf -L 1M alice@example.com bob@example.com
+is "over -L: imap-copy -L will skip it by choice: a warning, exit 0" "$status" 0
+has "over -L: ... said on the message" "$T/out" "imap-copy -L will skip it"
 
 # ---- an account missing on the Source ----
 printf 'alice@example.com\nnobody@example.com\n' >"$T/list"

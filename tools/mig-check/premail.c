@@ -155,13 +155,14 @@ judge(const char *account, const struct folder *sf, const struct msg_parts *p,
 		snprintf(why, sizeof why, "zero length: Carbonio refuses an empty message");
 	else if (date > DATE_MAX)
 		snprintf(why, sizeof why, "internal date after 2038-01-19: Carbonio refuses it");
-	else if (limit && p->size > limit)
-		snprintf(why, sizeof why, "larger than the destination's limit %lu (%s)", limit,
-		    limit_from);
 	else if (max_size && p->size > max_size) {
+		/* the administrator's choice: imap-copy -L skips it */
 		snprintf(why, sizeof why, "larger than -L %lu: imap-copy -L will skip it", max_size);
 		st = "warning";
-	} else
+	} else if (limit && p->size > limit)
+		snprintf(why, sizeof why, "larger than the destination's limit %lu (%s)", limit,
+		    limit_from);
+	else
 		return 0;
 	snprintf(uid, sizeof uid, "%u", p->uid);
 	snprintf(size, sizeof size, "%u", p->size);
@@ -354,10 +355,8 @@ preflight_account(void *ctx, size_t job, struct pool_slot *me)
 		limit_from = "APPENDLIMIT";
 	else if (dst_caplimit)
 		limit = dst_caplimit, limit_from = "APPENDLIMIT";
-	else if (max_size)
-		limit = max_size, limit_from = "-L";
 	else
-		limit = CARBONIO_LIMIT, limit_from = "Carbonio's default; -L names another";
+		limit = CARBONIO_LIMIT, limit_from = "Carbonio's default; the server does not say";
 	me->count[C_LIMIT] = limit;
 
 	if (!src_up)
