@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "imapside.h"
 #include "secret.h"
+#include "size.h"
 
 void
 sides_init(struct imap_sides *o)
@@ -16,6 +17,7 @@ sides_init(struct imap_sides *o)
 	memset(o, 0, sizeof *o);
 	o->src.what = "source";
 	o->dst.what = "destination";
+	o->jobs = 1;
 }
 
 /* A password map: "LOGIN<TAB>PASSWORD" lines, in a file only its owner
@@ -61,6 +63,16 @@ sides_option(struct imap_sides *o, int ch, const char *arg)
 	case 'p': read_pwmap(&o->src, arg); break;
 	case 'P': read_pwmap(&o->dst, arg); break;
 	case 'y': o->ypath = arg; break;
+	case 'j':
+		o->jobs = atoi(arg);
+		if (o->jobs < 1 || o->jobs > 64)
+			die("-j: from 1 to 64 accounts at once");
+		break;
+	case 'L':
+		if (size_parse(arg, &o->max_size) < 0 || !o->max_size)
+			die("-L %s: a size in bytes (k, M and G multiply by 1024)", arg);
+		break;
+	case 'l': o->listfile = arg; break;
 	case 'Y': o->Ypath = arg; break;
 	default: return 0;
 	}

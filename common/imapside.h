@@ -31,11 +31,16 @@ struct imap_sides {
 	struct imap_side src, dst;
 	const char *srcurl, *dsturl, *cafile, *srcca, *dstca, *ypath, *Ypath;
 	int insecure;
+	/* the run over the accounts: -j accounts at once (1-64), -L messages
+	 * larger than this are not to be copied (0: none), -l the list */
+	int jobs;
+	unsigned long max_size;
+	const char *listfile;
 	int src_plain, dst_plain;	/* --source-plaintext, --dest-plaintext */
 };
 
 /* The getopt string of these options, and the long ones (K, s, d, T, U). */
-#define IMAPSIDE_OPTS "A:a:C:D:P:p:S:Y:y:"
+#define IMAPSIDE_OPTS "A:a:C:D:j:L:l:P:p:S:Y:y:"
 #define IMAPSIDE_LONGOPTS \
 	{ "insecure", no_argument, NULL, 'K' }, \
 	{ "source-ca", required_argument, NULL, 's' }, \

@@ -29,7 +29,6 @@
 #include "../common/out.h"
 #include "../common/pool.h"
 #include "../common/report.h"
-#include "../common/size.h"
 #include "../common/strbuf.h"
 #include "../common/strmap.h"
 #include "imap-copy/imap-copy.h"
@@ -57,10 +56,9 @@ usage(void)
 
 static struct imap_sides sides;
 static struct foldermap fmap;
-static int dry_run, verbose, jobs = 1, conns = 1;
+static int dry_run, verbose, conns = 1;
 static int keep_dest_flags;	/* --keep-dest-flags: the Destination's flags are left alone */
 static int64_t mirror_cutoff;	/* --mirror-before: remove what the Source no longer has */
-static unsigned long max_size;
 static struct pool_slot *me;	/* the worker's counters */
 static const char *account;	/* the Source login of the current account */
 
@@ -210,10 +208,10 @@ next_batch(const struct folder *sf, struct msgs *sm, size_t *i, struct fstats *s
 		struct msg *m = &sm->m[*i];
 		if (m->matched)
 			continue;
-		if (max_size && m->size > max_size) {
+		if (sides.max_size && m->size > sides.max_size) {
 			char why[64];
 			snprintf(uidbuf, sizeof uidbuf, "%u", m->uid);
-			snprintf(why, sizeof why, "larger than -L %lu: %u bytes", max_size, m->size);
+			snprintf(why, sizeof why, "larger than -L %lu: %u bytes", sides.max_size, m->size);
 			report("skipped", account, sf->utf8, uidbuf, why, NULL);
 			st->skipped++;
 			m->matched = 1;
@@ -742,7 +740,6 @@ out:
 int
 main(int argc, char **argv)
 {
-	const char *listfile = NULL;
 	struct accounts acc = { 0 };
 	struct pool pool;
 	int ch, status;
@@ -756,24 +753,15 @@ main(int argc, char **argv)
 	diag_init(argv[0]);
 	out_init();
 	sides_init(&sides);
-	while ((ch = getopt_long(argc, argv, IMAPSIDE_OPTS FOLDERMAP_OPTS "J:j:L:l:nv",
+	while ((ch = getopt_long(argc, argv, IMAPSIDE_OPTS FOLDERMAP_OPTS "J:nv",
 	    longopts, NULL)) != -1) {
 		if (sides_option(&sides, ch, optarg) || foldermap_option(&fmap, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'j':
-			jobs = atoi(optarg);
-			if (jobs < 1 || jobs > 64)
-				die("-j: from 1 to 64 accounts at once");
-			break;
 		case 'J':
 			conns = atoi(optarg);
 			if (conns < 1 || conns > 16)
 				die("-J: from 1 to 16 connections for one folder");
-			break;
-		case 'L':
-			if (size_parse(optarg, &max_size) < 0 || !max_size)
-				die("-L %s: a size in bytes (k, M and G multiply by 1024)", optarg);
 			break;
 		case 'k': keep_dest_flags = 1; break;
 		case 'm':
@@ -784,7 +772,6 @@ main(int argc, char **argv)
 				die("--mirror-before %s: the cut-off is in the future; mail delivered "
 				    "to the destination until then could be removed", optarg);
 			break;
-		case 'l': listfile = optarg; break;
 		case 'n': dry_run = 1; break;
 		case 'v': verbose = 1; break;
 		default: usage();
@@ -803,9 +790,9 @@ main(int argc, char **argv)
 		warnmsg("--mirror-before %s: destination messages older than that which the source "
 		    "no longer has are REMOVED%s", when, dry_run ? " (dry run: listed only)" : "");
 	}
-	status = accounts_read(&acc, argc, argv, listfile);
+	status = accounts_read(&acc, argc, argv, sides.listfile);
 
-	if (pool_run(&pool, jobs, acc.n, copy_account, NULL, &acc))
+	if (pool_run(&pool, sides.jobs, acc.n, copy_account, NULL, &acc))
 		status = 1;
 	double secs = difftime(time(NULL), pool.t0);
 	unsigned long copied = pool.count[C_COPIED];

@@ -23,7 +23,7 @@ usage(void)
 	    "                 [-j jobs] [-L maxsize] [-i pattern]... [-x pattern]...\n"
 	    "                 [-M src=dst]... [-l accountlist] [account[=destaccount] ...]\n"
 	    "       mig-check verify prov -H uri [-D binddn] [-y passfile] [-C cafile]\n"
-	    "                 [--insecure] [-j jobs] [-m mailhost] [-l accountlist] [file ...]\n"
+	    "                 [--insecure] [-m mailhost] [-l accountlist] [file ...]\n"
 	    "       mig-check preflight mail [-v] -S url -D url [-C cafile] [--insecure]\n"
 	    "                 [-a admin] [-y passfile] [-p passwords]\n"
 	    "                 [-A admin] [-Y passfile] [-P passwords] [-j jobs] [-L maxsize]\n"

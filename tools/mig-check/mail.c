@@ -26,7 +26,6 @@
 #include "../../common/mailbox.h"
 #include "../../common/pool.h"
 #include "../../common/report.h"
-#include "../../common/size.h"
 #include "../../common/strbuf.h"
 #include "../../common/strmap.h"
 #include "mig-check.h"
@@ -38,8 +37,7 @@
 
 static struct imap_sides sides;
 static struct foldermap fmap;
-static int bytes_mode, verbose, jobs = 1;
-static unsigned long max_size;
+static int bytes_mode, verbose;
 static struct strmap copyrep;	/* "ACCOUNT\tFOLDER\tUID" -> imap-copy's words */
 static int have_copyrep;
 static struct pool_slot *me;
@@ -411,7 +409,7 @@ verify_folder(const struct folder *sf, const char *dpath, const struct folders *
 				t->n[N_DIFFER]++;
 			else
 				continue;
-		} else if (max_size && m->size > max_size) {
+		} else if (sides.max_size && m->size > sides.max_size) {
 			t->n[N_SKIPPED]++;
 			why[i] = 's';
 		} else {
@@ -460,7 +458,7 @@ verify_folder(const struct folder *sf, const char *dpath, const struct folders *
 				e = strmap_get(&copyrep, key.s, key.len);
 			}
 			if (why[i] == 's' && !e)
-				sb_printf(&det, "larger than -L %lu", max_size);
+				sb_printf(&det, "larger than -L %lu", sides.max_size);
 			else if (e)
 				sb_printf(&det, "imap-copy: %s", (char *)e->val);
 			else
@@ -642,7 +640,6 @@ account_done(void *ctx, size_t job, int wstatus, const struct pool_slot *sl)
 int
 verify_mail(int argc, char **argv)
 {
-	const char *listfile = NULL;
 	struct accounts acc = { 0 };
 	struct pool pool;
 	int ch, status;
@@ -653,23 +650,13 @@ verify_mail(int argc, char **argv)
 
 	sides_init(&sides);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, IMAPSIDE_OPTS FOLDERMAP_OPTS "bc:j:L:l:v",
+	while ((ch = getopt_long(argc, argv, IMAPSIDE_OPTS FOLDERMAP_OPTS "bc:v",
 	    longopts, NULL)) != -1) {
 		if (sides_option(&sides, ch, optarg) || foldermap_option(&fmap, ch, optarg))
 			continue;
 		switch (ch) {
 		case 'b': bytes_mode = 1; break;
 		case 'c': read_copyrep(optarg); break;
-		case 'j':
-			jobs = atoi(optarg);
-			if (jobs < 1 || jobs > 64)
-				die("-j: from 1 to 64 accounts at once");
-			break;
-		case 'L':
-			if (size_parse(optarg, &max_size) < 0 || !max_size)
-				die("-L %s: a size in bytes (k, M and G multiply by 1024)", optarg);
-			break;
-		case 'l': listfile = optarg; break;
 		case 'v': verbose = 1; break;
 		default:
 			fprintf(stderr, "usage: see mig-check(1)\n");
@@ -681,9 +668,9 @@ verify_mail(int argc, char **argv)
 	if (!sides.srcurl || !sides.dsturl)
 		die("verify mail: -S and -D name the Source and the Destination");
 	sides_finish(&sides, SRC_ENV, DST_ENV);
-	status = accounts_read(&acc, argc, argv, listfile) ? ST_FAIL : ST_OK;
+	status = accounts_read(&acc, argc, argv, sides.listfile) ? ST_FAIL : ST_OK;
 
-	int worst = pool_run(&pool, jobs, acc.n, verify_account, account_done, &acc);
+	int worst = pool_run(&pool, sides.jobs, acc.n, verify_account, account_done, &acc);
 	if (worst > status)
 		status = worst;
 	if (pool.tty || verbose) {

@@ -26,7 +26,6 @@
 #include "../../common/mailbox.h"
 #include "../../common/pool.h"
 #include "../../common/report.h"
-#include "../../common/size.h"
 #include "../../common/strbuf.h"
 #include "mig-check.h"
 
@@ -41,8 +40,7 @@
 
 static struct imap_sides sides;
 static struct foldermap fmap;
-static int jobs = 1, verbose;
-static unsigned long max_size;	/* -L */
+static int verbose;
 static int src_up, dst_up;	/* the servers answered at the start */
 static unsigned long dst_caplimit;	/* APPENDLIMIT before login, 0 none */
 
@@ -155,9 +153,10 @@ judge(const char *account, const struct folder *sf, const struct msg_parts *p,
 		snprintf(why, sizeof why, "zero length: Carbonio refuses an empty message");
 	else if (date > DATE_MAX)
 		snprintf(why, sizeof why, "internal date after 2038-01-19: Carbonio refuses it");
-	else if (max_size && p->size > max_size) {
+	else if (sides.max_size && p->size > sides.max_size) {
 		/* the administrator's choice: imap-copy -L skips it */
-		snprintf(why, sizeof why, "larger than -L %lu: imap-copy -L will skip it", max_size);
+		snprintf(why, sizeof why, "larger than -L %lu: imap-copy -L will skip it",
+		    sides.max_size);
 		st = "warning";
 	} else if (limit && p->size > limit)
 		snprintf(why, sizeof why, "larger than the destination's limit %lu (%s)", limit,
@@ -533,7 +532,7 @@ estimate(const struct pool *p, size_t naccounts, char *detail, size_t n)
 {
 	double bytes = (double)p->count[C_BYTES], rate, secs;
 	char b[32], r[32], d[32];
-	int par = (size_t)jobs < naccounts ? jobs : (int)naccounts;
+	int par = (size_t)sides.jobs < naccounts ? sides.jobs : (int)naccounts;
 
 	if (!run.sample_usec || !run.sample_bytes) {
 		snprintf(detail, n, "no rate measured (no message could be read)");
@@ -595,7 +594,6 @@ checklist(const struct pool *p, size_t n, const char *est)
 int
 preflight_mail(int argc, char **argv)
 {
-	const char *listfile = NULL;
 	struct accounts acc = { 0 };
 	struct pool pool;
 	int ch, bad = 0;
@@ -606,21 +604,11 @@ preflight_mail(int argc, char **argv)
 
 	sides_init(&sides);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, IMAPSIDE_OPTS FOLDERMAP_OPTS "j:L:l:v",
+	while ((ch = getopt_long(argc, argv, IMAPSIDE_OPTS FOLDERMAP_OPTS "v",
 	    longopts, NULL)) != -1) {
 		if (sides_option(&sides, ch, optarg) || foldermap_option(&fmap, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'j':
-			jobs = atoi(optarg);
-			if (jobs < 1 || jobs > 64)
-				die("-j: from 1 to 64 accounts at once");
-			break;
-		case 'L':
-			if (size_parse(optarg, &max_size) < 0 || !max_size)
-				die("-L %s: a size in bytes (k, M and G multiply by 1024)", optarg);
-			break;
-		case 'l': listfile = optarg; break;
 		case 'v': verbose = 1; break;
 		default:
 			fprintf(stderr, "usage: see mig-check(1)\n");
@@ -632,20 +620,20 @@ preflight_mail(int argc, char **argv)
 	if (!sides.srcurl || !sides.dsturl)
 		die("preflight mail: -S and -D name the Source and the Destination");
 	sides_finish(&sides, SRC_ENV, DST_ENV);
-	if (accounts_read(&acc, argc, argv, listfile)) {
-		report_atomic("not-ready", "accounts", listfile ? listfile : "-",
+	if (accounts_read(&acc, argc, argv, sides.listfile)) {
+		report_atomic("not-ready", "accounts", sides.listfile ? sides.listfile : "-",
 		    "lines that are not accounts (each said on standard error)", NULL);
 		bad = 1;
 	}
 	if (!acc.n) {
-		report_atomic("not-ready", "accounts", listfile ? listfile : "-",
+		report_atomic("not-ready", "accounts", sides.listfile ? sides.listfile : "-",
 		    "no account to check", NULL);
 		bad = 1;
 	}
 
 	src_up = server_check(&sides.src, sides.srcurl);
 	dst_up = server_check(&sides.dst, sides.dsturl);
-	int worst = pool_run(&pool, jobs, acc.n, preflight_account, account_done, &acc);
+	int worst = pool_run(&pool, sides.jobs, acc.n, preflight_account, account_done, &acc);
 
 	char est[512];
 	double secs = src_up ? estimate(&pool, acc.n, est, sizeof est) : -1;

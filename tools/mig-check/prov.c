@@ -125,15 +125,10 @@ verify_prov(int argc, char **argv)
 
 	o.mode = PROVDIR_VERIFY;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, LDAPCONN_GETOPT "j:l:m:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, LDAPCONN_GETOPT "l:m:", longopts, NULL)) != -1) {
 		if (ldapconn_option(&la, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'j':
-			o.jobs = atoi(optarg);
-			if (o.jobs < 1 || o.jobs > 256)
-				die("-j: from 1 to 256 operations at once");
-			break;
 		case 'l': listfile = optarg; break;
 		case 'm': o.mailhost = optarg; break;
 		default:
