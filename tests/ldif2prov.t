@@ -297,4 +297,24 @@ has "... with the usage" "$T/err" "usage: ldif2prov"
 run ldif2prov -r nodomain
 is "-r without =: exit 2" "$status" 2
 
+# a record past 16 MiB (a line that never ends, or a huge value): skipped
+# whole with its line, the records after it kept, memory bounded
+{
+	printf 'dn: uid=big,ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\nmail: big@example.com\ndescription: '
+	head -c 17000000 /dev/zero | tr '\0' x
+	printf '\n\ndn: uid=after,ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: after\nmail: after@example.com\n\n'
+	printf 'dn: uid=endless,ou=people,dc=example,dc=com\ndescription: '
+	head -c 40000000 /dev/zero | tr '\0' y
+} >"$T/huge.ldif"
+run /usr/bin/time -f %M -o "$T/rss" ldif2prov "$T/huge.ldif"
+is "a record past 16 MiB: said with its first line, exit 1" "$(cat "$T/err")$status" \
+	"ldif2prov: $T/huge.ldif:1: record larger than 16 MiB; skipped
+ldif2prov: $T/huge.ldif:11: record larger than 16 MiB; skipped1"
+has "... the record after it is carried" "$T/out" "ca after@example.com"
+if sanitized; then
+	skip "... memory stays bounded (under 64 MB)" "ASan's own memory counts"
+else
+	is "... memory stays bounded (under 64 MB)" "$([ "$(tail -n 1 "$T/rss")" -lt 65536 ] && echo ok)" ok
+fi
+
 done_testing

@@ -2033,6 +2033,58 @@ rec_add(struct rec *r, const struct berval *type, const char *val, size_t len,
 	r->nav++;
 }
 
+#define RECORD_MAX (16 << 20)	/* an entry this large is no mail account */
+#define IN_BUF (256 << 10)
+
+/* One line of fp into *line, its newline kept, NUL octets too; at most max
+ * octets are kept: a longer line is read to its end and *cut set, so that
+ * memory stays bounded whatever the input (getline would grow without end
+ * on a line that never ends, as /dev/zero's). Returns the octets kept, 0
+ * at the end of the input. */
+static size_t
+line_read(FILE *fp, char **line, size_t *cap, size_t max, int *cut)
+{
+	static struct { FILE *fp; char *b; size_t pos, len; } in;
+	size_t n = 0;
+
+	*cut = 0;
+	if (in.fp != fp) {
+		in.fp = fp;
+		in.pos = in.len = 0;
+		if (!in.b)
+			in.b = xmalloc(IN_BUF);
+	}
+	for (;;) {
+		if (in.pos == in.len) {
+			in.pos = 0;
+			in.len = fread(in.b, 1, IN_BUF, fp);
+			if (in.len == 0) {
+				if (ferror(fp))
+					die("read error:");
+				in.fp = NULL;	/* a later FILE at this address starts anew */
+				break;
+			}
+		}
+		char *s = in.b + in.pos, *nl = memchr(s, '\n', in.len - in.pos);
+		size_t k = nl ? (size_t)(nl - s) + 1 : in.len - in.pos;
+		size_t keep = n >= max ? 0 : k < max - n ? k : max - n;
+		if (keep < k)
+			*cut = 1;
+		if (n + keep + 1 > *cap) {
+			*cap = (n + keep + 1) * 2;
+			*line = xrealloc(*line, *cap);
+		}
+		memcpy(*line + n, s, keep);
+		n += keep;
+		in.pos += k;
+		if (nl)
+			break;
+	}
+	if (*line)
+		(*line)[n] = '\0';
+	return n;
+}
+
 /* One LDIF record, as ldif_read_record() would give it but for include:
  * lines, which make libldap open and read the file they name: the input
  * must never make the tool read other files (a migration reads exports
@@ -2047,17 +2099,29 @@ read_record(FILE *fp, unsigned file, unsigned long *lno, unsigned long *first,
 {
 	static char *line;
 	static size_t linecap;
-	size_t cur = 0;
-	ssize_t n;
-	int found = 0, top_comment = 0;
+	size_t cur = 0, n;
+	int found = 0, top_comment = 0, too_big = 0, cut;
 
-	while ((n = getline(&line, &linecap, fp)) > 0) {
+	while ((n = line_read(fp, &line, &linecap, RECORD_MAX, &cut)) > 0) {
 		++*lno;
+		if (cut && !too_big) {
+			if (!cur)
+				*first = *lno;
+			too_big = 1;
+		}
 		if (n > 1 && line[n - 2] == '\r' && line[n - 1] == '\n') {
 			line[n - 2] = '\n';
 			line[--n] = '\0';
 		}
 		if (line[0] == '\n') {
+			if (found && too_big) {
+				struct pos p = { file, *first ? *first : *lno };
+
+				err_at(p, "record larger than %d MiB; skipped", RECORD_MAX >> 20);
+				found = too_big = 0;
+				cur = 0;
+				continue;
+			}
 			if (found)
 				break;
 			cur = 0;
@@ -2082,14 +2146,24 @@ read_record(FILE *fp, unsigned file, unsigned long *lno, unsigned long *first,
 				}
 			}
 		}
-		if (cur + (size_t)n + 2 > *capp) {
-			*capp = (cur + (size_t)n + 2) * 2;
+		if (!cur && !too_big)
+			*first = *lno;
+		if (too_big || cur + n > RECORD_MAX) {
+			too_big = 1;
+			continue;	/* read to its end, keep nothing */
+		}
+		if (cur + n + 2 > *capp) {
+			*capp = (cur + n + 2) * 2;
 			*bufp = xrealloc(*bufp, *capp);
 		}
-		if (!cur)
-			*first = *lno;
-		memcpy(*bufp + cur, line, (size_t)n);
-		cur += (size_t)n;
+		memcpy(*bufp + cur, line, n);
+		cur += n;
+	}
+	if (found && too_big) {
+		struct pos p = { file, *first };
+
+		err_at(p, "record larger than %d MiB; skipped", RECORD_MAX >> 20);
+		return 0;
 	}
 	if (!found)
 		return 0;
