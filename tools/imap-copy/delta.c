@@ -177,8 +177,10 @@ mirror_remove(mailimap *dst, const char *account, const char *sfolder,
 	size_t n = 0;
 	int r = MAILIMAP_NO_ERROR;
 
+	/* a message whose internal date is unknown (0) is never taken for
+	 * one older than the cut-off */
 	for (size_t j = 0; j < dm->n; j++)
-		n += !dm->m[j].matched && dm->m[j].date < cutoff;
+		n += !dm->m[j].matched && dm->m[j].date > 0 && dm->m[j].date < cutoff;
 	if (!n)
 		return 0;
 	/* a plain EXPUNGE would take the messages users marked \Deleted too */
@@ -190,7 +192,7 @@ mirror_remove(mailimap *dst, const char *account, const char *sfolder,
 	v = xcalloc(n, sizeof *v);
 	n = 0;
 	for (size_t j = 0; j < dm->n; j++)
-		if (!dm->m[j].matched && dm->m[j].date < cutoff)
+		if (!dm->m[j].matched && dm->m[j].date > 0 && dm->m[j].date < cutoff)
 			v[n++].uid = dm->m[j].uid;
 	if ((r = msgs_fetch_info(dst, v, n)) != MAILIMAP_NO_ERROR)
 		goto out;
