@@ -90,8 +90,9 @@ ics-split: tools/ics-split.o tools/ics-split/icsvalid.o $(COMMON)
 		$(COMMON) $(ICAL_LIBS)
 
 # common/csvread needs libcsv, which only csv2vcard links (no pkg-config file)
-CSV2VCARD_OBJS = tools/csv2vcard.o tools/csv2vcard/columns.o tools/csv2vcard/card.o \
+CONV_OBJS = tools/csv2vcard/columns.o tools/csv2vcard/card.o tools/csv2vcard/options.o \
 	common/csvread.o
+CSV2VCARD_OBJS = tools/csv2vcard.o $(CONV_OBJS)
 $(CSV2VCARD_OBJS): tools/csv2vcard/csv2vcard.h common/*.h
 
 csv2vcard: $(CSV2VCARD_OBJS) $(COMMON)

@@ -8,7 +8,6 @@
  * temporary name and renamed when complete. Memory holds one row. */
 #include <errno.h>
 #include <getopt.h>
-#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,14 +31,10 @@ usage(void)
 }
 
 static struct {
-	struct card_opts card;
-	enum date_order dates;
+	struct conv_opts conv;	/* what a row becomes */
 	const char *dir;
 	unsigned long long max;
-	const char *encoding;
-	int delim;
 	const char *groups;
-	struct mapping *map;
 } opt;
 
 static int nerrors;		/* rows reported: exit 1 */
@@ -194,7 +189,7 @@ on_row(const struct csvrow *row, struct csvinfo *info, void *ctx)
 		return;
 	if (!st->have_header) {
 		st->have_header = 1;
-		if (layout_from_header(&st->lo, row, opt.map, info->delim, opt.dates) != 0) {
+		if (layout_from_header(&st->lo, row, opt.conv.map, info->delim, opt.conv.dates) != 0) {
 			warn_at(st->name, row->line, "no column of this header is one csv2vcard "
 			    "knows (a name, an e-mail address, a phone...); name them with -m");
 			st->bad_header = 1;
@@ -220,7 +215,7 @@ on_row(const struct csvrow *row, struct csvinfo *info, void *ctx)
 		    row->line);
 	if (opt.dir)
 		sb_reset(&st->card);
-	switch (card_build(opt.dir ? &st->card : &obuf, &st->lo, row, &opt.card, st->name, &st->why)) {
+	switch (card_build(opt.dir ? &st->card : &obuf, &st->lo, row, &opt.conv.card, st->name, &st->why)) {
 	case CARD_OK:
 		if (opt.dir)
 			emit(&st->card, st->name, row->line);
@@ -244,7 +239,7 @@ static void
 read_file(const char *path)
 {
 	struct file_state st = { 0 };
-	struct csvread_opts co = { opt.encoding, opt.delim, 0 };
+	struct csvread_opts co = { opt.conv.encoding, opt.conv.delim, 0 };
 	unsigned long nerr = 0;
 
 	st.name = path && strcmp(path, "-") != 0 ? path : "<stdin>";
@@ -326,42 +321,18 @@ main(int argc, char **argv)
 	out_init();
 	/* a fatal error or a signal removes the piece being written */
 	af_cleanup_at_exit();
-	while ((c = getopt(argc, argv, "4D:d:e:F:g:m:s:")) != -1) {
+	while ((c = getopt(argc, argv, CONV_GETOPT "d:g:s:")) != -1) {
+		int r = conv_option(&opt.conv, c, optarg);
+		if (r < 0)
+			usage();
+		if (r)
+			continue;
 		switch (c) {
-		case '4':
-			opt.card.version4 = 1;
-			break;
-		case 'D':
-			if (strcmp(optarg, "dmy") == 0)
-				opt.dates = DATE_DMY;
-			else if (strcmp(optarg, "mdy") == 0)
-				opt.dates = DATE_MDY;
-			else {
-				warnmsg("-D %s: expected dmy or mdy", optarg);
-				usage();
-			}
-			break;
 		case 'd':
 			opt.dir = optarg;
 			break;
-		case 'e':
-			opt.encoding = optarg;
-			break;
-		case 'F':
-			if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
-				opt.delim = '\t';
-			else if (strlen(optarg) == 1 && strchr(",;\t|", optarg[0]))
-				opt.delim = optarg[0];
-			else {
-				warnmsg("-F %s: expected , ; | or tab", optarg);
-				usage();
-			}
-			break;
 		case 'g':
 			opt.groups = optarg;
-			break;
-		case 'm':
-			opt.map = mapping_read(optarg);
 			break;
 		case 's':
 			if ((opt.max = parse_size(optarg)) < 1024) {
@@ -384,13 +355,7 @@ main(int argc, char **argv)
 		opt.max = CARBONIO_MAX;
 	if (opt.dir && access(opt.dir, W_OK) != 0)
 		die("%s:", opt.dir);
-	if (opt.encoding) {	/* before any input is touched */
-		iconv_t cd = iconv_open("UTF-8", opt.encoding);
-
-		if (cd == (iconv_t)-1)
-			die("%s: unknown encoding (see iconv -l)", opt.encoding);
-		iconv_close(cd);
-	}
+	conv_finish(&opt.conv);
 
 	for (i = 0; i < (argc ? argc : 1); i++) {
 		const char *path = argc ? argv[i] : NULL;
@@ -421,7 +386,7 @@ main(int argc, char **argv)
 		free(piece.base);
 		piece.base = NULL;
 	}
-	mapping_free(opt.map);
+	mapping_free(opt.conv.map);
 	sb_free(&obuf);
 	out_close_stdout();
 	return input_failed ? 2 : nerrors || card_warnings ? 1 : 0;

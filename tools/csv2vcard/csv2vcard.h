@@ -93,4 +93,21 @@ int parse_date(const char *s, enum date_order order, int *y, int *m, int *d);
  * leading "* "); NULL when it names no vCard type. */
 const char *label_type(const char *label, int role, int *pref);
 void mapping_free(struct mapping *m);
+
+/* The options that decide what a row becomes, read alike by csv2vcard and
+ * by mig-check, which makes the cards again to check those written:
+ * -4 vCard 4.0, -D dmy|mdy, -e encoding, -F delimiter, -m mapping file. */
+struct conv_opts {
+	struct card_opts card;
+	enum date_order dates;
+	const char *encoding;
+	int delim;
+	struct mapping *map;
+};
+#define CONV_GETOPT "4D:e:F:m:"
+/* 1 when ch is one of these and taken; -1 when its value is wrong (said on
+ * standard error); 0 when ch is none of them. */
+int conv_option(struct conv_opts *o, int ch, const char *arg);
+/* After the options: an encoding iconv does not know is fatal. */
+void conv_finish(const struct conv_opts *o);
 #endif
