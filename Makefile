@@ -27,6 +27,9 @@ IMAP = common/imapconn.o common/imapside.o common/mailbox.o common/acctlist.o \
 # prov-apply's engine, for mig-check too: needs LDAP_LIBS and TLS_LIBS
 PROVDIR = common/provdir.o common/provcmd.o common/proventry.o common/provop.o \
 	common/provstep.o common/ldapconn.o
+# csv2vcard's conversion, for mig-check too: needs -lcsv
+CONV_OBJS = tools/csv2vcard/columns.o tools/csv2vcard/card.o tools/csv2vcard/options.o \
+	common/csvread.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
@@ -72,13 +75,13 @@ imap-copy: $(IMAP_COPY_OBJS) $(IMAP) $(COMMON)
 		$(TLS_LIBS)
 
 MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o tools/mig-check/prov.o \
-	tools/mig-check/premail.o tools/mig-check/preprov.o
-$(MIG_CHECK_OBJS): %.o: %.c tools/mig-check/mig-check.h common/*.h
+	tools/mig-check/premail.o tools/mig-check/preprov.o tools/mig-check/csv.o
+$(MIG_CHECK_OBJS): %.o: %.c tools/mig-check/mig-check.h tools/csv2vcard/csv2vcard.h common/*.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(COMMON) \
-		$(ETPAN_LIBS) $(LDAP_LIBS) $(TLS_LIBS)
+mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) \
+		$(COMMON) $(ETPAN_LIBS) $(LDAP_LIBS) $(TLS_LIBS) -lcsv
 
 tools/ics-split.o: tools/ics-split.c tools/ics-split/icsvalid.h common/*.h
 	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ics-split.c
@@ -90,8 +93,6 @@ ics-split: tools/ics-split.o tools/ics-split/icsvalid.o $(COMMON)
 		$(COMMON) $(ICAL_LIBS)
 
 # common/csvread needs libcsv, which only csv2vcard links (no pkg-config file)
-CONV_OBJS = tools/csv2vcard/columns.o tools/csv2vcard/card.o tools/csv2vcard/options.o \
-	common/csvread.o
 CSV2VCARD_OBJS = tools/csv2vcard.o $(CONV_OBJS)
 $(CSV2VCARD_OBJS): tools/csv2vcard/csv2vcard.h common/*.h
 

@@ -29,6 +29,8 @@ usage(void)
 	    "                 [-A admin] [-Y passfile] [-P passwords] [-j jobs] [-L maxsize]\n"
 	    "                 [-i pattern]... [-x pattern]... [-M src=dst]...\n"
 	    "                 [-l accountlist] [account[=destaccount] ...]\n"
+	    "       mig-check verify csv [-4] [-D dmy|mdy] [-e encoding] [-F delim]\n"
+	    "                 [-m mapping] -p piecelist csvfile ...\n"
 	    "       mig-check preflight prov [-v] -H uri [-D binddn] [-y passfile] [-C cafile]\n"
 	    "                 [--insecure] [-m mailhost] [-e problems] [file ...]\n");
 	exit(2);
@@ -48,6 +50,8 @@ main(int argc, char **argv)
 		status = verify_mail(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "verify") == 0 && strcmp(argv[2], "prov") == 0)
 		status = verify_prov(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "verify") == 0 && strcmp(argv[2], "csv") == 0)
+		status = verify_csv(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "mail") == 0)
 		status = preflight_mail(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "prov") == 0)

@@ -11,6 +11,7 @@ enum { ST_OK = 0, ST_DIFF = 1, ST_FAIL = 2 };
 
 int verify_mail(int argc, char **argv);
 int verify_prov(int argc, char **argv);
+int verify_csv(int argc, char **argv);
 /* Before a migration: the requirement checklist (premail.c, preprov.c). */
 int preflight_mail(int argc, char **argv);
 int preflight_prov(int argc, char **argv);
