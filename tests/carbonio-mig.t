@@ -177,5 +177,15 @@ run drv --phase verify
 is "the whole migration verified: exit 0" "$status" 0
 is "... mig-check: every account complete" \
     "$(grep -c '^ok	account	' "$W/runs/last/verify/report.tsv"):$(grep -vc '^ok' "$W/runs/last/verify/report.tsv")" "4:0"
+is "... every contacts export: each row a card csv2vcard wrote" \
+    "$(grep -c '^ok	csv	' "$W/runs/last/verify/report.tsv")" 2	# bob's and carol's; nobody is no account
+# a contacts piece lost after the run: verify says which rows
+p=$(grep 'vcf$' "$W/data/contacts/bob@example.com.list" | head -1)
+mv "$p" "$T/lost.vcf"
+run drv --phase verify
+is "a contacts piece lost: verify exit 2 (a piece cannot be read), the rows missing" \
+    "$status $(grep -c '^missing	contact	' "$W/runs/last/verify/report.tsv")" \
+    "2 $(grep -c '^BEGIN:VCARD' "$T/lost.vcf")"
+mv "$T/lost.vcf" "$p"
 
 done_testing
