@@ -178,12 +178,12 @@ $(FUZZ_DIR)/provline: tests/fuzz/provline.c common/provline.c common/lineio.c \
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(FUZZ_DIR)/foldermap: tests/fuzz/foldermap.c common/foldermap.c common/strbuf.c \
+$(FUZZ_DIR)/foldermap: tests/fuzz/foldermap.c tests/fuzz/utf8.h common/foldermap.c common/strbuf.c \
 		common/diag.c common/*.h
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-$(FUZZ_DIR)/csvread: tests/fuzz/csvread.c common/csvread.c common/strbuf.c \
+$(FUZZ_DIR)/csvread: tests/fuzz/csvread.c tests/fuzz/utf8.h common/csvread.c common/strbuf.c \
 		common/diag.c common/*.h
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lcsv
