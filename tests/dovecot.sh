@@ -312,6 +312,20 @@ dovecot_start() {	# DIR ROLE [notls]
 	_dovecot_run "$_dv_d" "$2" "${3-}"
 }
 
+# dovecot_pair SRCDIR DSTDIR: a test's Source and Destination, started (the
+# test bails out when one cannot be) and stopped at its end; CAS names a
+# file with both CAs and SIDES the options by which imap-copy and mig-check
+# reach both as their administrators. Needs lib.sh (at_exit, T).
+dovecot_pair() {
+	dovecot_start "$1" source || { echo "Bail out! cannot start the source dovecot"; exit 1; }
+	at_exit "dovecot_stop '$1'"
+	dovecot_start "$2" dest || { echo "Bail out! cannot start the destination dovecot"; exit 1; }
+	at_exit "dovecot_stop '$2'"
+	CAS=$T/cas.pem
+	cat "$SRC_CA" "$DST_CA" >"$CAS"
+	SIDES="-S $SRC_URL -D $DST_URL -C $CAS -a admin -y $SRC_ADMIN_PW -A admin -Y $DST_ADMIN_PW"
+}
+
 dovecot_stop() {	# DIR
 	[ -d "$1" ] || return 0
 	_dv_d=$(cd "$1" && pwd)

@@ -14,7 +14,7 @@ S=$T/slapd
 slapd_start "$S" || { echo "Bail out! cannot start slapd"; exit 1; }
 at_exit 'slapd_stop "$S"'
 
-LDAP="-H $SLAPD_URI -C $SLAPD_CA -D $SLAPD_ADMIN -y $SLAPD_PWFILE"
+LDAP=$SLAPD_OPTS
 pf() { mig-check preflight prov $LDAP "$@"; }
 ldap() {	# ldapmodify|ldapsearch ARGS...
 	c=$1

@@ -9,13 +9,7 @@
 
 S=$T/src D=$T/dst
 gen-mail-corpus -n 20 "$S/mail" alice@example.com bob@example.com
-dovecot_start "$S" source || { echo "Bail out! cannot start the source dovecot"; exit 1; }
-at_exit 'dovecot_stop "$S"'
-dovecot_start "$D" dest || { echo "Bail out! cannot start the destination dovecot"; exit 1; }
-at_exit 'dovecot_stop "$D"'
-cat "$SRC_CA" "$DST_CA" >"$T/cas.pem"
-
-SIDES="-S $SRC_URL -D $DST_URL -C $T/cas.pem -a admin -y $SRC_ADMIN_PW -A admin -Y $DST_ADMIN_PW"
+dovecot_pair "$S" "$D"
 pf() { mig-check preflight mail $SIDES "$@"; }
 # the report's not-ready lines, STATUS CHECK SUBJECT and the next field
 notready() { awk -F'\t' -v OFS='|' '$1 == "not-ready" { print $2, $3, $4 }' "$T/out" | LC_ALL=C sort; }

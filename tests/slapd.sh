@@ -56,6 +56,8 @@ _slapd_run() {	# DIR: on free ports, waits until it answers
 		    2>>"$1/slapd.log"; then
 			SLAPD_URI=ldap://127.0.0.1:$port
 			SLAPD_LDAPS=ldaps://127.0.0.1:$((port + 1))
+			# how the tools reach it as its administrator
+			SLAPD_OPTS="-H $SLAPD_URI -C $SLAPD_CA -D $SLAPD_ADMIN -y $SLAPD_PWFILE"
 			n=0
 			while [ $n -lt 100 ]; do
 				LDAPTLS_CACERT=$SLAPD_CA ldapsearch -x -ZZ -H "$SLAPD_URI" \
