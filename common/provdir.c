@@ -17,6 +17,8 @@
 
 struct provdir_state pd;
 
+#define ANSWER_TIMEOUT 120	/* seconds a directory may be silent */
+
 static void reconnect(void);
 
 /* ---- the window and its keys ---- */
@@ -181,7 +183,12 @@ wait_one(void)
 		reconnect();
 		return;
 	}
-	t = ldap_result(pd.ld, LDAP_RES_ANY, LDAP_MSG_ALL, NULL, &res);
+	/* a directory that answers nothing for this long, with operations in
+	 * flight, is as good as gone: the connection is opened again and the
+	 * commands in flight start over (as imap-copy gives up on a silent
+	 * server) */
+	struct timeval quiet = { ANSWER_TIMEOUT, 0 };
+	t = ldap_result(pd.ld, LDAP_RES_ANY, LDAP_MSG_ALL, &quiet, &res);
 	if (t <= 0) {
 		pd_conn_lost(pd_ldap_errno());
 		reconnect();
