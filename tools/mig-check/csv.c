@@ -221,7 +221,7 @@ verify_csv(int argc, char **argv)
 		    NULL);
 		if (fs[i].bad_header)
 			bad = 1;
-		if (fs[i].have_header && !fs[i].bad_header)
+		if (fs[i].have_header)	/* a header it could not read keeps what it made */
 			layout_free(&fs[i].lo);
 		sb_free(&fs[i].card);
 		sb_free(&fs[i].why);
