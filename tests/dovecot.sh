@@ -30,7 +30,7 @@
 # Users alice bob carol dave @example.com, passwords in DIR/users.pw
 # ("login TAB password" lines); the master user "admin" (password alone in
 # DIR/admin.pw) may open any of them by SASL PLAIN with authzid = the user,
-# or by LOGIN "user*admin". Without TLS every login is refused (NO
+# or by LOGIN "user*admin", and is an account of its own (LOGIN admin). Without TLS every login is refused (NO
 # [AUTHENTICATIONFAILED]; the capabilities still list AUTH=PLAIN), as
 # Carbonio refuses them (but on a notls server, which has no TLS at all). tests/imap-talk plays IMAP sessions against them.
 # The mail lives in DIR/mail/USER, owned by the dovecot user: a Source corpus
@@ -221,6 +221,9 @@ _dovecot_users() {	# DIR [notls]: users.pw, users.passwd, master.passwd, admin.p
 		fi
 		[ -f "$1/admin.pw" ] || _dovecot_pw >"$1/admin.pw"
 		awk -F '\t' '{ print $1 ":{PLAIN}" $2 "::::::" }' "$1/users.pw" >"$1/users.passwd"
+		# as on Carbonio, the administrator is an account too: it can log
+		# in as itself (mig-check preflight proves -A/-Y that way)
+		printf 'admin:{PLAIN}%s::::::\n' "$(cat "$1/admin.pw")" >>"$1/users.passwd"
 		cp "$1/users.passwd" "$1/users.passwd.TLS"
 		printf 'admin:{PLAIN}%s::::::\n' "$(cat "$1/admin.pw")" >"$1/master.passwd.TLS"
 		rm -f "$1/users.passwd.secured" "$1/master.passwd.secured"

@@ -106,6 +106,41 @@ is "certificate: the source server not-ready, nothing else" "$(notready)" "serve
 has "certificate: said why" "$T/out" "certificate does not verify"
 has "certificate: the destination is still checked" "$T/out" "ready	login	alice@example.com	destination	"
 
+# ---- the destination's administrator refused ----
+run mig-check preflight mail -S "$SRC_URL" -D "$DST_URL" -C "$T/cas.pem" -a admin -y "$SRC_ADMIN_PW" \
+    -A admin -Y "$T/wrong.pw" -L 1M -x Entwürfe alice@example.com
+is "destination administrator refused: exit 1" "$status" 1
+is "destination administrator refused: its own line not-ready, nothing else" "$(notready)" \
+    "admin|destination|admin"
+has "destination administrator refused: said what to check" "$T/out" "check -A and its password file -Y"
+hasnt "destination administrator refused: no account called 'not there yet'" "$T/out" "not there yet"
+has "destination administrator refused: the account still checked on the source" "$T/out" \
+    "ready	login	alice@example.com	source	alice@example.com	opened"
+hasnt "destination administrator refused: the password is never in the report" "$T/out" wrong
+run pf -L 1M -x Entwürfe alice@example.com
+has "a right administrator: said ready" "$T/out" "ready	admin	destination	admin	its own login works"
+
+# ---- a connection broken in the middle: the folder listed again ----
+# the first run's lines, the estimate aside, are the reference
+folders_msgs() { awk -F'\t' '$2 == "folder" || $2 == "message" || $2 == "account"' "$T/out" | LC_ALL=C sort; }
+run pf -L 1M alice@example.com
+folders_msgs >"$T/whole"
+is "reference run: its message over -L said" "$(grep -c "^warning	message	" "$T/whole")" 1
+# the proxy's first connection is the server check (too short to be cut),
+# the next two are cut part way, the fourth is relayed whole
+"$TOP/tests/cutproxy" "$T/proxyport" 127.0.0.1 "${SRC_URL##*:}" 8000 3 2>"$T/proxy.err" &
+proxy=$!
+at_exit "kill $proxy 2>/dev/null"
+n=0
+while [ ! -s "$T/proxyport" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+run mig-check preflight mail -S "imap://127.0.0.1:$(cat "$T/proxyport")" -D "$DST_URL" -C "$T/cas.pem" \
+    -a admin -y "$SRC_ADMIN_PW" -A admin -Y "$DST_ADMIN_PW" -L 1M alice@example.com
+kill $proxy 2>/dev/null
+is "cut twice: exit 0" "$status" 0
+is "cut twice: the connection was cut twice" "$(grep -c cut "$T/proxy.err")" 2
+folders_msgs >"$T/cut"
+same "cut twice: the same folder, message and account lines, each once" "$T/whole" "$T/cut"
+
 # ---- usage ----
 run mig-check preflight mail -S "$SRC_URL" alice@example.com
 is "no -D: exit 2" "$status" 2

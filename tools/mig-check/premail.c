@@ -42,6 +42,7 @@ static struct imap_sides sides;
 static struct foldermap fmap;
 static int verbose;
 static int src_up, dst_up;	/* the servers answered at the start */
+static int dst_admin_bad;	/* the Destination's administrator is refused */
 static unsigned long dst_caplimit;	/* APPENDLIMIT before login, 0 none */
 
 /* A worker's counters (pool_slot.count), summed by the pool; C_LARGEST
@@ -107,6 +108,28 @@ iso_date(char *out, size_t n, int64_t t)
 
 /* ---- the servers, once, before the accounts ---- */
 
+/* The Destination is Carbonio, where the administrator is an account of
+ * its own: its own login proves -A and -Y right. Without this, a wrong
+ * password file would make every account look "not there yet" (a refused
+ * login on behalf of a user cannot say which of the two is wrong). The
+ * Source's administrator may have no mailbox (a Dovecot master user): its
+ * refusals are the accounts' own lines. */
+static void
+admin_check(mailimap *s, struct imap_side *sd)
+{
+	char err[512];
+
+	if (imap_login(s, sd->admin, NULL, sd->admin_pw, err, sizeof err) == 0) {
+		report_atomic("ready", "admin", sd->what, sd->admin, "its own login works", NULL);
+		return;
+	}
+	dst_admin_bad = 1;
+	char why[768];
+	snprintf(why, sizeof why, "its own login is refused (%s): check -A and its password "
+	    "file -Y; the accounts are not checked on the destination", err);
+	report_atomic("not-ready", "admin", sd->what, sd->admin, why, NULL);
+}
+
 static int
 server_check(struct imap_side *sd, const char *url)
 {
@@ -128,6 +151,8 @@ server_check(struct imap_side *sd, const char *url)
 	}
 	report_atomic(sd->ep.insecure ? "warning" : "ready", "server", sd->what, url, d.s, NULL);
 	sb_free(&d);
+	if (sd == &sides.dst && sd->admin)
+		admin_check(s, sd);
 	imap_close(s);
 	return 1;
 }
@@ -136,6 +161,7 @@ server_check(struct imap_side *sd, const char *url)
 
 struct fsum {
 	unsigned long msgs, bytes, largest, refused, skipped;
+	uint32_t said;		/* message lines said up to this UID */
 	uint32_t sample_uid[SAMPLE_MSGS];
 	size_t nsample;
 	unsigned long sample_size;
@@ -166,7 +192,11 @@ judge(const char *account, const struct folder *sf, const struct msg_parts *p,
 	snprintf(uid, sizeof uid, "%u", p->uid);
 	snprintf(size, sizeof size, "%u", p->size);
 	iso_date(when, sizeof when, date);
-	report_atomic(st, "message", account, sf->utf8, uid, when, size, why, NULL);
+	/* a folder listed again after a broken connection: each line once */
+	if (p->uid > fs->said) {
+		report_atomic(st, "message", account, sf->utf8, uid, when, size, why, NULL);
+		fs->said = p->uid;
+	}
 	if (*st == 'n')
 		fs->refused++;
 	else
@@ -175,7 +205,8 @@ judge(const char *account, const struct folder *sf, const struct msg_parts *p,
 }
 
 /* The messages of Source folder sf, counted and judged a chunk at a time;
- * kn notes what its keywords become. Returns 0, or -1 with why in err. */
+ * kn notes what its keywords become. Returns 0, or -1 with why in err, -2
+ * when the connection broke (fs->said kept: the lines already said). */
 static int
 list_folder(const char *account, const struct folder *sf, unsigned long limit,
     const char *limit_from, int want_sample, struct fsum *fs, struct kwnote *kn,
@@ -188,14 +219,17 @@ list_folder(const char *account, const struct folder *sf, unsigned long limit,
 	struct strbuf fl = { 0 };
 	int r;
 
+	uint32_t said = fs->said;
+
 	memset(fs, 0, sizeof *fs);
+	fs->said = said;
 	/* STATUS first: an empty folder is never opened */
 	mailimap_status_att_list_add(sa, MAILIMAP_STATUS_ATT_MESSAGES);
 	r = mailimap_status(s, sf->name, sa, &st);
 	mailimap_status_att_list_free(sa);
 	if (r != MAILIMAP_NO_ERROR) {
 		snprintf(err, errlen, "STATUS: %s", imap_last_text(s));
-		return -1;
+		return imap_broken(r) ? -2 : -1;
 	}
 	for (clistiter *it = clist_begin(st->st_info_list); it; it = clist_next(it)) {
 		struct mailimap_status_info *si = clist_content(it);
@@ -207,7 +241,7 @@ list_folder(const char *account, const struct folder *sf, unsigned long limit,
 		return 0;
 	if ((r = mailimap_examine(s, sf->name)) != MAILIMAP_NO_ERROR) {
 		snprintf(err, errlen, "EXAMINE: %s", imap_last_text(s));
-		return -1;
+		return imap_broken(r) ? -2 : -1;
 	}
 	n = s->imap_selection_info ? s->imap_selection_info->sel_exists : n;
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -250,7 +284,37 @@ list_folder(const char *account, const struct folder *sf, unsigned long limit,
 	}
 	mailimap_fetch_type_free(ft);
 	sb_free(&fl);
-	return r == MAILIMAP_NO_ERROR ? 0 : -1;
+	return r == MAILIMAP_NO_ERROR ? 0 : imap_broken(r) ? -2 : -1;
+}
+
+/* list_folder, again on a new session when the connection broke (with
+ * imap-copy's back-off): the folder counted anew, each line said once. */
+static int
+list_folder_again(const char *account, const struct folder *sf, unsigned long limit,
+    const char *limit_from, int want_sample, struct fsum *fs, struct kwnote *kn,
+    char *err, size_t errlen)
+{
+	char why[400];
+	int r;
+
+	fs->said = 0;
+	for (int attempt = 1;; attempt++) {
+		r = list_folder(account, sf, limit, limit_from, want_sample, fs, kn, err, errlen);
+		if (r != -2)
+			return r;
+		if (attempt > SIDE_RETRIES) {
+			snprintf(err, errlen, "the connection broke again and again");
+			return -1;
+		}
+		sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
+		if (side_open(&sides.src, why, sizeof why) < 0) {
+			snprintf(err, errlen, "the connection broke and the session could not be "
+			    "opened again: %s", why);
+			return -1;
+		}
+		kwnote_free(kn);
+		memset(kn, 0, sizeof *kn);
+	}
 }
 
 /* The time to read the sample whole (BODY.PEEK: nothing marked \Seen),
@@ -330,7 +394,7 @@ preflight_account(void *ctx, size_t job, struct pool_slot *me)
 	sides.dst.login = dlogin;
 
 	/* the Destination first: its limit judges the Source's messages */
-	if (dst_up) {
+	if (dst_up && !dst_admin_bad) {
 		int w = side_open_why(&sides.dst, err, sizeof err);
 		if (w == SIDE_OPENED) {
 			dst_open = 1;
@@ -350,6 +414,8 @@ preflight_account(void *ctx, size_t job, struct pool_slot *me)
 			worst = 1;
 		}
 	}
+	if (dst_admin_bad)
+		worst = 1;
 	if (limit)
 		limit_from = "APPENDLIMIT";
 	else if (dst_caplimit)
@@ -399,7 +465,7 @@ preflight_account(void *ctx, size_t job, struct pool_slot *me)
 		const char *st = "ready";
 
 		pool_progress(me, sf->utf8, i, nm);
-		int r = list_folder(slogin, sf, limit, limit_from, !sampled, &fs, &kn, err,
+		int r = list_folder_again(slogin, sf, limit, limit_from, !sampled, &fs, &kn, err,
 		    sizeof err);
 		sb_reset(&det);
 		if (r < 0) {
@@ -464,7 +530,10 @@ preflight_account(void *ctx, size_t job, struct pool_slot *me)
 	if (refused)
 		sb_printf(&ad, "%lu message%s the destination will refuse", refused,
 		    refused > 1 ? "s" : "");
-	if (dst_up && !dst_open)
+	if (dst_admin_bad)
+		sb_printf(&ad, "%snot checked on the destination (its administrator is refused)",
+		    ad.len ? "; " : "");
+	else if (dst_up && !dst_open)
 		sb_printf(&ad, "%snot on the destination yet", ad.len ? "; " : "");
 	account_line(worst == 2 ? "not-ready" : worst ? "warning" : "ready", slogin, dlogin,
 	    folders, msgs, bytes, largest, refused, ad.s ? ad.s : "");
@@ -569,7 +638,10 @@ checklist(const struct pool *p, size_t n, const char *est)
 		fprintf(stderr, "  %-28s %-10s %lu of %zu%s\n", "source logins",
 		    srcok == n ? "ready" : "NOT READY", srcok, n,
 		    srcok == n ? "" : ": check the accounts, -a/-y or -p");
-	if (dst_up)
+	if (dst_admin_bad)
+		fprintf(stderr, "  %-28s %-10s %s\n", "destination administrator", "NOT READY",
+		    "its own login is refused: check -A and -Y (the 'admin' line)");
+	else if (dst_up)
 		fprintf(stderr, "  %-28s %-10s %lu there, %lu not yet%s\n", "destination accounts",
 		    p->count[C_DST_NOTYET] ? "warning" : "ready", p->count[C_DST_THERE],
 		    p->count[C_DST_NOTYET], p->count[C_DST_NOTYET] ?
@@ -650,5 +722,6 @@ preflight_mail(int argc, char **argv)
 	accounts_free(&acc);
 	sides_free(&sides);
 	/* grep's style: 0 ready (warnings allowed), 1 something not ready */
-	return bad || !src_up || !dst_up || worst >= 2 || run.dead ? ST_DIFF : ST_OK;
+	return bad || !src_up || !dst_up || dst_admin_bad || worst >= 2 || run.dead ?
+	    ST_DIFF : ST_OK;
 }
