@@ -184,12 +184,8 @@ is "no TLS: mig-check takes --source-plaintext too, and finds all there" "$statu
 has "no TLS: ... and warns" "$T/err" "WITHOUT TLS"
 
 # ---- a connection cut in the middle of the copy ----
-"$TOP/tests/cutproxy" "$T/proxyport" 127.0.0.1 "${SRC_URL##*:}" 150000 2 2>"$T/proxy.err" &
-proxy=$!
-at_exit "kill $proxy 2>/dev/null"
-n=0
-while [ ! -s "$T/proxyport" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-run imap-copy -S "imap://127.0.0.1:$(cat "$T/proxyport")" -D "$DST_URL" -C "$T/cas.pem" -a admin \
+cutproxy "${SRC_URL##*:}" 150000 2
+run imap-copy -S "imap://127.0.0.1:$PROXY_PORT" -D "$DST_URL" -C "$T/cas.pem" -a admin \
     -y "$SRC_ADMIN_PW" -A admin -Y "$DST_ADMIN_PW" -J 1 bob@example.com
 is "cut: the copy finishes (exit 1 only for the large message)" "$status" 1
 is "cut: the proxy did cut" "$(grep -c . "$T/proxy.err")" 2

@@ -9,6 +9,20 @@ trap 'eval "$_at_exit"; rm -rf "$T"' EXIT
 trap 'exit 2' HUP INT TERM
 # at_exit COMMAND: run it when the test ends, however it ends (servers stop).
 at_exit() { _at_exit="$1; $_at_exit"; }
+
+# cutproxy PORT CUTBYTES CUTS: tests/cutproxy in front of the loopback PORT
+# (it cuts its first CUTS connections after CUTBYTES bytes from the server),
+# stopped at the end; its port in $PROXY_PORT, its pid in $proxy, a line per
+# cut in $T/proxy.err.
+cutproxy() {
+	rm -f "$T/proxyport"
+	"$TOP/tests/cutproxy" "$T/proxyport" 127.0.0.1 "$1" "$2" "$3" 2>"$T/proxy.err" &
+	proxy=$!
+	at_exit "kill $proxy 2>/dev/null"
+	_cp_n=0
+	while [ ! -s "$T/proxyport" ] && [ $_cp_n -lt 50 ]; do sleep 0.1; _cp_n=$((_cp_n + 1)); done
+	PROXY_PORT=$(cat "$T/proxyport")
+}
 export LC_ALL=C
 tap_n=0
 tap_failed=0

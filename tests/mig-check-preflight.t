@@ -128,12 +128,8 @@ folders_msgs >"$T/whole"
 is "reference run: its message over -L said" "$(grep -c "^warning	message	" "$T/whole")" 1
 # the proxy's first connection is the server check (too short to be cut),
 # the next two are cut part way, the fourth is relayed whole
-"$TOP/tests/cutproxy" "$T/proxyport" 127.0.0.1 "${SRC_URL##*:}" 8000 3 2>"$T/proxy.err" &
-proxy=$!
-at_exit "kill $proxy 2>/dev/null"
-n=0
-while [ ! -s "$T/proxyport" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-run mig-check preflight mail -S "imap://127.0.0.1:$(cat "$T/proxyport")" -D "$DST_URL" -C "$T/cas.pem" \
+cutproxy "${SRC_URL##*:}" 8000 3
+run mig-check preflight mail -S "imap://127.0.0.1:$PROXY_PORT" -D "$DST_URL" -C "$T/cas.pem" \
     -a admin -y "$SRC_ADMIN_PW" -A admin -Y "$DST_ADMIN_PW" -L 1M alice@example.com
 kill $proxy 2>/dev/null
 is "cut twice: exit 0" "$status" 0

@@ -141,12 +141,8 @@ is "-b: the changed message, and only it" "$(lines differs message | cut -f4,6,1
 # ---- a connection cut in the middle: the folder is compared anew ----
 run mc -b -L 1M alice@example.com
 cp "$T/out" "$T/whole"
-"$TOP/tests/cutproxy" "$T/proxyport" 127.0.0.1 "${SRC_URL##*:}" 200000 2 2>"$T/proxy.err" &
-proxy=$!
-at_exit "kill $proxy 2>/dev/null"
-n=0
-while [ ! -s "$T/proxyport" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-run mig-check verify mail -S "imap://127.0.0.1:$(cat "$T/proxyport")" -D "$DST_URL" -C "$T/cas.pem" \
+cutproxy "${SRC_URL##*:}" 200000 2
+run mig-check verify mail -S "imap://127.0.0.1:$PROXY_PORT" -D "$DST_URL" -C "$T/cas.pem" \
     -a admin -y "$SRC_ADMIN_PW" -A admin -Y "$DST_ADMIN_PW" -b -L 1M alice@example.com
 is "cut: the proxy did cut twice" "$(grep -c . "$T/proxy.err")" 2
 is "cut: exit 0" "$status" 0

@@ -369,12 +369,8 @@ same "crash: ... and the same directory" "$T/ref" "$T/got"
 # the connection cut in the middle (a proxy that drops it after so many
 # bytes, twice): opened again, the commands in flight start over
 slapd_reset "$S"
-"$TOP/tests/cutproxy" "$T/proxyport" 127.0.0.1 "${SLAPD_URI##*:}" 4000 2 2>"$T/proxy.err" &
-proxy=$!
-at_exit "kill $proxy 2>/dev/null"
-n=0
-while [ ! -s "$T/proxyport" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-run prov-apply -H "ldap://127.0.0.1:$(cat "$T/proxyport")" -C "$SLAPD_CA" -D "$SLAPD_ADMIN" \
+cutproxy "${SLAPD_URI##*:}" 4000 2
+run prov-apply -H "ldap://127.0.0.1:$PROXY_PORT" -C "$SLAPD_CA" -D "$SLAPD_ADMIN" \
     -y "$SLAPD_PWFILE" -j 16 "$T/big.prov"
 is "cut: the run finishes (exit 0)" "$status" 0
 is "cut: the proxy cut twice" "$(grep -c . "$T/proxy.err")" 2
