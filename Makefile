@@ -83,14 +83,17 @@ mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) \
 		$(COMMON) $(ETPAN_LIBS) $(LDAP_LIBS) $(TLS_LIBS) -lcsv
 
-tools/ics-split.o: tools/ics-split.c tools/ics-split/icsvalid.h common/*.h
-	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ics-split.c
+# ics-split's parts, for mig-check too: needs ICAL_LIBS
+ICS_OBJS = tools/ics-split/reader.o tools/ics-split/component.o tools/ics-split/careful.o \
+	tools/ics-split/fast.o tools/ics-split/ahead.o tools/ics-split/index.o \
+	tools/ics-split/calendar.o tools/ics-split/zones.o tools/ics-split/pieces.o \
+	tools/ics-split/options.o tools/ics-split/icsvalid.o
+ICS_H = tools/ics-split/ics-split.h tools/ics-split/ics-int.h tools/ics-split/icsvalid.h
+tools/ics-split.o $(ICS_OBJS): %.o: %.c $(ICS_H) common/*.h
+	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-tools/ics-split/icsvalid.o: tools/ics-split/icsvalid.h
-
-ics-split: tools/ics-split.o tools/ics-split/icsvalid.o $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ics-split.o tools/ics-split/icsvalid.o \
-		$(COMMON) $(ICAL_LIBS)
+ics-split: tools/ics-split.o $(ICS_OBJS) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ics-split.o $(ICS_OBJS) $(COMMON) $(ICAL_LIBS)
 
 # common/csvread needs libcsv, which only csv2vcard links (no pkg-config file)
 CSV2VCARD_OBJS = tools/csv2vcard.o $(CONV_OBJS)
