@@ -74,15 +74,6 @@ imap-copy: $(IMAP_COPY_OBJS) $(IMAP) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(IMAP_COPY_OBJS) $(IMAP) $(COMMON) $(ETPAN_LIBS) \
 		$(TLS_LIBS)
 
-MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o tools/mig-check/prov.o \
-	tools/mig-check/premail.o tools/mig-check/preprov.o tools/mig-check/csv.o
-$(MIG_CHECK_OBJS): %.o: %.c tools/mig-check/mig-check.h tools/csv2vcard/csv2vcard.h common/*.h
-	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
-
-mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) \
-		$(COMMON) $(ETPAN_LIBS) $(LDAP_LIBS) $(TLS_LIBS) -lcsv
-
 # ics-split's parts, for mig-check too: needs ICAL_LIBS
 ICS_OBJS = tools/ics-split/reader.o tools/ics-split/component.o tools/ics-split/careful.o \
 	tools/ics-split/fast.o tools/ics-split/ahead.o tools/ics-split/index.o \
@@ -94,6 +85,17 @@ tools/ics-split.o $(ICS_OBJS): %.o: %.c $(ICS_H) common/*.h
 
 ics-split: tools/ics-split.o $(ICS_OBJS) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ics-split.o $(ICS_OBJS) $(COMMON) $(ICAL_LIBS)
+
+MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o tools/mig-check/prov.o \
+	tools/mig-check/premail.o tools/mig-check/preprov.o tools/mig-check/csv.o \
+	tools/mig-check/ics.o
+$(MIG_CHECK_OBJS): %.o: %.c tools/mig-check/mig-check.h tools/csv2vcard/csv2vcard.h \
+		tools/ics-split/ics-split.h common/*.h
+	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) $(ICS_OBJS) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) \
+		$(ICS_OBJS) $(COMMON) $(ETPAN_LIBS) $(LDAP_LIBS) $(TLS_LIBS) $(ICAL_LIBS) -lcsv
 
 # common/csvread needs libcsv, which only csv2vcard links (no pkg-config file)
 CSV2VCARD_OBJS = tools/csv2vcard.o $(CONV_OBJS)

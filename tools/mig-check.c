@@ -31,6 +31,7 @@ usage(void)
 	    "                 [-l accountlist] [account[=destaccount] ...]\n"
 	    "       mig-check verify csv [-4] [-D dmy|mdy] [-e encoding] [-F delim]\n"
 	    "                 [-m mapping] -p piecelist csvfile ...\n"
+	    "       mig-check verify ics [-n count] [-s size] -p piecelist icsfile ...\n"
 	    "       mig-check preflight prov [-v] -H uri [-D binddn] [-y passfile] [-C cafile]\n"
 	    "                 [--insecure] [-m mailhost] [-e problems] [file ...]\n");
 	exit(2);
@@ -52,6 +53,8 @@ main(int argc, char **argv)
 		status = verify_prov(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "verify") == 0 && strcmp(argv[2], "csv") == 0)
 		status = verify_csv(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "verify") == 0 && strcmp(argv[2], "ics") == 0)
+		status = verify_ics(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "mail") == 0)
 		status = preflight_mail(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "prov") == 0)

@@ -141,7 +141,7 @@ ahead_start(void)
 	const char *env = getenv("ICS_SPLIT_AHEAD");	/* tests: the size from which */
 	off_t min = env ? (off_t)strtoull(env, NULL, 10) : (off_t)AHEAD_MIN;
 
-	if (!rd.seekable || fstat(rd.fd, &st) != 0 || (env && min == 0) || st.st_size < min ||
+	if (ics_sink || !rd.seekable || fstat(rd.fd, &st) != 0 || (env && min == 0) || st.st_size < min ||
 	    st.st_size < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;
 	got = pread(rd.fd, buf, sizeof buf, st.st_size / 2);

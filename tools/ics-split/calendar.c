@@ -19,6 +19,8 @@
 #include <libical/ical.h>
 #include "ics-int.h"
 
+const struct ics_sink *ics_sink;
+
 void
 cal_begin(unsigned long line)
 {
@@ -59,6 +61,7 @@ vtimezone_end(void)
 	}
 	if (!tzid || !n) {
 		fail(cc.top_line, "VTIMEZONE without TZID; left out");
+		comp_told_left_out("VTIMEZONE without TZID");
 		sb_free(&t);
 		return;
 	}
@@ -90,6 +93,7 @@ struct facts {
 	const char *uid, *lastmod, *created;
 	size_t uidn, lmn, crn;
 	int has_stamp;
+	struct cline rid;	/* RECURRENCE-ID (rid.s NULL: none) */
 };
 
 static void
@@ -118,6 +122,8 @@ item_facts(struct facts *f)
 			f->lastmod = cline_val(&cl, &f->lmn);
 		else if (cl.kind == K_CREATED)
 			f->created = cline_val(&cl, &f->crn);
+		else if (!f->rid.s && cl.namelen == 13 && cline_is(&cl, "RECURRENCE-ID"))
+			f->rid = cl;
 	}
 }
 
@@ -199,6 +205,53 @@ item_zones(struct group *g)
 	}
 }
 
+/* The component as it will be written, told to the sink. */
+static void
+item_tell(const struct facts *f, int uid_given)
+{
+	static struct strbuf rid;
+	struct ics_comp c = { 0 };
+
+	c.kind = cc.top;
+	c.uid = f->uid;
+	c.uidlen = f->uidn;
+	c.line = cc.top_line;
+	c.uid_given = uid_given;
+	if (f->rid.s) {
+		const char *v, *tz;
+		size_t vn, tn;
+
+		v = cline_val(&f->rid, &vn);
+		sb_reset(&rid);
+		if ((tz = cline_param(&f->rid, "TZID", &tn))) {
+			sb_adds(&rid, "TZID=");
+			sb_add(&rid, tz, tn);
+			sb_addc(&rid, ':');
+		}
+		sb_add(&rid, v, vn);
+		c.rid = rid.s;
+		c.ridlen = rid.len;
+	}
+	ics_sink->comp(ics_sink->ctx, &c);
+}
+
+void
+comp_told_left_out(const char *why)
+{
+	struct ics_comp c = { 0 };
+
+	if (!ics_sink)
+		return;
+	c.kind = cc.top;
+	c.line = cc.top_line;
+	c.why = why;
+	if (cc.id.len > 4 && memcmp(cc.id.s, "UID ", 4) == 0) {
+		c.uid = cc.id.s + 4;
+		c.uidlen = cc.id.len - 4;
+	}
+	ics_sink->comp(ics_sink->ctx, &c);
+}
+
 /* An item (or any other component) complete: repaired, written to the
  * spool and indexed by UID. */
 static void
@@ -206,15 +259,16 @@ item_end(void)
 {
 	struct strbuf o = item_buf, uidbuf = item_uid;
 	struct facts f;
-	int item = is_item(cc.top);
+	int item = is_item(cc.top), had_uid;
 	uint64_t key[2], coff, clen;
 
 	item_facts(&f);
 	sb_reset(&o);
+	had_uid = f.uid != NULL;
 	if (cc.clean && (f.uid || !item) && (f.has_stamp || !item)) {
 		/* nothing to repair: its own octets, as they stand in the input */
 		clen = cc.raw_end - cc.raw_off;
-		if (rd.seekable)
+		if (rd.seekable || ics_sink)
 			coff = cc.raw_off | FROM_INPUT;
 		else {
 			coff = cal.spool_len;
@@ -225,9 +279,12 @@ item_end(void)
 		item_repair(&o, &uidbuf, &f, item);
 		coff = cal.spool_len;
 		clen = o.len;
-		out_write(spool, o.s, o.len);
+		if (!ics_sink)
+			out_write(spool, o.s, o.len);
 		cal.spool_len += o.len;
 	}
+	if (ics_sink)
+		item_tell(&f, !had_uid && f.uid);
 	/* index: components without a UID (other than items) stand alone */
 	if (f.uid)
 		uid_key(f.uid, f.uidn, key);
@@ -261,6 +318,12 @@ cal_end(const char *prefix)
 {
 	progress_clear();
 	zones_resolve();
+	if (ics_sink) {
+		if (ics_sink->calendar)
+			ics_sink->calendar(ics_sink->ctx, cal.line);
+		cal_forget();
+		return;
+	}
 	pieces_write(prefix);
 	cal_forget();
 	spool_reset();
@@ -409,12 +472,13 @@ ics_read(const char *path)
 	struct stat st;
 
 	if (reader_open(path) != 0) {
-		warnmsg("%s:", path);
+		if (!ics_sink)
+			warnmsg("%s:", path);
 		return -1;
 	}
 	fname = rd.name;
 	piece_prefix(&pfx, path);
-	prog.on = isatty(2);
+	prog.on = !ics_sink && isatty(2);
 	prog.size = fstat(rd.fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
 	prog.ncomp = 0;
 	ahead_start();
@@ -433,6 +497,19 @@ ics_read(const char *path)
 	reader_close();
 	sb_free(&pfx);
 	return 0;
+}
+
+int
+ics_list(const char *path, const struct ics_sink *sink)
+{
+	int r;
+
+	if (!careful_ready())
+		careful_init();
+	ics_sink = sink;
+	r = ics_read(path);
+	ics_sink = NULL;
+	return r;
 }
 
 void

@@ -170,6 +170,7 @@ comp_check(void)
 			parser = icalparser_new();
 			fail(cc.top_line, "%s: libical cannot parse this component; left out",
 			    cc.top);
+			comp_told_left_out("libical cannot parse this component");
 			cc.bad = 1;
 			return;
 		}
@@ -202,6 +203,12 @@ comp_check(void)
 	}
 }
 
+
+int
+careful_ready(void)
+{
+	return parser != NULL;
+}
 
 void
 careful_init(void)

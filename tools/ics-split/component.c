@@ -194,6 +194,7 @@ comp_left_out(void)
 	else
 		fail(cc.why_line, "%s; the %s of line %lu%s is left out", cc.why.s, cc.top,
 		    cc.top_line, id.s ? id.s : "");
+	comp_told_left_out(cc.why.s);
 	sb_free(&id);
 }
 

@@ -305,7 +305,7 @@ fast_comp(const struct lline *L, const char *name, size_t l)
 {
 	unsigned long entry = rd.lineno;
 
-	if (!L->clean || !is_item_n(name, l) || (rd.peeked && rd.pk.dirty))
+	if (!L->clean || ics_sink || !is_item_n(name, l) || (rd.peeked && rd.pk.dirty))
 		return 0;
 	rd.peeked = 0;
 	if (!fast_scan(&rd, &fc, L->off, name, l)) {

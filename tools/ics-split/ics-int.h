@@ -43,6 +43,11 @@ void progress(int done);
 void report(unsigned long line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Something not carried as it was: reported, and the exit status 1. */
 void report_fail(unsigned long line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A TZID no zone explains: report_fail, told to a sink as ICS_ZONE. */
+void report_zone(unsigned long line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reading for ics_list(): what it tells; NULL when ics-split writes pieces. */
+extern const struct ics_sink *ics_sink;
 #define fail report_fail
 
 /* ---- content lines (reader.c) -------------------------------------------- */
@@ -236,6 +241,8 @@ int may_contain(const char *parent, size_t pl, const char *child, size_t cl);
 void lv_push(const char *name, size_t l, unsigned long line);
 void comp_fault(unsigned long line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void comp_left_out(void);
+/* The component being read is left out (said): told to the sink. */
+void comp_told_left_out(const char *why);
 void comp_line(const struct cline *c, const struct lline *L);
 int comp_take(const struct cline *c, const struct lline *L, const char *name, int b, size_t l,
     const char *prefix);
@@ -247,6 +254,7 @@ const char *line_error(const char *comp, const char *s, size_t n, int *param);
 /* The lines the quick check is not sure of asked of libical: a line it
  * refuses left out (cc.drop), a component it cannot read at all cc.bad. */
 void comp_check(void);
+int careful_ready(void);
 void careful_init(void);
 void careful_free(void);
 

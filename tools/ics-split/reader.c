@@ -39,14 +39,29 @@ progress_clear(void)
 	}
 }
 
+static void
+vreport(int what, unsigned long line, const char *fmt, va_list ap)
+{
+	if (ics_sink) {
+		char msg[1024];
+
+		if (ics_sink->diag) {
+			vsnprintf(msg, sizeof msg, fmt, ap);
+			ics_sink->diag(ics_sink->ctx, line, what, msg);
+		}
+		return;
+	}
+	progress_clear();
+	vwarn_at(fname, line, fmt, ap);
+}
+
 void
 report(unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 
-	progress_clear();
 	va_start(ap, fmt);
-	vwarn_at(fname, line, fmt, ap);
+	vreport(ICS_NOTE, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -56,9 +71,19 @@ report_fail(unsigned long line, const char *fmt, ...)
 	va_list ap;
 
 	nerrors++;
-	progress_clear();
 	va_start(ap, fmt);
-	vwarn_at(fname, line, fmt, ap);
+	vreport(ICS_FAIL, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+report_zone(unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	nerrors++;
+	va_start(ap, fmt);
+	vreport(ICS_ZONE, line, fmt, ap);
 	va_end(ap);
 }
 

@@ -158,7 +158,7 @@ zones_resolve(void)
 		if (z->defined)
 			continue;
 		if (!(bz = builtin_zone(z->tzid, &loc))) {
-			fail(z->line, "TZID %s has no VTIMEZONE and matches no known zone; "
+			report_zone(z->line, "TZID %s has no VTIMEZONE and matches no known zone; "
 			    "Carbonio will read its times in the account's zone", z->tzid);
 			continue;
 		}
