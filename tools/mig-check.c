@@ -12,7 +12,7 @@
 #include "../common/out.h"
 #include "mig-check/mig-check.h"
 
-static void
+static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
