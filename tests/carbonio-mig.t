@@ -187,5 +187,15 @@ is "a contacts piece lost: verify exit 2 (a piece cannot be read), the rows miss
     "$status $(grep -c '^missing	contact	' "$W/runs/last/verify/report.tsv")" \
     "2 $(grep -c '^BEGIN:VCARD' "$T/lost.vcf")"
 mv "$T/lost.vcf" "$p"
+is "... every calendar export: each event and task in one piece ics-split wrote" \
+    "$(grep -c '^ok	ics	' "$W/runs/last/verify/report.tsv")" 1	# alice's
+# a calendar piece lost after the run: verify says which events
+p=$(head -1 "$W/data/calendars/alice@example.com.list")
+mv "$p" "$T/lost.ics"
+run drv --phase verify
+is "a calendar piece lost: verify exit 1, the piece and each of its events missing" \
+    "$status $(grep -c '^missing	piece	' "$W/runs/last/verify/report.tsv") $(grep -c '^missing	event	' "$W/runs/last/verify/report.tsv")" \
+    "1 1 $(grep -c '^BEGIN:VEVENT' "$T/lost.ics")"
+mv "$T/lost.ics" "$p"
 
 done_testing
