@@ -33,7 +33,7 @@ CONV_OBJS = tools/csv2vcard/columns.o tools/csv2vcard/card.o tools/csv2vcard/opt
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
-	tests/unit/icsvalid tests/unit/hash tests/unit/mailbox tests/unit/size
+	tests/unit/icsvalid tests/unit/hash tests/unit/mailbox tests/unit/size tests/unit/diag
 MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1 \
 	man/mig-check.1 man/carbonio-mig.1
 FILTERS = scripts/ics-prov scripts/carbonio-mig
@@ -88,7 +88,7 @@ ics-split: tools/ics-split.o $(ICS_OBJS) $(COMMON)
 
 MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o tools/mig-check/prov.o \
 	tools/mig-check/premail.o tools/mig-check/preprov.o tools/mig-check/csv.o \
-	tools/mig-check/ics.o
+	tools/mig-check/ics.o tools/mig-check/prefiles.o
 $(MIG_CHECK_OBJS): %.o: %.c tools/mig-check/mig-check.h tools/csv2vcard/csv2vcard.h \
 		tools/ics-split/ics-split.h common/*.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<

@@ -33,7 +33,9 @@ usage(void)
 	    "                 [-m mapping] -p piecelist csvfile ...\n"
 	    "       mig-check verify ics [-n count] [-s size] -p piecelist icsfile ...\n"
 	    "       mig-check preflight prov [-v] -H uri [-D binddn] [-y passfile] [-C cafile]\n"
-	    "                 [--insecure] [-m mailhost] [-e problems] [file ...]\n");
+	    "                 [--insecure] [-m mailhost] [-e problems] [file ...]\n"
+	    "       mig-check preflight files [-v] [-n count] [-s size] [-4] [-D dmy|mdy]\n"
+	    "                 [-e encoding] [-F delim] [-m mapping] file|directory ...\n");
 	exit(2);
 }
 
@@ -59,6 +61,8 @@ main(int argc, char **argv)
 		status = preflight_mail(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "prov") == 0)
 		status = preflight_prov(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "files") == 0)
+		status = preflight_files(argc - 2, argv + 2);
 	else
 		usage();
 	out_close_stdout();

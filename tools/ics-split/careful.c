@@ -219,6 +219,7 @@ careful_init(void)
 void
 careful_free(void)
 {
-	icalparser_free(parser);
+	if (parser)
+		icalparser_free(parser);
 	parser = NULL;
 }

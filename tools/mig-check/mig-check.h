@@ -17,6 +17,7 @@ int verify_ics(int argc, char **argv);
 /* Before a migration: the requirement checklist (premail.c, preprov.c). */
 int preflight_mail(int argc, char **argv);
 int preflight_prov(int argc, char **argv);
+int preflight_files(int argc, char **argv);
 
 
 #endif
