@@ -131,6 +131,9 @@ is "... preflight: mig-check preflight's checklist, both logins of every account
     "$(grep -c '^ready	login	' "$W/runs/last/preflight/report.tsv")" 8
 has "... and the provisioning stream through prov-apply's dry run" "$W/runs/last/preflight/report.tsv" \
     "	prov	"
+is "... and the calendar and contacts exports as ics-split and csv2vcard read them: bob's two bad rows" \
+    "$(awk -F'\t' '$2 == "ics" || $2 == "csv" { n = split($3, p, "/"); print $1, $2, p[n] }' "$W/runs/last/preflight/report.tsv" | sort | tr '\n' ,)" \
+    "not-ready csv bob@example.com.csv,ready csv carol@example.com.csv,ready csv nobody@example.com.csv,ready ics alice@example.com.ics,"
 has "the calendar's import lines, for the Carbonio host" "$W/data/calendars.cmd" \
     "sm alice@example.com postRestURL '/Calendar?fmt=ics' $W/data/calendars/alice@example.com/"
 has "the contacts' import lines" "$W/data/contacts.cmd" \
