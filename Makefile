@@ -33,7 +33,7 @@ CONV_OBJS = tools/csv2vcard/columns.o tools/csv2vcard/card.o tools/csv2vcard/opt
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
-	tests/unit/icsvalid tests/unit/hash tests/unit/mailbox tests/unit/size
+	tests/unit/icsvalid tests/unit/hash tests/unit/mailbox tests/unit/size tests/unit/diag
 MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1 \
 	man/mig-check.1 man/carbonio-mig.1
 FILTERS = scripts/ics-prov scripts/carbonio-mig
@@ -74,23 +74,28 @@ imap-copy: $(IMAP_COPY_OBJS) $(IMAP) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(IMAP_COPY_OBJS) $(IMAP) $(COMMON) $(ETPAN_LIBS) \
 		$(TLS_LIBS)
 
+# ics-split's parts, for mig-check too: needs ICAL_LIBS
+ICS_OBJS = tools/ics-split/reader.o tools/ics-split/component.o tools/ics-split/careful.o \
+	tools/ics-split/fast.o tools/ics-split/ahead.o tools/ics-split/index.o \
+	tools/ics-split/calendar.o tools/ics-split/zones.o tools/ics-split/pieces.o \
+	tools/ics-split/options.o tools/ics-split/icsvalid.o
+ICS_H = tools/ics-split/ics-split.h tools/ics-split/ics-int.h tools/ics-split/icsvalid.h
+tools/ics-split.o $(ICS_OBJS): %.o: %.c $(ICS_H) common/*.h
+	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+ics-split: tools/ics-split.o $(ICS_OBJS) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ics-split.o $(ICS_OBJS) $(COMMON) $(ICAL_LIBS)
+
 MIG_CHECK_OBJS = tools/mig-check.o tools/mig-check/mail.o tools/mig-check/prov.o \
-	tools/mig-check/premail.o tools/mig-check/preprov.o tools/mig-check/csv.o
-$(MIG_CHECK_OBJS): %.o: %.c tools/mig-check/mig-check.h tools/csv2vcard/csv2vcard.h common/*.h
+	tools/mig-check/premail.o tools/mig-check/preprov.o tools/mig-check/csv.o \
+	tools/mig-check/ics.o tools/mig-check/prefiles.o
+$(MIG_CHECK_OBJS): %.o: %.c tools/mig-check/mig-check.h tools/csv2vcard/csv2vcard.h \
+		tools/ics-split/ics-split.h common/*.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) $(COMMON)
+mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) $(ICS_OBJS) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) \
-		$(COMMON) $(ETPAN_LIBS) $(LDAP_LIBS) $(TLS_LIBS) -lcsv
-
-tools/ics-split.o: tools/ics-split.c tools/ics-split/icsvalid.h common/*.h
-	$(CC) $(ALL_CFLAGS) $(ICAL_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ics-split.c
-
-tools/ics-split/icsvalid.o: tools/ics-split/icsvalid.h
-
-ics-split: tools/ics-split.o tools/ics-split/icsvalid.o $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ics-split.o tools/ics-split/icsvalid.o \
-		$(COMMON) $(ICAL_LIBS)
+		$(ICS_OBJS) $(COMMON) $(ETPAN_LIBS) $(LDAP_LIBS) $(TLS_LIBS) $(ICAL_LIBS) -lcsv
 
 # common/csvread needs libcsv, which only csv2vcard links (no pkg-config file)
 CSV2VCARD_OBJS = tools/csv2vcard.o $(CONV_OBJS)

@@ -8,6 +8,8 @@
 #include "diag.h"
 
 const char *diag_prog = "?";
+void (*diag_hook)(void *ctx, const char *file, unsigned long line, const char *msg);
+void *diag_hook_ctx;
 
 void
 diag_init(const char *argv0)
@@ -23,6 +25,15 @@ vwarn_at(const char *file, unsigned long line, const char *fmt, va_list ap)
 	int e = errno;
 	size_t n = strlen(fmt);
 
+	if (file && diag_hook) {
+		char msg[1024];
+		int k = vsnprintf(msg, sizeof msg, fmt, ap);
+
+		if (n && fmt[n - 1] == ':' && k >= 0 && (size_t)k < sizeof msg)
+			snprintf(msg + k, sizeof msg - (size_t)k, " %s", strerror(e));
+		diag_hook(diag_hook_ctx, file, line, msg);
+		return;
+	}
 	fflush(stdout);
 	fprintf(stderr, "%s: ", diag_prog);
 	if (file && line)

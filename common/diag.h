@@ -3,6 +3,7 @@
 #define DIAG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 extern const char *diag_prog;	/* set once by diag_init() */
 
@@ -15,6 +16,14 @@ void warn_at(const char *file, unsigned long line, const char *fmt, ...)
 /* warnmsg() then exit 2: a fatal failure. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void vwarn_at(const char *file, unsigned long line, const char *fmt, va_list ap);
+
+/* When set, each message about a file (warn_at, vwarn_at with a file) goes
+ * to it, formatted, instead of standard error: for a program that reads
+ * another tool's input through that tool's own code and reports what it
+ * says in its own form (mig-check preflight files). warnmsg() and die()
+ * still go to standard error. */
+extern void (*diag_hook)(void *ctx, const char *file, unsigned long line, const char *msg);
+extern void *diag_hook_ctx;
 
 /* Allocation that cannot fail quietly: out of memory is fatal (exit 2). */
 void *xmalloc(size_t n);

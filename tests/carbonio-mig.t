@@ -131,6 +131,9 @@ is "... preflight: mig-check preflight's checklist, both logins of every account
     "$(grep -c '^ready	login	' "$W/runs/last/preflight/report.tsv")" 8
 has "... and the provisioning stream through prov-apply's dry run" "$W/runs/last/preflight/report.tsv" \
     "	prov	"
+is "... and the calendar and contacts exports as ics-split and csv2vcard read them: bob's two bad rows" \
+    "$(awk -F'\t' '$2 == "ics" || $2 == "csv" { n = split($3, p, "/"); print $1, $2, p[n] }' "$W/runs/last/preflight/report.tsv" | sort | tr '\n' ,)" \
+    "not-ready csv bob@example.com.csv,ready csv carol@example.com.csv,ready csv nobody@example.com.csv,ready ics alice@example.com.ics,"
 has "the calendar's import lines, for the Carbonio host" "$W/data/calendars.cmd" \
     "sm alice@example.com postRestURL '/Calendar?fmt=ics' $W/data/calendars/alice@example.com/"
 has "the contacts' import lines" "$W/data/contacts.cmd" \
@@ -187,5 +190,15 @@ is "a contacts piece lost: verify exit 2 (a piece cannot be read), the rows miss
     "$status $(grep -c '^missing	contact	' "$W/runs/last/verify/report.tsv")" \
     "2 $(grep -c '^BEGIN:VCARD' "$T/lost.vcf")"
 mv "$T/lost.vcf" "$p"
+is "... every calendar export: each event and task in one piece ics-split wrote" \
+    "$(grep -c '^ok	ics	' "$W/runs/last/verify/report.tsv")" 1	# alice's
+# a calendar piece lost after the run: verify says which events
+p=$(head -1 "$W/data/calendars/alice@example.com.list")
+mv "$p" "$T/lost.ics"
+run drv --phase verify
+is "a calendar piece lost: verify exit 1, the piece and each of its events missing" \
+    "$status $(grep -c '^missing	piece	' "$W/runs/last/verify/report.tsv") $(grep -c '^missing	event	' "$W/runs/last/verify/report.tsv")" \
+    "1 1 $(grep -c '^BEGIN:VEVENT' "$T/lost.ics")"
+mv "$T/lost.ics" "$p"
 
 done_testing

@@ -305,10 +305,22 @@ items "$T/big.ics" >"$T/in.items"
 items "$T/big"/*.ics >"$T/out.items"
 same "big: every component in exactly one piece" "$T/in.items" "$T/out.items"
 run ics-split -s 20k -d "$T/small" "$T/big.ics"
-is "big -s 20k: every piece at most 20000 octets" \
-	"$(for f in "$T/small"/*.ics; do wc -c <"$f"; done | awk '$1 > 20000' | wc -l)" 0
+is "big -s 20k: every piece at most 20480 octets (k is 1024)" \
+	"$(for f in "$T/small"/*.ics; do wc -c <"$f"; done | awk '$1 > 20480' | wc -l)" 0
 is "big -s 20k: more pieces" "$(wc -l <"$T/out")" "$(ls "$T/small" | wc -l)"
 valid "big -s 20k: valid pieces, UID groups whole" "$T/small"/*.ics
+# sizes are read by common/size.c, as csv2vcard's and imap-copy's: k is 1024
+run ics-split -s 20480 -d "$T/small1024" "$T/big.ics"
+is "-s 20k is -s 20480: the same pieces" \
+	"$(cd "$T/small" && for f in *.ics; do cmp -s "$f" "../small1024/$f" || echo "$f differs"; done)" ""
+run ics-split -s 20000 -d "$T/small1000" "$T/big.ics"
+is "... not -s 20000" \
+	"$(cd "$T/small" && for f in *.ics; do cmp -s "$f" "../small1000/$f" || echo "$f differs"; done | grep -q differs && echo differ)" differ
+run ics-split -s 1G -d "$T/small1g" "$T/big.ics"
+is "-s 1G: taken" "$status" 0
+run ics-split -s 20x "$T/big.ics"
+is "-s 20x: exit 2" "$status" 2
+has "... said" "$T/err" "ics-split: 20x: not a positive size (k, M, G: times 1024, 1024^2, 1024^3)"
 run ics-split -n 3 -d "$T/n3" "$T/big.ics"
 has "a UID group over the limits is kept whole, and said so" "$T/err" \
 	"big.ics:14: VEVENT and 5 more components share one UID: kept together in one piece, over the limit of 3 components"

@@ -12,7 +12,7 @@
 #include "../common/out.h"
 #include "mig-check/mig-check.h"
 
-static void
+static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
@@ -31,8 +31,11 @@ usage(void)
 	    "                 [-l accountlist] [account[=destaccount] ...]\n"
 	    "       mig-check verify csv [-4] [-D dmy|mdy] [-e encoding] [-F delim]\n"
 	    "                 [-m mapping] -p piecelist csvfile ...\n"
+	    "       mig-check verify ics [-n count] [-s size] -p piecelist icsfile ...\n"
 	    "       mig-check preflight prov [-v] -H uri [-D binddn] [-y passfile] [-C cafile]\n"
-	    "                 [--insecure] [-m mailhost] [-e problems] [file ...]\n");
+	    "                 [--insecure] [-m mailhost] [-e problems] [file ...]\n"
+	    "       mig-check preflight files [-v] [-n count] [-s size] [-4] [-D dmy|mdy]\n"
+	    "                 [-e encoding] [-F delim] [-m mapping] file|directory ...\n");
 	exit(2);
 }
 
@@ -52,10 +55,14 @@ main(int argc, char **argv)
 		status = verify_prov(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "verify") == 0 && strcmp(argv[2], "csv") == 0)
 		status = verify_csv(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "verify") == 0 && strcmp(argv[2], "ics") == 0)
+		status = verify_ics(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "mail") == 0)
 		status = preflight_mail(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "prov") == 0)
 		status = preflight_prov(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "files") == 0)
+		status = preflight_files(argc - 2, argv + 2);
 	else
 		usage();
 	out_close_stdout();

@@ -476,34 +476,15 @@ static const unsigned char pstop[256] = {
 	[';'] = 1, [':'] = 1, [','] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
-int
-icsv_check(const char *s, size_t n, struct icsv_line *l)
+/* The property named by the line's first i octets: its type into *type and
+ * its kind into l; 1 known (or an X- name), 0 ask libical, -1 not a name. */
+static inline int
+check_name(const char *s, size_t i, struct icsv_line *l, int *type)
 {
-	static int built;
 	const struct qslot *q = NULL;
-	const char *v;
-	size_t i = 0, vn, k;
-	unsigned h, c, seen = 0;
-	int type, want = V_ANYTIME, nparams = 0;
+	unsigned h = QHASH(s, i), c, seen = 0;
+	size_t k, j;
 
-	if (!built) {
-		qtab_build();
-		built = 1;
-	}
-	/* the name ends at the first ';' or ':'; a name found in the table
-	 * needs no look at its octets */
-	{
-		const char *e = memchr(s, ':', n), *sc;
-
-		if (!e)
-			return -1;
-		if ((sc = memchr(s, ';', (size_t)(e - s))))
-			e = sc;
-		i = (size_t)(e - s);
-	}
-	if (i == 0)
-		return -1;
-	h = QHASH(s, i);
 	for (k = h & 255; qtab[k].name; k = (k + 1) & 255)
 		if (qtab[k].h == h && qtab[k].len == i && eqn(qtab[k].name, s, i)) {
 			q = &qtab[k];
@@ -512,26 +493,79 @@ icsv_check(const char *s, size_t n, struct icsv_line *l)
 	l->namelen = i;
 	l->kind = ICSV_OTHER;
 	l->tzlen = 0;
-	if (q) {
-		type = q->type;
+	if (q) {	/* a name found in the table needs no look at its octets */
+		*type = q->type;
 		l->kind = q->kind;
-	} else {
-		size_t j;
-
-		for (j = 0; j < i && (c = nc[(unsigned char)s[j]]) != 0; j++)
-			seen |= c;
-		if (j < i)
-			return -1;	/* not a name */
-		if (seen & 2)
-			return 0;	/* libical is not case-blind everywhere: ask */
-		/* libical's own X-LIC- properties (X-LIC-ERROR counts as an
-		 * error), and names it does not know: ask */
-		if (i <= 2 || s[0] != 'X' || s[1] != '-' || (i > 6 && memcmp(s, "X-LIC-", 6) == 0))
-			return 0;
-		type = T_X;
+		return 1;
 	}
+	for (j = 0; j < i && (c = nc[(unsigned char)s[j]]) != 0; j++)
+		seen |= c;
+	if (j < i)
+		return -1;	/* not a name */
+	if (seen & 2)
+		return 0;	/* libical is not case-blind everywhere: ask */
+	/* libical's own X-LIC- properties (X-LIC-ERROR counts as an
+	 * error), and names it does not know: ask */
+	if (i <= 2 || s[0] != 'X' || s[1] != '-' || (i > 6 && memcmp(s, "X-LIC-", 6) == 0))
+		return 0;
+	*type = T_X;
+	return 1;
+}
 
-	/* parameters: NAME=value or NAME="value", one value each */
+/* A parameter whose name is s[pn, pv - 1) and value s[pv, pe), of a
+ * property of type: 1 sure (a TZID noted in l, a VALUE into *want), 0 ask. */
+static inline int
+check_param(const char *s, size_t pn, size_t pv, size_t pe, int type, int *want,
+    struct icsv_line *l)
+{
+	size_t pl = pv - 1 - pn;
+	int j;
+
+	if (SAME(s + pn, pl, "TZID")) {
+		int qu = s[pv] == '"';
+
+		if (type != T_DT && type != T_DTLIST)
+			return 0;
+		l->tz = pv + (size_t)qu;	/* without its quotes */
+		l->tzlen = pe - pv - 2 * (size_t)qu;
+		return 1;
+	}
+	if (SAME(s + pn, pl, "VALUE")) {
+		if (type == T_DT || type == T_DTLIST) {
+			if (SAME(s + pv, pe - pv, "DATE"))
+				*want = V_DATE;
+			else if (SAME(s + pv, pe - pv, "DATE-TIME"))
+				*want = V_DATETIME;
+			else
+				return 0;
+		} else if (type == T_TRIGGER) {
+			if (SAME(s + pv, pe - pv, "DATE-TIME"))
+				*want = V_DATETIME;
+			else if (SAME(s + pv, pe - pv, "DURATION"))
+				*want = V_DURATION;
+			else
+				return 0;
+		} else
+			return 0;
+		return 1;
+	}
+	if (pl > 2 && s[pn] == 'X' && s[pn + 1] == '-')
+		return !(pl > 6 && memcmp(s + pn, "X-LIC-", 6) == 0);
+	for (j = 0; plain_params[j]; j++)
+		if (plain_params[j][0] == s[pn] && plain_len[j] == pl &&
+		    memcmp(plain_params[j], s + pn, pl) == 0)
+			return 1;
+	return 0;
+}
+
+/* The parameters from s[*ip] (a ';'), one value each, NAME=value or
+ * NAME="value": 1 sure, *ip then at the ':'; 0 ask. */
+static inline int
+check_params(const char *s, size_t n, size_t *ip, int type, int *want, struct icsv_line *l)
+{
+	size_t i = *ip;
+	int nparams = 0;
+
 	while (s[i] == ';') {
 		size_t pn, pv, pe;
 
@@ -559,54 +593,19 @@ icsv_check(const char *s, size_t n, struct icsv_line *l)
 		}
 		if (i == n || (s[i] != ';' && s[i] != ':'))
 			return 0;
-		if (SAME(s + pn, pv - 1 - pn, "TZID")) {
-			int qu = s[pv] == '"';
-
-			if (type != T_DT && type != T_DTLIST)
-				return 0;
-			l->tz = pv + (size_t)qu;	/* without its quotes */
-			l->tzlen = pe - pv - 2 * (size_t)qu;
-		} else if (SAME(s + pn, pv - 1 - pn, "VALUE")) {
-			if (type == T_DT || type == T_DTLIST) {
-				if (SAME(s + pv, pe - pv, "DATE"))
-					want = V_DATE;
-				else if (SAME(s + pv, pe - pv, "DATE-TIME"))
-					want = V_DATETIME;
-				else
-					return 0;
-			} else if (type == T_TRIGGER) {
-				if (SAME(s + pv, pe - pv, "DATE-TIME"))
-					want = V_DATETIME;
-				else if (SAME(s + pv, pe - pv, "DURATION"))
-					want = V_DURATION;
-				else
-					return 0;
-			} else
-				return 0;
-		} else if (pv - 1 - pn > 2 && s[pn] == 'X' && s[pn + 1] == '-') {
-			if (pv - 1 - pn > 6 && memcmp(s + pn, "X-LIC-", 6) == 0)
-				return 0;
-		} else {
-			int j;
-
-			size_t pl = pv - 1 - pn;
-
-			for (j = 0; plain_params[j]; j++)
-				if (plain_params[j][0] == s[pn] && plain_len[j] == pl &&
-				    memcmp(plain_params[j], s + pn, pl) == 0)
-					break;
-			if (!plain_params[j])
-				return 0;
-		}
+		if (!check_param(s, pn, pv, pe, type, want, l))
+			return 0;
 	}
-	l->valoff = i + 1;
-	v = s + i + 1;
-	vn = n - (i + 1);
+	*ip = i;
+	return 1;
+}
 
-	/* the value: never empty; libical trims blanks around it, and a
-	 * leading comma would leave a list with no first value */
-	if (vn == 0 || v[0] == ' ' || v[0] == '\t' || v[0] == ',')
-		return 0;
+/* The value (vn octets, not empty) well-formed for the type: 1, else 0. */
+static inline int
+check_value(const char *v, size_t vn, int type, int want)
+{
+	size_t i, k;
+
 	switch (type) {
 	case T_TEXT:
 	case T_ANY:
@@ -640,6 +639,39 @@ icsv_check(const char *s, size_t n, struct icsv_line *l)
 		return is_utcoffset(v, vn);
 	}
 	return 0;
+}
+
+int
+icsv_check(const char *s, size_t n, struct icsv_line *l)
+{
+	static int built;
+	const char *v, *e, *sc;
+	size_t i, vn;
+	int type = T_X, want = V_ANYTIME, r;
+
+	if (!built) {
+		qtab_build();
+		built = 1;
+	}
+	/* the name ends at the first ';' or ':' */
+	if (!(e = memchr(s, ':', n)))
+		return -1;
+	if ((sc = memchr(s, ';', (size_t)(e - s))))
+		e = sc;
+	if ((i = (size_t)(e - s)) == 0)
+		return -1;
+	if ((r = check_name(s, i, l, &type)) != 1)
+		return r;
+	if (!check_params(s, n, &i, type, &want, l))
+		return 0;
+	l->valoff = i + 1;
+	v = s + i + 1;
+	vn = n - (i + 1);
+	/* the value: never empty; libical trims blanks around it, and a
+	 * leading comma would leave a list with no first value */
+	if (vn == 0 || v[0] == ' ' || v[0] == '\t' || v[0] == ',')
+		return 0;
+	return check_value(v, vn, type, want);
 }
 
 int

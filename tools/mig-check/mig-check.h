@@ -1,7 +1,8 @@
 /* mig-check: what its checks share: the report line and the exit status.
  * Each check is a file of its own: mail.c (the Source's mail against the
  * Destination's, over IMAP), prov.c (the provisioning stream against the
- * Destination's directory); premail.c and preprov.c the checklist before a
+ * Destination's directory), csv.c and ics.c (what csv2vcard and ics-split
+ * wrote, against the exports they read); premail.c and preprov.c the checklist before a
  * migration (preflight), with the same options and the same common/ code. */
 #ifndef MIG_CHECK_H
 #define MIG_CHECK_H
@@ -12,9 +13,11 @@ enum { ST_OK = 0, ST_DIFF = 1, ST_FAIL = 2 };
 int verify_mail(int argc, char **argv);
 int verify_prov(int argc, char **argv);
 int verify_csv(int argc, char **argv);
+int verify_ics(int argc, char **argv);
 /* Before a migration: the requirement checklist (premail.c, preprov.c). */
 int preflight_mail(int argc, char **argv);
 int preflight_prov(int argc, char **argv);
+int preflight_files(int argc, char **argv);
 
 
 #endif
