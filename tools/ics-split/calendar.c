@@ -60,7 +60,7 @@ vtimezone_end(void)
 		fold_line(&t, s, cl.n);
 	}
 	if (!tzid || !n) {
-		fail(cc.top_line, "VTIMEZONE without TZID; left out");
+		report_fail(cc.top_line, "VTIMEZONE without TZID; left out");
 		comp_told_left_out("VTIMEZONE without TZID");
 		sb_free(&t);
 		return;
@@ -338,7 +338,7 @@ cal_prop(const struct cline *c, unsigned long line)
 
 	if (cline_is(c, "VERSION")) {
 		if (n != 3 || memcmp(v, "2.0", 3) != 0)
-			fail(line, "VERSION:%.*s is not iCalendar 2.0; pieces say 2.0 "
+			report_fail(line, "VERSION:%.*s is not iCalendar 2.0; pieces say 2.0 "
 			    "but nothing was converted", (int)n, v);
 		return;
 	}
@@ -352,7 +352,7 @@ cal_prop(const struct cline *c, unsigned long line)
 		const char *m = line_error("VCALENDAR", c->s, c->n, &param);
 
 		if (m) {
-			fail(line, "%.*s: %s; calendar property left out", (int)c->namelen, c->s, m);
+			report_fail(line, "%.*s: %s; calendar property left out", (int)c->namelen, c->s, m);
 			return;
 		}
 	}
@@ -428,7 +428,7 @@ read_lines(const char *prefix)
 	while (reader_next(&L)) {
 		line = L.line;
 		if (!cline_parse(&c, L.s, L.n)) {
-			fail(line, "not a content line; skipped");
+			report_fail(line, "not a content line; skipped");
 			continue;
 		}
 		name = begin_end(&c, &b, &l);
@@ -440,7 +440,7 @@ read_lines(const char *prefix)
 				continue;
 			}
 			if (!name || !b) {
-				fail(line, "outside any VCALENDAR; skipped");
+				report_fail(line, "outside any VCALENDAR; skipped");
 				continue;
 			}
 			report(line, "BEGIN:%.*s outside any VCALENDAR; read as one", (int)l, name);
@@ -459,7 +459,7 @@ read_lines(const char *prefix)
 		if (name && b)
 			comp_begin(&L, &c, name, l);
 		else if (name)
-			fail(line, "END:%.*s without its BEGIN; skipped", (int)l, name);
+			report_fail(line, "END:%.*s without its BEGIN; skipped", (int)l, name);
 		else
 			cal_prop(&c, line);
 	}

@@ -107,7 +107,7 @@ strip_params(size_t i, const char *comp)
 		sb_add(&t, s + p, e - p);
 		sb_add(&t, s + cl.valoff - 1, cl.n - cl.valoff + 1);
 		if ((m = line_error(comp, t.s, t.len, &param)))
-			fail(cc.lineno[i], "%.*s: %s; parameter %.*s left out", (int)cl.namelen,
+			report_fail(cc.lineno[i], "%.*s: %s; parameter %.*s left out", (int)cl.namelen,
 			    s, m, (int)(e - p - 1), s + p + 1);
 		else
 			sb_add(&keep, s + p, e - p);
@@ -168,7 +168,7 @@ comp_check(void)
 			/* the parser is left mid-component: start a fresh one */
 			icalparser_free(parser);
 			parser = icalparser_new();
-			fail(cc.top_line, "%s: libical cannot parse this component; left out",
+			report_fail(cc.top_line, "%s: libical cannot parse this component; left out",
 			    cc.top);
 			comp_told_left_out("libical cannot parse this component");
 			cc.bad = 1;
@@ -196,7 +196,7 @@ comp_check(void)
 		if ((m = line_error(stack[depth - 1], s, cl.n, &param))) {
 			if (param && strip_params(i, stack[depth - 1]))
 				continue;
-			fail(cc.lineno[i], "%.*s: %s; property left out", (int)cl.namelen, s, m);
+			report_fail(cc.lineno[i], "%.*s: %s; property left out", (int)cl.namelen, s, m);
 			cc.drop[i] = 1;
 			cc.clean = 0;
 		}

@@ -190,9 +190,9 @@ comp_left_out(void)
 		sb_printf(&id, " (%.*s%s)", cc.id.len > 200 ? 200 : (int)cc.id.len, cc.id.s,
 		    cc.id.len > 200 ? "..." : "");
 	if (cc.why_line == cc.top_line)
-		fail(cc.why_line, "%s; left out%s", cc.why.s, id.s ? id.s : "");
+		report_fail(cc.why_line, "%s; left out%s", cc.why.s, id.s ? id.s : "");
 	else
-		fail(cc.why_line, "%s; the %s of line %lu%s is left out", cc.why.s, cc.top,
+		report_fail(cc.why_line, "%s; the %s of line %lu%s is left out", cc.why.s, cc.top,
 		    cc.top_line, id.s ? id.s : "");
 	comp_told_left_out(cc.why.s);
 	sb_free(&id);

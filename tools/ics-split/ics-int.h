@@ -48,7 +48,6 @@ void report_zone(unsigned long line, const char *fmt, ...) __attribute__((format
 
 /* Reading for ics_list(): what it tells; NULL when ics-split writes pieces. */
 extern const struct ics_sink *ics_sink;
-#define fail report_fail
 
 /* ---- content lines (reader.c) -------------------------------------------- */
 
