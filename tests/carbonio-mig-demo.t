@@ -15,6 +15,25 @@
 . "$TOP/tests/slapd.sh"
 . "$TOP/tests/dovecot.sh"
 
+# ---- the generator ----
+gen-company -a 4 -n 2 -s 5 "$T/g1" && gen-company -a 4 -n 2 -s 5 "$T/g2"
+is "gen-company: the same options, the same company, byte for byte" "$(diff -r "$T/g1" "$T/g2" | wc -l)" 0
+is "... every part written" "$(ls "$T/g1" | tr '\n' ' ')" "calendars company.ldif contacts mail users "
+is "... the mailboxes, one per account" "$(cat "$T/g1/users" | tr '\n' ' ')" \
+    "user000001@dom1.example user000002@dom1.example user000003@dom2.example user000004@dom3.example "
+is "... one message over a megabyte, in the first mailbox only" \
+    "$(find "$T/g1/mail" -type f -size +1024k | sed "s|$T/g1/mail/||; s|/.*||")" user000001@dom1.example
+is "... lists of lists: everyone@ holds the lists, every third list the one before" \
+    "$(ldif2prov "$T/g1/company.ldif" 2>/dev/null | awk '$1 == "adlm" && $2 ~ /^(everyone|list003)@/ { print $2, $NF }' | sort | tr '\n' ,)" \
+    "everyone@dom1.example list003@dom3.example,list003@dom3.example list002@dom2.example,"
+gen-outlook-csv -n 20000 >"$T/plain.csv"
+gen-outlook-csv -c -n 20000 >"$T/named.csv"
+csv2vcard "$T/plain.csv" 2>"$T/plain.err" >/dev/null
+csv2vcard "$T/named.csv" 2>"$T/named.err" >/dev/null
+is "gen-outlook-csv: some rows name no one; with -c, none (the rest unchanged)" \
+    "$([ "$(grep -c 'row skipped' "$T/plain.err")" -gt 0 ] && echo some):$(grep -c 'row skipped' "$T/named.err"):$(diff "$T/plain.csv" "$T/named.csv" | grep -c '^<')" \
+    "some:0:$(grep -c 'row skipped' "$T/plain.err")"
+
 # ---- scripts/demo, on 9 accounts ----
 run env DEMO_ACCOUNTS=9 DEMO_MESSAGES=5 sh "$TOP/scripts/demo" "$T/demo"
 is "scripts/demo: exit 0" "$status" 0
