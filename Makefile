@@ -139,7 +139,7 @@ tests/bench/csv-floor: tests/bench/csv-floor.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lcsv
 
 bench: bench-ldif2prov bench-prov-apply bench-ics-split bench-csv2vcard bench-imap-copy \
-	bench-mig-check
+	bench-mig-check bench-carbonio-mig
 
 bench-ldif2prov: ldif2prov tests/bench/ldif-floor
 	scripts/bench-ldif2prov
@@ -159,6 +159,11 @@ bench-imap-copy: imap-copy
 
 bench-mig-check: imap-copy mig-check
 	scripts/bench-mig-check
+
+# the demonstration company scaled up (BENCH_ACCOUNTS, default 1000) through
+# the whole driver, the seconds of each phase
+bench-carbonio-mig: all
+	scripts/bench-carbonio-mig -a $${BENCH_ACCOUNTS:-1000}
 
 # Fuzzing and sanitizers. `make fuzz` runs every fuzz target FUZZ_SECONDS
 # (tests/fuzz/run says which engine fuzzes what, and why); `make check-asan`
@@ -233,4 +238,4 @@ clean:
 	rm -rf build-asan $(FUZZ_DIR)/afl-build $(addprefix $(FUZZ_DIR)/,$(FUZZ_UNITS))
 
 .PHONY: all check check-asan fuzz fuzz-tools bench bench-ldif2prov bench-prov-apply \
-	bench-ics-split bench-csv2vcard bench-imap-copy bench-mig-check demo install clean
+	bench-ics-split bench-csv2vcard bench-imap-copy bench-mig-check bench-carbonio-mig demo install clean
