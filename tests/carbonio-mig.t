@@ -149,6 +149,9 @@ is "again, nothing changed: provision and calendars not run again" "$(phase prov
 has "... said so" "$W/runs/last/summary.tsv" "unchanged since"
 is "... mail always runs (the Source is live): nothing to copy" \
     "$(awk -F'\t' 'NF >= 10 { s += $6 } END { print s + 0 }' "$W/runs/last/mail/report.tsv")" 0
+is "... the copy reports kept for verify: each message left behind once, however many runs" \
+    "$(cut -f1,2,3 "$W/data/copy-reports.tsv" | sort | tr '\t\n' ' ,')" \
+    "failed alice@example.com Entwürfe,failed bob@example.com Entwürfe,"
 run drv --force --phase calendars
 is "--force --phase calendars: only that phase, run again" "$(cut -f1,2 "$W/runs/last/summary.tsv" | tr '\t\n' ': ')" "calendars:ok "
 
