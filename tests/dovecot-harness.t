@@ -138,13 +138,8 @@ is "dovecot_append: saved with its flags, sorted bytewise" \
     "$(dovecot_messages "$D" dave@example.com Junk | cut -f4)" 'Junk \Flagged'
 
 # ---- cutproxy ----
-rm -f "$T/pp"
-"$TOP/tests/cutproxy" "$T/pp" 127.0.0.1 "${DST_URL##*:}" 20 1 2>"$T/proxy.err" &
-proxy=$!
-at_exit "kill $proxy 2>/dev/null || true"
-n=0
-while [ ! -s "$T/pp" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
-pp=$(cat "$T/pp")
+cutproxy "${DST_URL##*:}" 20 1
+pp=$PROXY_PORT
 got=$(perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new("127.0.0.1:'"$pp"'") or die;
     local $/; $_ = <$s>; print length')
 is "cutproxy: first connection cut after exactly 20 bytes" "$got" 20
@@ -153,13 +148,8 @@ printf 'a PLAIN dave@example.com admin %s\nb SELECT INBOX\nc LOGOUT\n' "$DST_ADM
 has "cutproxy: the next connection passes whole, STARTTLS through it" "$T/out" "c OK"
 kill $proxy
 has "cutproxy: says what it cut" "$T/proxy.err" "connection 1 cut after 20 bytes"
-rm -f "$T/pp"
-"$TOP/tests/cutproxy" "$T/pp" 127.0.0.1 "${DST_IMAPS##*:}" 2000 2 2>/dev/null &
-proxy=$!
-at_exit "kill $proxy 2>/dev/null || true"
-n=0
-while [ ! -s "$T/pp" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
-pp=$(cat "$T/pp")
+cutproxy "${DST_IMAPS##*:}" 2000 2
+pp=$PROXY_PORT
 r=
 for i in 1 2 3; do
 	printf 'a PLAIN dave@example.com admin %s\nb LIST "" "*"\nc LIST "" "*"\nd LIST "" "*"\ne LOGOUT\n' "$DST_ADMIN_PW" |

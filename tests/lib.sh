@@ -20,7 +20,8 @@ cutproxy() {
 	proxy=$!
 	at_exit "kill $proxy 2>/dev/null"
 	_cp_n=0
-	while [ ! -s "$T/proxyport" ] && [ $_cp_n -lt 50 ]; do sleep 0.1; _cp_n=$((_cp_n + 1)); done
+	# perl's start takes seconds on a loaded machine: up to 30 s
+	while [ ! -s "$T/proxyport" ] && [ $_cp_n -lt 300 ]; do sleep 0.1; _cp_n=$((_cp_n + 1)); done
 	PROXY_PORT=$(cat "$T/proxyport")
 }
 export LC_ALL=C
