@@ -36,7 +36,7 @@ UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/icsvalid tests/unit/hash tests/unit/mailbox tests/unit/size
 MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1 \
 	man/mig-check.1 man/carbonio-mig.1
-FILTERS = scripts/ics-prov scripts/carbonio-mig
+FILTERS = scripts/ics-prov scripts/carbonio-mig scripts/carbonio-mig-host
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
 
