@@ -134,7 +134,7 @@ tests/bench/csv-floor: tests/bench/csv-floor.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lcsv
 
 bench: bench-ldif2prov bench-prov-apply bench-ics-split bench-csv2vcard bench-imap-copy \
-	bench-mig-check
+	bench-mig-check bench-carbonio-mig
 
 bench-ldif2prov: ldif2prov tests/bench/ldif-floor
 	scripts/bench-ldif2prov
@@ -154,6 +154,10 @@ bench-imap-copy: imap-copy
 
 bench-mig-check: imap-copy mig-check
 	scripts/bench-mig-check
+
+# the driver's mail phase on one machine and over three loopback sshd hosts
+bench-carbonio-mig: imap-copy
+	scripts/bench-carbonio-mig
 
 # Fuzzing and sanitizers. `make fuzz` runs every fuzz target FUZZ_SECONDS
 # (tests/fuzz/run says which engine fuzzes what, and why); `make check-asan`
@@ -228,4 +232,5 @@ clean:
 	rm -rf build-asan $(FUZZ_DIR)/afl-build $(addprefix $(FUZZ_DIR)/,$(FUZZ_UNITS))
 
 .PHONY: all check check-asan fuzz fuzz-tools bench bench-ldif2prov bench-prov-apply \
-	bench-ics-split bench-csv2vcard bench-imap-copy bench-mig-check demo install clean
+	bench-ics-split bench-csv2vcard bench-imap-copy bench-mig-check bench-carbonio-mig demo install \
+	clean
