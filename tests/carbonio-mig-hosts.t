@@ -72,7 +72,13 @@ run drv one
 one=$status
 cp "$T/out" "$T/one.out"
 conf three "$T/hosts"
+# every command line of the machine, sampled while the hosts work
+(while :; do ps -eo args=; sleep 0.1; done) >"$T/ps.log" 2>/dev/null &
+sampler=$!
+at_exit "kill $sampler 2>/dev/null"
 run drv three
+kill $sampler
+wait $sampler 2>/dev/null
 is "over three hosts: the exit status of one machine (1: messages over the Destination's limit)" \
     "$one:$status" "1:1"
 # (the server's reason for refusing a message holds its timing)
@@ -98,6 +104,9 @@ is "... one job an account here (6 accounts, 3 hosts, 2 slots each)" \
     "$(ls "$(last three)/mail/jobs" | grep -c '\.accounts$')" 6
 is "no secret in the run directories" \
     "$(cat "$SRC_ADMIN_PW" "$T/three/admin.pw" | while read -r pw; do grep -rlF "$pw" "$T/w-three/runs"; done | wc -l)" 0
+is "... nor on a command line, sampled while the jobs ran" \
+    "$(grep -q carbonio-mig-host "$T/ps.log" && echo ran):$(cat "$SRC_ADMIN_PW" "$T/three/admin.pw" |
+	while read -r pw; do grep -F "$pw" "$T/ps.log"; done | wc -l)" "ran:0"
 ls -d /dev/shm/carbonio-mig.* 2>/dev/null | sort >"$T/shm.after"
 is "... nor left on the hosts: each job's private directory removed" \
     "$(comm -13 "$T/shm.before" "$T/shm.after" | wc -l)" 0
