@@ -156,6 +156,13 @@ is "... hosts.tsv: two reached, two not, no job ended on those" \
     "2 ok 1,2 unreachable 0,"
 has "... the summary says so" "$T/out" "verify: 2 of 4 hosts had trouble: "
 
+printf 'ssh -F %s nosuchhost.invalid\n' "$SSH_CLIENT_DIR/config" >"$T/hosts.none"
+conf killed "$T/hosts.none"
+run carbonio-mig --phase verify "$T/w-killed/mig.conf"
+is "no host that can be reached: exit 2" "$status" 2
+has "... each job said, with where its accounts are" "$(last killed)/verify/log" \
+    "carbonio-mig: job 1 ($(readlink -f "$(last killed)")/verify/jobs/1.accounts) could not run on any host (the last, $(sshd_login nosuchhost.invalid): ssh failed)"
+
 # ---- the configuration ----
 printf 'SOURCE_IMAP=%s\nDEST_IMAP=%s\nSOURCE_PASSWORDS_FILE=%s\nDEST_PASSWORDS_FILE=%s\nACCOUNTS=%s\nHOSTS_FILE=%s\n' \
     "$SRC_URL" "$SRC_URL" "$SRC_USERS_PW" "$SRC_USERS_PW" "$T/accounts.txt" "$T/empty" >"$T/c.conf"
