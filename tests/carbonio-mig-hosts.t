@@ -19,8 +19,8 @@ dovecot_start "$S" source || { echo "Bail out! cannot start the source dovecot";
 at_exit "dovecot_stop '$S'"
 # three Destinations: one machine, three hosts, three hosts one of which is
 # killed (there, no limit on message size: every message must arrive)
-for d in one three killed; do
-	if [ $d = killed ]; then
+for d in one three drvkill killed; do
+	if [ $d = killed ] || [ $d = drvkill ]; then
 		DOVECOT_MAX_MAIL_SIZE=10M dovecot_start "$T/$d" dest
 	else
 		dovecot_start "$T/$d" dest
@@ -111,6 +111,43 @@ ls -d /dev/shm/carbonio-mig.* 2>/dev/null | sort >"$T/shm.after"
 is "... nor left on the hosts: each job's private directory removed" \
     "$(comm -13 "$T/shm.before" "$T/shm.after" | wc -l)" 0
 
+# ---- the driver killed (kill -9 of its process group) while the hosts copy ----
+# parallel starts each job in a process group of its own: the jobs on the
+# hosts may run on, their ssh holding the lock, so that no run copies beside
+# them; the next run finishes the copy, nothing twice
+copying() {	# an imap-copy under one of the hosts' sshd: its pid
+	for h in h1 h2 h3; do
+		for p in $(sshd_procs "$T/$h"); do
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = imap-copy ] && echo "$p"
+		done
+	done | head -n 1
+}
+conf drvkill "$T/hosts"
+setsid carbonio-mig --phase mail "$T/w-drvkill/mig.conf" >/dev/null 2>&1 &
+pg=$!
+n=0
+while [ $n -lt 600 ] && kill -0 $pg 2>/dev/null && [ -z "$(copying)" ]; do
+	n=$((n + 1))
+	sleep 0.05
+done
+/bin/kill -s KILL -- "-$pg" 2>/dev/null
+wait $pg 2>/dev/null
+left=$(copying)
+run carbonio-mig --phase mail "$T/w-drvkill/mig.conf"
+if [ -n "$left" ]; then
+	is "the driver killed, jobs still copying on the hosts: a new run does not start (exit 0, cron)" \
+	    "$status:$(grep -c 'another run holds the lock' "$T/err")" "0:1"
+else
+	skip "the driver killed, jobs still copying on the hosts: a new run does not start" \
+	    "the jobs ended before the new run began"
+fi
+flock -w 120 "$T/w-drvkill/lock" true
+run carbonio-mig --phase mail "$T/w-drvkill/mig.conf"
+is "... once they ended, the run again: exit 0" "$status" 0
+mail_of "$S" >"$T/src.state"
+mail_of "$T/drvkill" >"$T/drvkill.state"
+same "... every message on the Destination, once (twins twice)" "$T/src.state" "$T/drvkill.state"
+
 # ---- a host killed in the middle of its jobs ----
 conf killed "$T/hosts"
 carbonio-mig --phase mail "$T/w-killed/mig.conf" >"$T/killed.out" 2>&1 &
@@ -137,7 +174,6 @@ has "... the log says h2 cannot be reached, and why" "$(last killed)/mail/log" \
 has "... and so does the summary" "$T/killed.out" "mail: 1 of 3 hosts had trouble: $(sshd_login h2) (unreachable)"
 is "... the six jobs ended on the two others" \
     "$(awk -F'\t' '$1 == "ok" { n++; s += $3 } END { print n, s }' "$(last killed)/mail/hosts.tsv")" "2 6"
-mail_of "$S" >"$T/src.state"
 mail_of "$T/killed" >"$T/killed.state"
 same "... every message on the Destination, once (twins twice)" "$T/src.state" "$T/killed.state"
 
