@@ -2,10 +2,12 @@
 # carbonio-mig spread over hosts (HOSTS_FILE): three sshd on loopback ports
 # stand in for three copying machines (tests/sshd.sh), GNU parallel gives
 # them the jobs. The same migration run on one machine and over the hosts:
-# the same Destination, the same reports, the same exit status. A host
-# killed in the middle of its jobs (its sshd and its sessions): nothing
-# lost, nothing twice. Hosts in the file that cannot be reached: said, their
-# share done by the others.
+# the same Destination, the same reports, the same exit status; no
+# password on a command line or left on a host. The driver killed while the
+# hosts copy: the next run waits for the jobs left there, then finishes,
+# nothing twice. A host killed in the middle of its jobs (its sshd and its
+# sessions): nothing lost, nothing twice. Hosts in the file that cannot be
+# reached: said, their share done by the others; none: exit 2.
 . "$(dirname "$0")/lib.sh"
 DOVECOT_USERS='alice@example.com bob@example.com carol@example.com dave@example.com erin@example.com frank@example.com'
 . "$TOP/tests/dovecot.sh"
@@ -17,8 +19,9 @@ S=$T/src
 gen-mail-corpus -n 150 "$S/mail" $DOVECOT_USERS
 dovecot_start "$S" source || { echo "Bail out! cannot start the source dovecot"; exit 1; }
 at_exit "dovecot_stop '$S'"
-# three Destinations: one machine, three hosts, three hosts one of which is
-# killed (there, no limit on message size: every message must arrive)
+# the Destinations: one machine, three hosts, three hosts and the driver
+# killed, three hosts one of which is killed (in those two, no limit on
+# message size: every message must arrive)
 for d in one three drvkill killed; do
 	if [ $d = killed ] || [ $d = drvkill ]; then
 		DOVECOT_MAX_MAIL_SIZE=10M dovecot_start "$T/$d" dest
