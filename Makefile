@@ -36,7 +36,7 @@ UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/icsvalid tests/unit/hash tests/unit/mailbox tests/unit/size tests/unit/diag
 MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1 \
 	man/mig-check.1 man/carbonio-mig.1
-FILTERS = scripts/ics-prov scripts/carbonio-mig
+FILTERS = scripts/ics-prov scripts/carbonio-mig scripts/carbonio-mig-host
 MAN5 = man/carbonio-mig-streams.5
 MAN7 = man/carbonio-mig.7
 
@@ -139,7 +139,7 @@ tests/bench/csv-floor: tests/bench/csv-floor.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lcsv
 
 bench: bench-ldif2prov bench-prov-apply bench-ics-split bench-csv2vcard bench-imap-copy \
-	bench-mig-check bench-carbonio-mig
+	bench-mig-check bench-carbonio-mig bench-carbonio-mig-hosts
 
 bench-ldif2prov: ldif2prov tests/bench/ldif-floor
 	scripts/bench-ldif2prov
@@ -164,6 +164,10 @@ bench-mig-check: imap-copy mig-check
 # the whole driver, the seconds of each phase
 bench-carbonio-mig: all
 	scripts/bench-carbonio-mig -a $${BENCH_ACCOUNTS:-1000}
+
+# the driver's mail phase on one machine and over three loopback sshd hosts
+bench-carbonio-mig-hosts: imap-copy
+	scripts/bench-carbonio-mig-hosts
 
 # Fuzzing and sanitizers. `make fuzz` runs every fuzz target FUZZ_SECONDS
 # (tests/fuzz/run says which engine fuzzes what, and why); `make check-asan`
@@ -238,4 +242,5 @@ clean:
 	rm -rf build-asan $(FUZZ_DIR)/afl-build $(addprefix $(FUZZ_DIR)/,$(FUZZ_UNITS))
 
 .PHONY: all check check-asan fuzz fuzz-tools bench bench-ldif2prov bench-prov-apply \
-	bench-ics-split bench-csv2vcard bench-imap-copy bench-mig-check bench-carbonio-mig demo install clean
+	bench-ics-split bench-csv2vcard bench-imap-copy bench-mig-check bench-carbonio-mig \
+	bench-carbonio-mig-hosts demo install clean

@@ -1,0 +1,213 @@
+#!/bin/sh
+# carbonio-mig spread over hosts (HOSTS_FILE): three sshd on loopback ports
+# stand in for three copying machines (tests/sshd.sh), GNU parallel gives
+# them the jobs. The same migration run on one machine and over the hosts:
+# the same Destination, the same reports, the same exit status; no
+# password on a command line or left on a host. The driver killed while the
+# hosts copy: the next run waits for the jobs left there, then finishes,
+# nothing twice. A host killed in the middle of its jobs (its sshd and its
+# sessions): nothing lost, nothing twice. Hosts in the file that cannot be
+# reached: said, their share done by the others; none: exit 2.
+. "$(dirname "$0")/lib.sh"
+DOVECOT_USERS='alice@example.com bob@example.com carol@example.com dave@example.com erin@example.com frank@example.com'
+. "$TOP/tests/dovecot.sh"
+. "$TOP/tests/sshd.sh"
+command -v parallel >/dev/null && [ -x /usr/sbin/sshd ] ||
+    { echo "Bail out! GNU parallel and sshd are needed (scripts/install-deps)"; exit 1; }
+
+S=$T/src
+gen-mail-corpus -n 150 "$S/mail" $DOVECOT_USERS
+dovecot_start "$S" source || { echo "Bail out! cannot start the source dovecot"; exit 1; }
+at_exit "dovecot_stop '$S'"
+# the Destinations: one machine, three hosts, three hosts and the driver
+# killed, three hosts one of which is killed (in those two, no limit on
+# message size: every message must arrive)
+for d in one three drvkill killed; do
+	if [ $d = killed ] || [ $d = drvkill ]; then
+		DOVECOT_MAX_MAIL_SIZE=10M dovecot_start "$T/$d" dest
+	else
+		dovecot_start "$T/$d" dest
+	fi || { echo "Bail out! cannot start a destination dovecot"; exit 1; }
+	at_exit "dovecot_stop '$T/$d'"
+	echo "$DST_URL" >"$T/$d.url"
+	cat "$SRC_CA" "$DST_CA" >"$T/$d.ca"
+done
+sshd_client "$T/ssh" || { echo "Bail out! cannot make the ssh client's key"; exit 1; }
+for h in h1 h2 h3; do
+	sshd_start "$T/$h" $h || { echo "Bail out! cannot start sshd $h"; exit 1; }
+	at_exit "sshd_stop '$T/$h'"
+done
+for h in h1 h2 h3; do sshd_login $h; done >"$T/hosts"
+printf '%s\n' $DOVECOT_USERS >"$T/accounts.txt"
+
+conf() {	# NAME [HOSTSFILE]: the work directory $T/w-NAME and its configuration
+	mkdir -p "$T/w-$1"
+	cat >"$T/w-$1/mig.conf" <<EOF
+SOURCE_IMAP=$SRC_URL
+DEST_IMAP=$(cat "$T/$1.url")
+CA_FILE=$T/$1.ca
+SOURCE_ADMIN=admin
+SOURCE_ADMIN_PASSWORD_FILE=$SRC_ADMIN_PW
+DEST_ADMIN=admin
+DEST_ADMIN_PASSWORD_FILE=$T/$1/admin.pw
+ACCOUNTS=$T/accounts.txt
+JOBS=2
+EOF
+	[ -z "${2-}" ] || echo "HOSTS_FILE=$2" >>"$T/w-$1/mig.conf"
+}
+drv() { carbonio-mig --phase mail --phase verify "$T/w-$1/mig.conf"; }	# NAME
+last() { echo "$T/w-$1/runs/last"; }	# NAME
+# every message of each account, whatever its folder, without flags
+mail_of() {	# DIR
+	for u in $DOVECOT_USERS; do
+		dovecot_mailboxes "$1" "$u" | while read -r mb; do
+			dovecot_messages_noflags "$1" "$u" "$mb" | cut -f1,3,4 | sed "s|^|$u |"
+		done
+	done | sort
+}
+ls -d /dev/shm/carbonio-mig.* 2>/dev/null | sort >"$T/shm.before"
+# what a killed host could not remove (it would be gone with the host)
+at_exit 'ls -d /dev/shm/carbonio-mig.* 2>/dev/null | sort | comm -13 "$T/shm.before" - | xargs rm -rf'
+
+# ---- one machine, then three hosts: the same ----
+conf one
+run drv one
+one=$status
+cp "$T/out" "$T/one.out"
+conf three "$T/hosts"
+# every command line of the machine, sampled while the hosts work
+(while :; do ps -eo args=; sleep 0.1; done) >"$T/ps.log" 2>/dev/null &
+sampler=$!
+at_exit "kill $sampler 2>/dev/null"
+run drv three
+kill $sampler
+wait $sampler 2>/dev/null
+is "over three hosts: the exit status of one machine (1: messages over the Destination's limit)" \
+    "$one:$status" "1:1"
+# (the server's reason for refusing a message holds its timing)
+secs() { sed 's/ ([0-9.]* + [0-9.]* secs)//' "$1" | sort; }
+secs "$(last one)/mail/report.tsv" >"$T/one.mail"
+secs "$(last three)/mail/report.tsv" >"$T/three.mail"
+same "... the mail report, line for line (sorted)" "$T/one.mail" "$T/three.mail"
+secs "$(last one)/verify/report.tsv" >"$T/one.verify"
+secs "$(last three)/verify/report.tsv" >"$T/three.verify"
+same "... verify's report" "$T/one.verify" "$T/three.verify"
+cut -f1,2,4 "$(last one)/summary.tsv" >"$T/one.summary"
+cut -f1,2,4 "$(last three)/summary.tsv" >"$T/three.summary"
+same "... the summary's counts" "$T/one.summary" "$T/three.summary"
+mail_of "$T/one" >"$T/one.state"
+mail_of "$T/three" >"$T/three.state"
+same "... the Destination's mail" "$T/one.state" "$T/three.state"
+is "... both found the messages over the limit (one in each account), and only them" \
+    "$(awk -F'\t' '$1 == "failed" && NF == 5' "$T/three.mail" | wc -l)" 6
+is "... the work spread: every host ran jobs, none failed" \
+    "$(cut -f1,2 "$(last three)/mail/hosts.tsv" | sort | tr '\t\n' ': ')" \
+    "ok:$(sshd_login h1) ok:$(sshd_login h2) ok:$(sshd_login h3) "
+is "... one job an account here (6 accounts, 3 hosts, 2 slots each)" \
+    "$(ls "$(last three)/mail/jobs" | grep -c '\.accounts$')" 6
+is "no secret in the run directories" \
+    "$(cat "$SRC_ADMIN_PW" "$T/three/admin.pw" | while read -r pw; do grep -rlF "$pw" "$T/w-three/runs"; done | wc -l)" 0
+is "... nor on a command line, sampled while the jobs ran" \
+    "$(grep -q carbonio-mig-host "$T/ps.log" && echo ran):$(cat "$SRC_ADMIN_PW" "$T/three/admin.pw" |
+	while read -r pw; do grep -F "$pw" "$T/ps.log"; done | wc -l)" "ran:0"
+ls -d /dev/shm/carbonio-mig.* 2>/dev/null | sort >"$T/shm.after"
+is "... nor left on the hosts: each job's private directory removed" \
+    "$(comm -13 "$T/shm.before" "$T/shm.after" | wc -l)" 0
+
+# ---- the driver killed (kill -9 of its process group) while the hosts copy ----
+# parallel starts each job in a process group of its own: the jobs on the
+# hosts may run on, their ssh holding the lock, so that no run copies beside
+# them; the next run finishes the copy, nothing twice
+copying() {	# an imap-copy under one of the hosts' sshd: its pid
+	for h in h1 h2 h3; do
+		for p in $(sshd_procs "$T/$h"); do
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = imap-copy ] && echo "$p"
+		done
+	done | head -n 1
+}
+conf drvkill "$T/hosts"
+setsid carbonio-mig --phase mail "$T/w-drvkill/mig.conf" >/dev/null 2>&1 &
+pg=$!
+n=0
+while [ $n -lt 600 ] && kill -0 $pg 2>/dev/null && [ -z "$(copying)" ]; do
+	n=$((n + 1))
+	sleep 0.05
+done
+/bin/kill -s KILL -- "-$pg" 2>/dev/null
+wait $pg 2>/dev/null
+left=$(copying)
+run carbonio-mig --phase mail "$T/w-drvkill/mig.conf"
+if [ -n "$left" ]; then
+	is "the driver killed, jobs still copying on the hosts: a new run does not start (exit 0, cron)" \
+	    "$status:$(grep -c 'another run holds the lock' "$T/err")" "0:1"
+else
+	skip "the driver killed, jobs still copying on the hosts: a new run does not start" \
+	    "the jobs ended before the new run began"
+fi
+flock -w 120 "$T/w-drvkill/lock" true
+run carbonio-mig --phase mail "$T/w-drvkill/mig.conf"
+is "... once they ended, the run again: exit 0" "$status" 0
+mail_of "$S" >"$T/src.state"
+mail_of "$T/drvkill" >"$T/drvkill.state"
+same "... every message on the Destination, once (twins twice)" "$T/src.state" "$T/drvkill.state"
+
+# ---- a host killed in the middle of its jobs ----
+conf killed "$T/hosts"
+carbonio-mig --phase mail "$T/w-killed/mig.conf" >"$T/killed.out" 2>&1 &
+drvpid=$!
+at_exit "kill $drvpid 2>/dev/null"
+# h2 copying (an imap-copy under its sshd), then gone, with its sessions
+n=0 got=
+while [ $n -lt 600 ] && kill -0 $drvpid 2>/dev/null; do
+	n=$((n + 1))
+	for p in $(sshd_procs "$T/h2"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = imap-copy ] && got=$p
+	done
+	[ -n "$got" ] && break
+	sleep 0.05
+done
+sleep 0.3
+sshd_kill "$T/h2"
+wait $drvpid
+status=$?
+is "h2 killed while it copied" "${got:+yes}:$(kill -0 "$got" 2>/dev/null || echo gone)" "yes:gone"
+is "... the mail phase: exit 0, every job done by the other hosts" "$status" 0
+has "... the log says h2 cannot be reached, and why" "$(last killed)/mail/log" \
+    "carbonio-mig: host $(sshd_login h2) cannot be reached: ssh: connect to host 127.0.0.1 port $(awk '$1 == "Port" { print $2 }' "$SSH_CLIENT_DIR/hosts/h2.conf"): Connection refused; the other hosts did its share"
+has "... and so does the summary" "$T/killed.out" "mail: 1 of 3 hosts had trouble: $(sshd_login h2) (unreachable)"
+is "... the six jobs ended on the two others" \
+    "$(awk -F'\t' '$1 == "ok" { n++; s += $3 } END { print n, s }' "$(last killed)/mail/hosts.tsv")" "2 6"
+mail_of "$T/killed" >"$T/killed.state"
+same "... every message on the Destination, once (twins twice)" "$T/src.state" "$T/killed.state"
+
+# ---- hosts that cannot be reached: h2 (still down), a name that is none ----
+{ cat "$T/hosts"; printf 'ssh -F %s nosuchhost.invalid\n' "$SSH_CLIENT_DIR/config"; } >"$T/hosts.bad"
+conf killed "$T/hosts.bad"
+run carbonio-mig --phase verify "$T/w-killed/mig.conf"
+is "verify with h2 down and a host that is none in the file: exit 0" "$status" 0
+is "... every account complete" "$(grep -c '^ok	account	' "$(last killed)/verify/report.tsv")" 6
+has "... the log says h2 cannot be reached" "$(last killed)/verify/log" \
+    "carbonio-mig: host $(sshd_login h2) cannot be reached: "
+has "... and why, for the name that is none" "$(last killed)/verify/log" \
+    "nosuchhost.invalid cannot be reached: ssh: Could not resolve hostname nosuchhost.invalid"
+is "... hosts.tsv: two reached, two not, no job ended on those" \
+    "$(awk -F'\t' '{ print $1, ($3 > 0) }' "$(last killed)/verify/hosts.tsv" | sort | uniq -c | awk '{ printf "%s %s %s,", $1, $2, $3 }')" \
+    "2 ok 1,2 unreachable 0,"
+has "... the summary says so" "$T/out" "verify: 2 of 4 hosts had trouble: "
+
+printf 'ssh -F %s nosuchhost.invalid\n' "$SSH_CLIENT_DIR/config" >"$T/hosts.none"
+conf killed "$T/hosts.none"
+run carbonio-mig --phase verify "$T/w-killed/mig.conf"
+is "no host that can be reached: exit 2" "$status" 2
+has "... each job said, with where its accounts are" "$(last killed)/verify/log" \
+    "carbonio-mig: job 1 ($(readlink -f "$(last killed)")/verify/jobs/1.accounts) could not run on any host (the last, $(sshd_login nosuchhost.invalid): ssh failed)"
+
+# ---- the configuration ----
+printf 'SOURCE_IMAP=%s\nDEST_IMAP=%s\nSOURCE_PASSWORDS_FILE=%s\nDEST_PASSWORDS_FILE=%s\nACCOUNTS=%s\nHOSTS_FILE=%s\n' \
+    "$SRC_URL" "$SRC_URL" "$SRC_USERS_PW" "$SRC_USERS_PW" "$T/accounts.txt" "$T/empty" >"$T/c.conf"
+printf '# no host\n\n' >"$T/empty"
+run carbonio-mig "$T/c.conf"
+is "a hosts file with no host: exit 2" "$status" 2
+has "... said" "$T/err" "HOSTS_FILE: $T/empty: no host in it"
+
+done_testing
