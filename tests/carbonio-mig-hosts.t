@@ -84,8 +84,9 @@ kill $sampler
 wait $sampler 2>/dev/null
 is "over three hosts: the exit status of one machine (1: messages over the Destination's limit)" \
     "$one:$status" "1:1"
-# (the server's reason for refusing a message holds its timing)
-secs() { sed 's/ ([0-9.]* + [0-9.]* secs)//' "$1" | sort; }
+# (the server's reason for refusing a message may hold its timing,
+# "(0.001 + 0.000 + 0.003 secs)", as Dovecot likes)
+secs() { sed 's/ ([0-9.]*\( + [0-9.]*\)* secs)//' "$1" | sort; }
 secs "$(last one)/mail/report.tsv" >"$T/one.mail"
 secs "$(last three)/mail/report.tsv" >"$T/three.mail"
 same "... the mail report, line for line (sorted)" "$T/one.mail" "$T/three.mail"
@@ -175,8 +176,10 @@ is "... the mail phase: exit 0, every job done by the other hosts" "$status" 0
 has "... the log says h2 cannot be reached, and why" "$(last killed)/mail/log" \
     "carbonio-mig: host $(sshd_login h2) cannot be reached: ssh: connect to host 127.0.0.1 port $(awk '$1 == "Port" { print $2 }' "$SSH_CLIENT_DIR/hosts/h2.conf"): Connection refused; the other hosts did its share"
 has "... and so does the summary" "$T/killed.out" "mail: 1 of 3 hosts had trouble: $(sshd_login h2) (unreachable)"
-is "... the six jobs ended on the two others" \
-    "$(awk -F'\t' '$1 == "ok" { n++; s += $3 } END { print n, s }' "$(last killed)/mail/hosts.tsv")" "2 6"
+# h2 may have ended a job of its own before it was killed (its row says
+# so): the six jobs ended once each, the two others ok
+is "... the six jobs ended, each once, the two others ok" \
+    "$(awk -F'\t' '$1 == "ok" { n++ } { s += $3 } END { print n, s }' "$(last killed)/mail/hosts.tsv")" "2 6"
 mail_of "$T/killed" >"$T/killed.state"
 same "... every message on the Destination, once (twins twice)" "$T/src.state" "$T/killed.state"
 
