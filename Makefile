@@ -47,11 +47,15 @@ all: $(TOOLS)
 
 $(COMMON): $(wildcard common/*.h)
 
-tools/ldif2prov.o: tools/ldif2prov.c common/*.h
-	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ldif2prov.c
+LDIF2PROV_OBJS = tools/ldif2prov.o tools/ldif2prov/read.o tools/ldif2prov/attrs.o \
+	tools/ldif2prov/entry.o tools/ldif2prov/account.o tools/ldif2prov/zimbra.o \
+	tools/ldif2prov/names.o tools/ldif2prov/index.o tools/ldif2prov/spool.o \
+	tools/ldif2prov/emit.o
+$(LDIF2PROV_OBJS): %.o: %.c tools/ldif2prov/ldif2prov.h common/*.h
+	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-ldif2prov: tools/ldif2prov.o $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ldif2prov.o $(COMMON) $(LDAP_LIBS)
+ldif2prov: $(LDIF2PROV_OBJS) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(LDIF2PROV_OBJS) $(COMMON) $(LDAP_LIBS)
 
 $(PROVDIR): common/%.o: common/%.c common/*.h
 	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<

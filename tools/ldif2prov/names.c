@@ -1,0 +1,240 @@
+/* ldif2prov's names: what a mail address is (and its normal form), the
+ * -d selection and -r renames, and the DN forms used as index keys. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldap.h>
+
+#include "../../common/diag.h"
+#include "../../common/strbuf.h"
+#include "ldif2prov.h"
+
+int
+valid_utf8(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+
+	while (p < e) {
+		uint64_t w;
+
+		/* eight ASCII bytes, none of them NUL, at a stroke */
+		if (e - p >= 8 && (memcpy(&w, p, 8), !(w & highs) && !((w - ones) & ~w & highs))) {
+			p += 8;
+			continue;
+		}
+		if (*p < 0x80) {
+			if (*p == 0)
+				return 0;
+			p++;
+		} else if (*p >= 0xc2 && *p <= 0xdf && e - p >= 2 && (p[1] & 0xc0) == 0x80)
+			p += 2;
+		else if (*p >= 0xe0 && *p <= 0xef && e - p >= 3 && (p[1] & 0xc0) == 0x80 &&
+		    (p[2] & 0xc0) == 0x80 && !(*p == 0xe0 && p[1] < 0xa0) &&
+		    !(*p == 0xed && p[1] >= 0xa0))
+			p += 3;
+		else if (*p >= 0xf0 && *p <= 0xf4 && e - p >= 4 && (p[1] & 0xc0) == 0x80 &&
+		    (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 &&
+		    !(*p == 0xf0 && p[1] < 0x90) && !(*p == 0xf4 && p[1] >= 0x90))
+			p += 4;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+/* The bytes an address may hold: A_LOCAL in the local part (no blank,
+ * control or RFC 5322 special), A_DOMAIN in the domain (letters, digits,
+ * '-', '.', and UTF-8 for IDNs). A table: every address is checked. */
+enum { A_LOCAL = 1, A_DOMAIN = 2 };
+static unsigned char addr_bytes[256];
+
+void
+addr_init(void)
+{
+	int c;
+
+	for (c = 1; c < 256; c++) {
+		if (c > ' ' && !strchr("\"(),:;<>[\\]", c))
+			addr_bytes[c] |= A_LOCAL;
+		if (isalnum(c) || c == '-' || c == '.' || c >= 0x80)
+			addr_bytes[c] |= A_DOMAIN;
+	}
+}
+
+/* Lower-case copy of s when it is one mail address (local@domain.tld), else
+ * NULL. Leading and trailing blanks are forgiven. */
+char *
+addr_norm(const char *s)
+{
+	const unsigned char *at, *p, *b, *e;
+	char *r;
+	size_t i, n;
+	int dots = 0;
+
+	for (b = (const unsigned char *)s; *b == ' ' || *b == '\t'; b++)
+		;
+	for (e = b + strlen((const char *)b); e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	at = memchr(b, '@', (size_t)(e - b));
+	if (!at || at == b || at + 1 >= e || at[1] == '.' || e[-1] == '.')
+		return NULL;
+	for (p = b; p < at; p++)
+		if (!(addr_bytes[*p] & A_LOCAL))
+			return NULL;
+	/* a second '@' is no domain byte */
+	for (p = at + 1; p < e; p++) {
+		if (!(addr_bytes[*p] & A_DOMAIN))
+			return NULL;
+		if (*p == '.') {
+			if (p[-1] == '.')
+				return NULL;
+			dots++;
+		}
+	}
+	if (!dots)
+		return NULL;
+	n = (size_t)(e - b);
+	r = xmalloc(n + 1);
+	for (i = 0; i < n; i++)
+		r[i] = (char)(b[i] >= 'A' && b[i] <= 'Z' ? b[i] + ('a' - 'A') : b[i]);
+	r[n] = '\0';
+	return r;
+}
+
+const char *
+domain_of(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+
+	return at ? at + 1 : addr;
+}
+
+int
+domain_selected(const char *addr)
+{
+	size_t i;
+
+	if (!opt.ndomains)
+		return 1;
+	for (i = 0; i < opt.ndomains; i++)
+		if (strcasecmp(domain_of(addr), opt.domains[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The address after the -r renames: "local@old" and "@old" (Zimbra's
+ * catch-all form) become "local@new" and "@new", built in b; addr itself
+ * when no rename applies (most addresses: no copy). */
+const char *
+renamed(const char *addr, struct strbuf *b)
+{
+	const char *at;
+	size_t i;
+
+	if (!opt.nrenames || !(at = strrchr(addr, '@')))
+		return addr;
+	for (i = 0; i < opt.nrenames; i++)
+		if (strcasecmp(at + 1, opt.ren_from[i]) == 0) {
+			sb_reset(b);
+			sb_add(b, addr, (size_t)(at + 1 - addr));
+			sb_adds(b, opt.ren_to[i]);
+			return b->s;
+		}
+	return addr;
+}
+
+const char *
+renamed_domain(const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < opt.nrenames; i++)
+		if (strcasecmp(domain, opt.ren_from[i]) == 0)
+			return opt.ren_to[i];
+	return domain;
+}
+
+/* The normalised, lower-cased form of a DN used as an index key, or NULL. */
+char *
+dn_key(const char *dn)
+{
+	char *out = NULL, *r, *p;
+
+	if (ldap_dn_normalize(dn, LDAP_DN_FORMAT_LDAP, &out, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+		return NULL;
+	r = xstrdup(out ? out : "");
+	ldap_memfree(out);
+	for (p = r; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return r;
+}
+
+/* The DN of the entry above dn (its parent), as an index key. */
+char *
+parent_key(const char *dn)
+{
+	char *k = dn_key(dn), *p, *r;
+
+	if (!k)
+		return NULL;
+	/* normalised DNs escape separators, so the first bare comma ends the RDN */
+	for (p = k; *p && *p != ','; p++)
+		if (*p == '\\' && p[1])
+			p++;
+	r = xstrdup(*p ? p + 1 : "");
+	free(k);
+	return r;
+}
+
+/* "uid=x,ou=people,dc=example,dc=com" -> "example.com": the dc= parts of
+ * a DN, lower-cased, read straight from the DN (RDNs split on unescaped
+ * commas, blanks around them forgiven). NULL when there are none. */
+char *
+dn_domain(const char *dn)
+{
+	struct strbuf b = { 0 };
+	const char *p = dn;
+	char *q;
+
+	while (*p) {
+		const char *start, *end;
+
+		while (*p == ' ')
+			p++;
+		start = p;
+		while (*p && *p != ',' && *p != '+') {
+			if (*p == '\\' && p[1])
+				p++;
+			p++;
+		}
+		end = p;
+		while (end > start && end[-1] == ' ')
+			end--;
+		if (end - start > 3 && strncasecmp(start, "dc", 2) == 0) {
+			const char *v = start + 2;
+
+			while (*v == ' ')
+				v++;
+			if (*v == '=') {
+				for (v++; *v == ' '; v++)
+					;
+				if (b.len)
+					sb_addc(&b, '.');
+				sb_add(&b, v, (size_t)(end - v));
+			}
+		}
+		if (*p)
+			p++;
+	}
+	if (!b.len) {
+		sb_free(&b);
+		return NULL;
+	}
+	for (q = b.s; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	return b.s;
+}
