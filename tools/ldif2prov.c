@@ -140,7 +140,7 @@ main(int argc, char **argv)
 	argv += optind;
 
 	for (k = 0; k < NSPOOL; k++)
-		spool[k] = tmp();
+		spool[k] = spool_file();
 	nfiles = argc ? (size_t)argc : 1;
 	files = xcalloc(nfiles, sizeof *files);
 	for (i = 0; i < (int)nfiles; i++)

@@ -340,7 +340,7 @@ void
 emit(void)
 {
 	struct sprec rec = { 0 };
-	FILE *acct_aliases = tmp(), *list_aliases = tmp();
+	FILE *acct_aliases = spool_file(), *list_aliases = spool_file();
 	size_t i;
 
 	if (opt.account_list) {

@@ -20,7 +20,14 @@
  * a handle on its record), the records (key and value) packed with the
  * values in 1 MB chunks in the order they are made. A probe reads a record
  * only when the hashes match; growing the table reads none. The records
- * (struct ikey) are in ldif2prov.h. */
+ * (struct ikey) are in ldif2prov.h.
+ *
+ * Why not common/strmap: its 32-byte entries (key pointer, value, aux) sit
+ * in the table itself, four times these slots, and the values would not sit
+ * beside their keys. Measured with strmap in its place (2026-12, same run,
+ * CPU seconds, peak RSS): 100,000 accounts 0.33 s 28 MB -> 0.35 s 40 MB;
+ * 300,000 accounts 1.00 s 67 MB -> 1.18 s 77 MB. Giving strmap this design
+ * would change it under five tools for one tool's sake. */
 struct islot {
 	uint32_t hash;
 	uint32_t rec;		/* chunk << CHUNK_SHIFT | 8-byte unit; 0: empty */

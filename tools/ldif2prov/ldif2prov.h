@@ -179,7 +179,7 @@ struct sprec {
 	struct strbuf b;
 };
 
-FILE *tmp(void);
+FILE *spool_file(void);	/* a new spool, buffered in large blocks */
 void spool_put(int sp, char kind, struct pos p, int nf, ...);
 void spool_put_target(int sp, char kind, struct pos p, uint32_t target, int nf, ...);
 int spool_get(FILE *f, struct sprec *r);

@@ -30,7 +30,6 @@ struct sphdr {
 	unsigned long line;
 };
 
-
 static void
 spool_vput(int sp, char kind, struct pos p, uint32_t target, int nf, va_list ap)
 {
@@ -133,7 +132,7 @@ emit_text(int sp)
 enum { SPOOL_BUF = 1 << 16 };
 
 FILE *
-tmp(void)
+spool_file(void)
 {
 	static char bufs[NSPOOL + 2][SPOOL_BUF];	/* the spools, emit()'s two */
 	static size_t used;
