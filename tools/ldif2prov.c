@@ -91,7 +91,6 @@ main(int argc, char **argv)
 	diag_init(argv[0]);
 	out_init();
 	anames_init();
-	addr_init();
 	b64_init();
 	ber_set_option(NULL, LBER_OPT_LOG_PRINT_FN, (void *)ldap_print);
 	while ((c = getopt(argc, argv, "ad:l:Pr:sv")) != -1) {

@@ -8,6 +8,7 @@
 
 #include <ldap.h>
 
+#include "../../common/addr.h"
 #include "../../common/diag.h"
 #include "../../common/strbuf.h"
 #include "ldif2prov.h"
@@ -46,58 +47,22 @@ valid_utf8(const char *s, size_t n)
 	return 1;
 }
 
-/* The bytes an address may hold: A_LOCAL in the local part (no blank,
- * control or RFC 5322 special), A_DOMAIN in the domain (letters, digits,
- * '-', '.', and UTF-8 for IDNs). A table: every address is checked. */
-enum { A_LOCAL = 1, A_DOMAIN = 2 };
-static unsigned char addr_bytes[256];
-
-void
-addr_init(void)
-{
-	int c;
-
-	for (c = 1; c < 256; c++) {
-		if (c > ' ' && !strchr("\"(),:;<>[\\]", c))
-			addr_bytes[c] |= A_LOCAL;
-		if (isalnum(c) || c == '-' || c == '.' || c >= 0x80)
-			addr_bytes[c] |= A_DOMAIN;
-	}
-}
-
-/* Lower-case copy of s when it is one mail address (local@domain.tld), else
- * NULL. Leading and trailing blanks are forgiven. */
+/* Lower-case copy of s when it is one mail address (common/addr.h says
+ * which), else NULL. Leading and trailing blanks are forgiven. */
 char *
 addr_norm(const char *s)
 {
-	const unsigned char *at, *p, *b, *e;
+	const unsigned char *b, *e;
 	char *r;
 	size_t i, n;
-	int dots = 0;
 
 	for (b = (const unsigned char *)s; *b == ' ' || *b == '\t'; b++)
 		;
 	for (e = b + strlen((const char *)b); e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
 		;
-	at = memchr(b, '@', (size_t)(e - b));
-	if (!at || at == b || at + 1 >= e || at[1] == '.' || e[-1] == '.')
-		return NULL;
-	for (p = b; p < at; p++)
-		if (!(addr_bytes[*p] & A_LOCAL))
-			return NULL;
-	/* a second '@' is no domain byte */
-	for (p = at + 1; p < e; p++) {
-		if (!(addr_bytes[*p] & A_DOMAIN))
-			return NULL;
-		if (*p == '.') {
-			if (p[-1] == '.')
-				return NULL;
-			dots++;
-		}
-	}
-	if (!dots)
-		return NULL;
 	n = (size_t)(e - b);
+	if (!addr_check((const char *)b, n))
+		return NULL;
 	r = xmalloc(n + 1);
 	for (i = 0; i < n; i++)
 		r[i] = (char)(b[i] >= 'A' && b[i] <= 'Z' ? b[i] + ('a' - 'A') : b[i]);
