@@ -9,6 +9,7 @@
 #include "../../common/diag.h"
 #include "../../common/provline.h"
 #include "../../common/strbuf.h"
+#include "../../common/utf8.h"
 #include "ldif2prov.h"
 
 /* ---- passwords ---------------------------------------------------------- */
@@ -36,7 +37,7 @@ add_password(struct strbuf *line, struct strbuf *extra, const struct rec *r, con
 			for (i = 0; schemes[i]; i++)
 				if (strlen(schemes[i]) == (size_t)(close - v - 1) &&
 				    strncasecmp(v + 1, schemes[i], (size_t)(close - v - 1)) == 0 &&
-				    valid_utf8(v, pw->len)) {
+				    utf8_valid(v, pw->len, UTF8_NO_NUL)) {
 					prov_words(extra, "userPassword");
 					prov_words(extra, v);
 					return;

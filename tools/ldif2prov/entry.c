@@ -9,6 +9,7 @@
 #include "../../common/diag.h"
 #include "../../common/provline.h"
 #include "../../common/strbuf.h"
+#include "../../common/utf8.h"
 #include "ldif2prov.h"
 
 /* Append "name value" to a command line; values of address attributes are
@@ -18,7 +19,7 @@ add_attr(struct strbuf *line, const char *name, const struct av *a, struct pos p
 {
 	static struct strbuf ren;
 
-	if (!valid_utf8(a->val, a->len)) {
+	if (!utf8_valid(a->val, a->len, UTF8_NO_NUL)) {
 		struct pos ap = { p.file, a->line };
 
 		err_at(ap, "%s: value is not UTF-8 text; not carried", a->type);

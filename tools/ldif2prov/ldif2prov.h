@@ -189,7 +189,6 @@ void emit_text(int sp);
 
 /* ---- addresses, domains, DNs (names.c) ----------------------------------- */
 
-int valid_utf8(const char *s, size_t n);
 char *addr_norm(const char *s);
 const char *domain_of(const char *addr);
 int domain_selected(const char *addr);

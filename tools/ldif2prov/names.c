@@ -13,40 +13,6 @@
 #include "../../common/strbuf.h"
 #include "ldif2prov.h"
 
-int
-valid_utf8(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *e = p + n;
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-
-	while (p < e) {
-		uint64_t w;
-
-		/* eight ASCII bytes, none of them NUL, at a stroke */
-		if (e - p >= 8 && (memcpy(&w, p, 8), !(w & highs) && !((w - ones) & ~w & highs))) {
-			p += 8;
-			continue;
-		}
-		if (*p < 0x80) {
-			if (*p == 0)
-				return 0;
-			p++;
-		} else if (*p >= 0xc2 && *p <= 0xdf && e - p >= 2 && (p[1] & 0xc0) == 0x80)
-			p += 2;
-		else if (*p >= 0xe0 && *p <= 0xef && e - p >= 3 && (p[1] & 0xc0) == 0x80 &&
-		    (p[2] & 0xc0) == 0x80 && !(*p == 0xe0 && p[1] < 0xa0) &&
-		    !(*p == 0xed && p[1] >= 0xa0))
-			p += 3;
-		else if (*p >= 0xf0 && *p <= 0xf4 && e - p >= 4 && (p[1] & 0xc0) == 0x80 &&
-		    (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 &&
-		    !(*p == 0xf0 && p[1] < 0x90) && !(*p == 0xf4 && p[1] >= 0x90))
-			p += 4;
-		else
-			return 0;
-	}
-	return 1;
-}
-
 /* Lower-case copy of s when it is one mail address (common/addr.h says
  * which), else NULL. Leading and trailing blanks are forgiven. */
 char *
