@@ -347,6 +347,16 @@ run csv2vcard -s 5000 google.csv
 is "-s without -d: exit 2" "$status" 2
 run csv2vcard -d "$T/d" -s 10 google.csv
 is "-s too small: exit 2" "$status" 2
+# -s reads sizes as every tool does (common/size): k, M, G = 1024, 1024^2, 1024^3
+mkdir "$T/s2k" "$T/s1g"
+run csv2vcard -d "$T/s2k" -s 2k "$T/long.csv"
+is "-s 2k is -s 2048" "$(cat "$T/err")" \
+	"csv2vcard: $T/long.csv:3: vCard of 3223 bytes is over the -s limit of 2048; row skipped"
+run csv2vcard -d "$T/s1g" -s 1G google.csv
+is "-s 1G: G is a suffix too (exit 0)" "$status" 0
+run csv2vcard -d "$T/d" -s +4096 google.csv
+is "-s +4096: a sign is no size (exit 2)" "$status" 2
+has "... said so" "$T/err" "csv2vcard: -s +4096: expected a size of at least 1024 bytes"
 run csv2vcard -x
 is "an unknown option: exit 2" "$status" 2
 has "... with the usage" "$T/err" "usage: csv2vcard [-4] [-D dmy | mdy] [-d dir [-s size]] [-e encoding] [-F delim] [-g file] [-m mapfile] [file ...]"
