@@ -21,7 +21,8 @@ TOOLS = ldif2prov prov-apply imap-copy ics-split csv2vcard mig-check
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
 	common/foldermap.o common/fold.o common/sha256.o common/atomicfile.o \
-	common/hash.o common/size.o common/addr.o common/utf8.o
+	common/hash.o common/size.o common/addr.o common/utf8.o \
+	common/num.o
 IMAP = common/imapconn.o common/imapside.o common/mailbox.o common/acctlist.o \
 	common/pool.o
 # prov-apply's engine, for mig-check too: needs LDAP_LIBS and TLS_LIBS
@@ -34,7 +35,7 @@ UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
 	tests/unit/icsvalid tests/unit/hash tests/unit/mailbox tests/unit/size \
-	tests/unit/addr tests/unit/utf8
+	tests/unit/addr tests/unit/utf8 tests/unit/num
 MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1 \
 	man/mig-check.1 man/carbonio-mig.1
 FILTERS = scripts/ics-prov scripts/carbonio-mig

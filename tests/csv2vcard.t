@@ -33,6 +33,12 @@ same "-4 writes vCard 4.0" "$D/google-v4.vcf" "$T/out"
 run csv2vcard -m mapped.map mapped.csv
 same "-m: a mapping file names unknown columns" "$D/mapped.vcf" "$T/out"
 is "-m: exit 0" "$status" 0
+# a group number past any count is no group's: Google's "Address
+# 4294967297 - Street" is no street of Address 1 (atoi wrapped it round)
+sed '1s/Address 1 - Street/Address 4294967297 - Street/' google.csv > "$T/wrap.csv"
+run csv2vcard "$T/wrap.csv"
+has "a group number past any count is not read as another" "$T/out" \
+	"$(printf 'ADR;TYPE=HOME:;;;Berlin;;10115;DE\r')"
 
 # what a user checks in any vCard file: CRLF, 75 octets, the required lines
 cat outlook.vcf outlook-com.vcf outlook-fr.vcf google.vcf google-v4.vcf google-old-utf16.vcf \

@@ -4,6 +4,7 @@
  * mig-check shares); this file holds the options, the report on stdout and
  * the reject file. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "../common/atomicfile.h"
 #include "../common/diag.h"
 #include "../common/ldapconn.h"
+#include "../common/num.h"
 #include "../common/out.h"
 #include "../common/provdir.h"
 #include "../common/report.h"
@@ -98,9 +100,7 @@ main(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case 'j':
-			o.jobs = atoi(optarg);
-			if (o.jobs < 1 || o.jobs > 256)
-				die("-j: from 1 to 256 operations in flight");
+			o.jobs = (int)num_option("-j", optarg, 1, 256, "operations in flight");
 			break;
 		case 'm': o.mailhost = optarg; break;
 		case 'n': o.mode = PROVDIR_DRYRUN; break;
@@ -112,7 +112,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (getenv("PROV_APPLY_CRASH_AFTER"))
-		o.crash_after = atol(getenv("PROV_APPLY_CRASH_AFTER")) + 1;
+		o.crash_after = num_option("PROV_APPLY_CRASH_AFTER", getenv("PROV_APPLY_CRASH_AFTER"),
+		    0, LONG_MAX - 1, "operations") + 1;
 	if (!ldapconn_finish(&la, PASSWORD_ENV))
 		usage();
 	o.conn = la.o;
