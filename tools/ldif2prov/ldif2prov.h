@@ -118,12 +118,58 @@ extern const struct aname *an_objectclass;
 
 void anames_init(void);
 const struct aname *aname_of(const char *type);
-const struct aname *an_lit(const char *name);
-int attr_is(const struct av *a, const char *name);
-const struct av *first(const struct rec *r, const char *name);
-const char *firstval(const struct rec *r, const char *name);
+
+/* aname_of() for the names the code spells out: remembered by the address
+ * of the (constant) string, so that no lookup hashes them again (a memo in
+ * each file that spells names). These are inline: every entry is tested
+ * by name many times. */
+static inline const struct aname *
+an_lit(const char *name)
+{
+	static struct { const char *p; const struct aname *an; } memo[512];
+	size_t h = (size_t)(((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15ULL) >> 55);
+
+	/* probing, never evicting: the code spells far fewer than 512 names */
+	while (memo[h].p && memo[h].p != name)
+		h = (h + 1) % (sizeof memo / sizeof memo[0]);
+	if (!memo[h].p) {
+		memo[h].p = name;
+		memo[h].an = aname_of(name);
+	}
+	return memo[h].an;
+}
+
+static inline int
+attr_is(const struct av *a, const char *name)
+{
+	return a->an == an_lit(name);
+}
+
+static inline const struct av *
+first(const struct rec *r, const char *name)
+{
+	const struct aname *an = an_lit(name);
+
+	if (an->id < r->nfirsts && r->firsts[an->id].gen == r->gen)
+		return &r->av[r->firsts[an->id].i];
+	return NULL;
+}
+
+static inline const char *
+firstval(const struct rec *r, const char *name)
+{
+	const struct av *a = first(r, name);
+
+	return a ? a->val : NULL;
+}
+
+static inline int
+has_class(const struct rec *r, unsigned bits)
+{
+	return (r->classes & bits) != 0;
+}
+
 int has_value(const struct rec *r, const char *name, const char *value);
-int has_class(const struct rec *r, unsigned bits);
 int is_true(const struct rec *r, const char *name);
 
 void b64_init(void);
