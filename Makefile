@@ -21,7 +21,8 @@ TOOLS = ldif2prov prov-apply imap-copy ics-split csv2vcard mig-check
 COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/secret.o common/strbuf.o common/strmap.o common/provline.o \
 	common/foldermap.o common/fold.o common/sha256.o common/atomicfile.o \
-	common/hash.o common/size.o
+	common/hash.o common/size.o common/addr.o common/utf8.o \
+	common/num.o
 IMAP = common/imapconn.o common/imapside.o common/mailbox.o common/acctlist.o \
 	common/pool.o
 # prov-apply's engine, for mig-check too: needs LDAP_LIBS and TLS_LIBS
@@ -33,7 +34,8 @@ CONV_OBJS = tools/csv2vcard/columns.o tools/csv2vcard/card.o tools/csv2vcard/opt
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
 	tests/unit/fold tests/unit/sha256 tests/unit/atomicfile tests/unit/csvread \
-	tests/unit/icsvalid tests/unit/hash tests/unit/mailbox tests/unit/size tests/unit/diag
+	tests/unit/icsvalid tests/unit/hash tests/unit/mailbox tests/unit/size tests/unit/diag \
+	tests/unit/addr tests/unit/utf8 tests/unit/num
 MAN1 = man/ldif2prov.1 man/prov-apply.1 man/imap-copy.1 man/ics-split.1 man/csv2vcard.1 \
 	man/mig-check.1 man/carbonio-mig.1
 FILTERS = scripts/ics-prov scripts/carbonio-mig scripts/carbonio-mig-host
@@ -47,11 +49,15 @@ all: $(TOOLS)
 
 $(COMMON): $(wildcard common/*.h)
 
-tools/ldif2prov.o: tools/ldif2prov.c common/*.h
-	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(CPPFLAGS) -c -o $@ tools/ldif2prov.c
+LDIF2PROV_OBJS = tools/ldif2prov.o tools/ldif2prov/read.o tools/ldif2prov/attrs.o \
+	tools/ldif2prov/entry.o tools/ldif2prov/account.o tools/ldif2prov/zimbra.o \
+	tools/ldif2prov/names.o tools/ldif2prov/index.o tools/ldif2prov/spool.o \
+	tools/ldif2prov/emit.o
+$(LDIF2PROV_OBJS): %.o: %.c tools/ldif2prov/ldif2prov.h common/*.h
+	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-ldif2prov: tools/ldif2prov.o $(COMMON)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/ldif2prov.o $(COMMON) $(LDAP_LIBS)
+ldif2prov: $(LDIF2PROV_OBJS) $(COMMON)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(LDIF2PROV_OBJS) $(COMMON) $(LDAP_LIBS)
 
 $(PROVDIR): common/%.o: common/%.c common/*.h
 	$(CC) $(ALL_CFLAGS) $(LDAP_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
@@ -198,7 +204,7 @@ $(FUZZ_DIR)/foldermap: tests/fuzz/foldermap.c tests/fuzz/utf8.h common/foldermap
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(FUZZ_DIR)/csvread: tests/fuzz/csvread.c tests/fuzz/utf8.h common/csvread.c common/strbuf.c \
-		common/diag.c common/*.h
+		common/diag.c common/utf8.c common/*.h
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lcsv
 

@@ -77,6 +77,14 @@ dir_of(const char *path)
 int
 af_open(struct atomicfile *af, const char *path)
 {
+	/* a contacts file is as private as its source, but the owner's umask
+	 * decides, as for any other output */
+	return af_open_mode(af, path, 0666 & ~the_umask());
+}
+
+int
+af_open_mode(struct atomicfile *af, const char *path, mode_t mode)
+{
 	const char *base = strrchr(path, '/');
 	char *dir = dir_of(path);
 	size_t n;
@@ -102,9 +110,7 @@ af_open(struct atomicfile *af, const char *path)
 		errno = e;
 		return -1;
 	}
-	/* mkstemp makes it 0600; a contacts file is as private as its source,
-	 * but the owner's umask decides, as for any other output */
-	fchmod(fd, 0666 & ~the_umask());
+	fchmod(fd, mode);	/* mkstemp made it 0600 */
 	track(af, 1);
 	return 0;
 }

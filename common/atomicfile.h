@@ -6,6 +6,7 @@
 #define ATOMICFILE_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 struct atomicfile {
 	FILE *fp;		/* write here (checked writes: out_write) */
@@ -14,8 +15,13 @@ struct atomicfile {
 	struct atomicfile *prev, *next;	/* the files not yet committed */
 };
 
-/* Create the temporary file for path. Returns 0, or -1 with errno set. */
+/* Create the temporary file for path, mode 0666 less the umask (as any
+ * output). Returns 0, or -1 with errno set. */
 int af_open(struct atomicfile *af, const char *path);
+/* The same with exactly this mode, the umask not applied: for a file that
+ * must stay private whatever the umask (prov-apply's reject file, 0600: its
+ * lines may hold passwords). */
+int af_open_mode(struct atomicfile *af, const char *path, mode_t mode);
 /* Flush, fsync, close and rename to the final name. Returns 0, or -1 with
  * errno set (the temporary file is then removed). */
 int af_commit(struct atomicfile *af);

@@ -23,6 +23,7 @@
 #include "csvread.h"
 #include "diag.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 #define CHUNK 65536
 
@@ -75,40 +76,6 @@ struct reader {
 	char *ptrs_base;	/* the rowbuf.s the pointers were set for */
 	size_t *prev_full, nprev_full;
 };
-
-static int
-valid_utf8(const unsigned char *s, size_t n, int partial_end)
-{
-	size_t i = 0, k, need;
-	unsigned c;
-
-	while (i < n) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if (c >= 0xE0 && c <= 0xEF)
-			need = 2;
-		else if (c >= 0xF0 && c <= 0xF4)
-			need = 3;
-		else
-			return 0;
-		if (i + need >= n)
-			return partial_end;	/* cut by the end of the window */
-		for (k = 1; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-		/* overlong forms and surrogates */
-		if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
-		    (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
-}
 
 static size_t convert_all(struct reader *, iconv_t, const char *, size_t, struct strbuf *, int);
 
@@ -240,7 +207,7 @@ utf8_scrub(struct reader *r, const char *s, size_t n, struct strbuf *out)
 			continue;
 		}
 		len = u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : 2;
-		if (i + len <= n && valid_utf8(u + i, len, 0)) {
+		if (i + len <= n && utf8_valid(u + i, len, 0)) {
 			i += len;
 			continue;
 		}
@@ -297,13 +264,13 @@ field_add(struct reader *r, const char *s, size_t n)
 	if (!r->rowbuf.len)	/* the NUL that empty fields point at */
 		sb_addc(&r->rowbuf, '\0');
 	r->off[r->nf] = r->rowbuf.len;
-	if (r->cd == (iconv_t)-1 && !valid_utf8((const unsigned char *)s, n, 0)) {
+	if (r->cd == (iconv_t)-1 && !utf8_valid(s, n, 0)) {
 		if (r->cd1252 == (iconv_t)-1 &&
 		    (r->cd1252 = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
 			die("iconv: windows-1252:");
 		iconv(r->cd1252, NULL, NULL, NULL, NULL);
 		convert(r, r->cd1252, s, n, &r->rowbuf, 0);
-	} else if (r->utf8_named && !valid_utf8((const unsigned char *)s, n, 0))
+	} else if (r->utf8_named && !utf8_valid(s, n, 0))
 		utf8_scrub(r, s, n, &r->rowbuf);
 	else
 		sb_add(&r->rowbuf, s, n);
@@ -703,7 +670,7 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 		if (strcasecmp(from, "UTF-16") == 0 && skip == 2)
 			from = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
 	} else if (!from && !skip) {
-		if (!valid_utf8(u, (size_t)n, n == CHUNK))
+		if (!utf8_valid(u, (size_t)n, n == CHUNK ? UTF8_CUT_OK : 0))
 			from = "WINDOWS-1252";
 		else
 			r.info.encoding = "UTF-8";

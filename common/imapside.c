@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "imapside.h"
+#include "num.h"
 #include "secret.h"
 #include "size.h"
 
@@ -64,9 +65,7 @@ sides_option(struct imap_sides *o, int ch, const char *arg)
 	case 'P': read_pwmap(&o->dst, arg); break;
 	case 'y': o->ypath = arg; break;
 	case 'j':
-		o->jobs = atoi(arg);
-		if (o->jobs < 1 || o->jobs > 64)
-			die("-j: from 1 to 64 accounts at once");
+		o->jobs = (int)num_option("-j", arg, 1, 64, "accounts at once");
 		break;
 	case 'L':
 		if (size_parse(arg, &o->max_size) < 0 || !o->max_size)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "diag.h"
 #include "provdir-int.h"
 
@@ -85,27 +86,13 @@ pd_domain_dn(const char *domain)
 	return b.s;
 }
 
-static int
-domain_ok(const char *d)
-{
-	size_t n = strlen(d);
-
-	if (n == 0 || d[0] == '.' || d[n - 1] == '.' || strstr(d, ".."))
-		return 0;
-	for (; *d; d++)
-		if (!isalnum((unsigned char)*d) && *d != '-' && *d != '.' &&
-		    *d != '_' && !((unsigned char)*d & 0x80))
-			return 0;
-	return 1;
-}
-
 /* Split an address; returns 0 when it is not local@domain. */
 int
 pd_split_addr(const char *addr, char **local, const char **domain)
 {
-	const char *at = strrchr(addr, '@');
+	const char *at = addr_check(addr, strlen(addr));
 
-	if (!at || at == addr || !domain_ok(at + 1))
+	if (!at)
 		return 0;
 	*local = xstrndup(addr, (size_t)(at - addr));
 	*domain = at + 1;
@@ -299,7 +286,7 @@ pd_parse_cmd(struct cmd *c, const char *text, size_t n, struct strbuf *why)
 		}
 	switch (c->vi->v) {
 	case V_CD: case V_MD:
-		if (!domain_ok(av->argv[1])) {
+		if (!addr_domain_ok(av->argv[1], strlen(av->argv[1]))) {
 			sb_printf(why, "not a domain name: %s", av->argv[1]);
 			return why->s;
 		}

@@ -33,6 +33,12 @@ same "-4 writes vCard 4.0" "$D/google-v4.vcf" "$T/out"
 run csv2vcard -m mapped.map mapped.csv
 same "-m: a mapping file names unknown columns" "$D/mapped.vcf" "$T/out"
 is "-m: exit 0" "$status" 0
+# a group number past any count is no group's: Google's "Address
+# 4294967297 - Street" is no street of Address 1 (atoi wrapped it round)
+sed '1s/Address 1 - Street/Address 4294967297 - Street/' google.csv > "$T/wrap.csv"
+run csv2vcard "$T/wrap.csv"
+has "a group number past any count is not read as another" "$T/out" \
+	"$(printf 'ADR;TYPE=HOME:;;;Berlin;;10115;DE\r')"
 
 # what a user checks in any vCard file: CRLF, 75 octets, the required lines
 cat outlook.vcf outlook-com.vcf outlook-fr.vcf google.vcf google-v4.vcf google-old-utf16.vcf \
@@ -347,6 +353,16 @@ run csv2vcard -s 5000 google.csv
 is "-s without -d: exit 2" "$status" 2
 run csv2vcard -d "$T/d" -s 10 google.csv
 is "-s too small: exit 2" "$status" 2
+# -s reads sizes as every tool does (common/size): k, M, G = 1024, 1024^2, 1024^3
+mkdir "$T/s2k" "$T/s1g"
+run csv2vcard -d "$T/s2k" -s 2k "$T/long.csv"
+is "-s 2k is -s 2048" "$(cat "$T/err")" \
+	"csv2vcard: $T/long.csv:3: vCard of 3223 bytes is over the -s limit of 2048; row skipped"
+run csv2vcard -d "$T/s1g" -s 1G google.csv
+is "-s 1G: G is a suffix too (exit 0)" "$status" 0
+run csv2vcard -d "$T/d" -s +4096 google.csv
+is "-s +4096: a sign is no size (exit 2)" "$status" 2
+has "... said so" "$T/err" "csv2vcard: -s +4096: expected a size of at least 1024 bytes"
 run csv2vcard -x
 is "an unknown option: exit 2" "$status" 2
 has "... with the usage" "$T/err" "usage: csv2vcard [-4] [-D dmy | mdy] [-d dir [-s size]] [-e encoding] [-F delim] [-g file] [-m mapfile] [file ...]"

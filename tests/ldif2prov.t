@@ -207,6 +207,26 @@ has "an attribute's other names are its name (gn, fax, surname...)" "$T/out" \
 	"ca gina@example.com '' cn 'Gina Fax' givenName Gina sn Fax facsimileTelephoneNumber '+1 555 0100' mobile '+1 555 0101' l Springfield ou Sales street '1 Main St' zimbraPasswordMustChange TRUE"
 is "... exit 0, nothing said" "$(cat "$T/err")$status" 0
 
+# the address rule (common/addr.h, the man page's Addresses): '_' in a
+# domain is carried, as Carbonio takes it; a domain without a dot is not
+cat > "$T/rule.ldif" <<'X'
+dn: uid=u_s,ou=people,dc=host_name,dc=example
+objectClass: inetOrgPerson
+mail: u_s@host_name.example
+mailAlternateAddress: root@mailhost
+
+dn: uid=local,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+mail: local@mailhost
+
+X
+run ldif2prov "$T/rule.ldif"
+has "an address with '_' in its domain is carried" "$T/out" "ca u_s@host_name.example ''"
+hasnt "an address whose domain has no dot is not" "$T/out" "mailhost"
+is "... each said, exit 1" "$(cat "$T/err")$status" \
+	"ldif2prov: $T/rule.ldif:4: alias \"root@mailhost\" is not a mail address; not carried
+ldif2prov: $T/rule.ldif:6: uid=local,ou=people,dc=example,dc=com: no usable mail address; entry skipped1"
+
 # an alias that is the entry's own address: reported, as the man page says
 cat > "$T/ownalias.ldif" <<'X'
 dn: uid=own,ou=people,dc=example,dc=com

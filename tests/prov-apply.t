@@ -242,6 +242,23 @@ sed -i '/frobnicate/d; s/nowhere.test/bad.test/; s/ zimbraNoSuchAttr 1/ zimbraNo
 run pa "$T/rejects"
 is "bad: the fixed reject file applies" "$(cut -f1 "$T/out" | tr '\n' ' ')" "ok ok ok ok ok "
 
+# the address rule, the one ldif2prov follows (common/addr.h): '_' in a
+# domain is taken, a domain without a dot or a second '@' is not
+cat >"$T/rule.prov" <<'EOF'
+cd host_name.test
+ca u_s@host_name.test ''
+cd localhost
+ca a@b@bad.test ''
+EOF
+run pa "$T/rule.prov"
+cut -f1-5 "$T/out" | sed 's/	$//' >"$T/got"
+same_text "address rule: '_' taken; no dot, two '@' refused" "$T/got" <<'EOF'
+ok	1	cd	host_name.test
+ok	2	ca	u_s@host_name.test
+failed	3	cd	localhost	not a domain name: localhost
+failed	4	ca	a@b@bad.test	not an address: a@b@bad.test
+EOF
+
 # ---- dry run: says what it would do, changes nothing ----
 dump >"$T/before"
 cat >"$T/dry.prov" <<'EOF'

@@ -17,6 +17,7 @@
 #include "../common/atomicfile.h"
 #include "../common/diag.h"
 #include "../common/out.h"
+#include "../common/size.h"
 #include "../common/strbuf.h"
 #include "csv2vcard/csv2vcard.h"
 
@@ -261,23 +262,6 @@ read_file(const char *path)
 	sb_free(&st.why);
 }
 
-static unsigned long long
-parse_size(const char *s)
-{
-	char *end;
-	unsigned long long n;
-
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return 0;
-	if (*end == 'k' || *end == 'K')
-		n <<= 10, end++;
-	else if (*end == 'm' || *end == 'M')
-		n <<= 20, end++;
-	return *end ? 0 : n;
-}
-
 /* DIR/NAME where NAME is the input's file name without ".csv"; a name met
  * before in this run (a/x.csv, b/x.csv) gets "-2", "-3"... so that the
  * second input does not replace the first one's files. */
@@ -334,12 +318,16 @@ main(int argc, char **argv)
 		case 'g':
 			opt.groups = optarg;
 			break;
-		case 's':
-			if ((opt.max = parse_size(optarg)) < 1024) {
+		case 's': {
+			unsigned long max;
+
+			if (size_parse(optarg, &max) < 0 || max < 1024) {
 				warnmsg("-s %s: expected a size of at least 1024 bytes", optarg);
 				usage();
 			}
+			opt.max = max;
 			break;
+		}
 		default:
 			usage();
 		}

@@ -25,6 +25,7 @@
 #include "../common/diag.h"
 #include "../common/foldermap.h"
 #include "../common/imapside.h"
+#include "../common/num.h"
 #include "../common/mailbox.h"
 #include "../common/out.h"
 #include "../common/pool.h"
@@ -759,9 +760,7 @@ main(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case 'J':
-			conns = atoi(optarg);
-			if (conns < 1 || conns > 16)
-				die("-J: from 1 to 16 connections for one folder");
+			conns = (int)num_option("-J", optarg, 1, 16, "connections for one folder");
 			break;
 		case 'k': keep_dest_flags = 1; break;
 		case 'm':

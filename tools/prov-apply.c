@@ -4,14 +4,15 @@
  * mig-check shares); this file holds the options, the report on stdout and
  * the reject file. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "../common/atomicfile.h"
 #include "../common/diag.h"
 #include "../common/ldapconn.h"
+#include "../common/num.h"
 #include "../common/out.h"
 #include "../common/provdir.h"
 #include "../common/report.h"
@@ -19,9 +20,7 @@
 
 #define PASSWORD_ENV "PROV_APPLY_PASSWORD"
 
-static FILE *reject;
-static char *reject_tmp;
-static const char *reject_path;
+static struct atomicfile reject;	/* -S: open while reject.fp */
 static int any_failed;
 
 static void
@@ -33,52 +32,36 @@ usage(void)
 	exit(2);
 }
 
-/* A run that stops early leaves no half-written reject file behind. */
-static void
-reject_cleanup(void)
-{
-	if (reject_tmp && reject)
-		unlink(reject_tmp);
-}
-
+/* The reject file appears whole at the end of the run, or not at all (a
+ * run that stops early leaves no half-written one behind). Failed lines
+ * may hold passwords: owner only, whatever the umask, like the input. */
 static void
 reject_open(const char *path)
 {
-	struct strbuf b = { 0 };
-	int fd;
-
-	sb_printf(&b, "%s.XXXXXX", path);
-	reject_tmp = b.s;
-	if ((fd = mkstemp(reject_tmp)) < 0)
-		die("%s:", reject_tmp);
-	/* failed lines may hold passwords: owner only, like the input */
-	fchmod(fd, 0600);
-	if ((reject = fdopen(fd, "w")) == NULL)
-		die("%s:", reject_tmp);
-	reject_path = path;
-	atexit(reject_cleanup);
+	if (af_open_mode(&reject, path, 0600) != 0)
+		die("%s:", path);
+	atexit(af_abort_all);
 }
 
 static void
 reject_line(void *ctx, const char *line, size_t len)
 {
 	(void)ctx;
-	if (reject && fwrite(line, 1, len, reject) != len)
-		die("%s:", reject_tmp);
+	if (reject.fp && fwrite(line, 1, len, reject.fp) != len)
+		die("%s:", reject.tmp);
 }
 
 static void
 reject_close(void)
 {
-	if (!reject)
+	char *path;
+
+	if (!reject.fp)
 		return;
-	if (fflush(reject) || fsync(fileno(reject)) || fclose(reject))
-		die("%s:", reject_tmp);
-	reject = NULL;
-	if (rename(reject_tmp, reject_path))
-		die("%s:", reject_path);
-	free(reject_tmp);
-	reject_tmp = NULL;
+	path = xstrdup(reject.path);
+	if (af_commit(&reject) != 0)
+		die("%s:", path);
+	free(path);
 }
 
 /* One report line per command, in input order. */
@@ -117,9 +100,7 @@ main(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case 'j':
-			o.jobs = atoi(optarg);
-			if (o.jobs < 1 || o.jobs > 256)
-				die("-j: from 1 to 256 operations in flight");
+			o.jobs = (int)num_option("-j", optarg, 1, 256, "operations in flight");
 			break;
 		case 'm': o.mailhost = optarg; break;
 		case 'n': o.mode = PROVDIR_DRYRUN; break;
@@ -131,7 +112,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (getenv("PROV_APPLY_CRASH_AFTER"))
-		o.crash_after = atol(getenv("PROV_APPLY_CRASH_AFTER")) + 1;
+		o.crash_after = num_option("PROV_APPLY_CRASH_AFTER", getenv("PROV_APPLY_CRASH_AFTER"),
+		    0, LONG_MAX - 1, "operations") + 1;
 	if (!ldapconn_finish(&la, PASSWORD_ENV))
 		usage();
 	o.conn = la.o;

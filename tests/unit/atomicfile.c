@@ -88,6 +88,28 @@ main(void)
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 2, "a child dies with exit 2");
 	ok(entries() == 1, "... leaving neither b.vcf nor its temporary file");
 
+	/* the mode: 0666 less the umask, or exactly the one given */
+	{
+		struct stat sb;
+		mode_t um = umask(077);
+
+		snprintf(path, sizeof path, "%s/m.txt", dir);
+		ok(af_open_mode(&af, path, 0600) == 0 && af_commit(&af) == 0 &&
+		    stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600,
+		    "af_open_mode 0600 under umask 077: 0600");
+		unlink(path);
+		umask(0);
+		ok(af_open_mode(&af, path, 0600) == 0 && af_commit(&af) == 0 &&
+		    stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600,
+		    "af_open_mode 0600 under umask 0: 0600");
+		unlink(path);
+		umask(um);
+		/* af_open read the umask at its first call, above */
+		ok(af_open(&af, path) == 0 && af_commit(&af) == 0 && stat(path, &sb) == 0 &&
+		    (sb.st_mode & 0777) == (0666 & ~um), "af_open: 0666 less the umask");
+		unlink(path);
+	}
+
 	snprintf(path, sizeof path, "%s/no/such/dir/c.vcf", dir);
 	ok(af_open(&af, path) == -1, "open in a missing directory fails");
 

@@ -612,16 +612,90 @@ is_cjk(const struct strbuf *b)
 	    !(s[0] == 0xED && s[1] > 0x9E));
 }
 
-enum card_result
-card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row,
-    const struct card_opts *o, const char *fname, struct strbuf *why)
+/* One field's value (trimmed, not empty) into the card being gathered.
+ * Returns 1 when it says the row is a contact group. */
+static int
+gather_field(const struct layout *lo, size_t k, const struct csvrow *row, const char *v,
+    size_t vn, int v4, const char *fname)
 {
-	int v4 = o->version4, i;
-	size_t f, start, ls, nonempty = 0;
+	const struct column *c = &lo->col[k];
 
-	reset();
+	switch (c->role) {
+	case R_FN: join(&acc.fn, " ", v, vn); break;
+	case R_GIVEN: join(&acc.n[N_GIVEN], " ", v, vn); break;
+	case R_MIDDLE: join(&acc.n[N_MIDDLE], " ", v, vn); break;
+	case R_FAMILY: join(&acc.n[N_FAMILY], " ", v, vn); break;
+	case R_PREFIX: join(&acc.n[N_PREFIX], " ", v, vn); break;
+	case R_SUFFIX: join(&acc.n[N_SUFFIX], " ", v, vn); break;
+	case R_NICK: join(&acc.nick, ", ", v, vn); break;
+	case R_ORG: join(&acc.org, ", ", v, vn); break;
+	case R_DEPT: join(&acc.dept, ", ", v, vn); break;
+	case R_TITLE: join(&acc.title, ", ", v, vn); break;
+	case R_NOTE: join(&acc.note, "\n", v, vn); break;
+	case R_EMAIL: case R_TEL: case R_URL:
+		gather_multi(lo, c, row, v, vn, v4);
+		break;
+	case R_ADR:
+		join(&acc.adr[c->slot][c->part], "\n", v, vn);
+		acc.adr_used[c->slot] = 1;
+		break;
+	case R_CATEGORIES: categories(lo, v, vn); break;
+	case R_BDAY:
+		date_field(lo, c, v, vn, acc.bday, &acc.has_bday, fname, row->line);
+		break;
+	case R_ANNIV:
+		date_field(lo, c, v, vn, acc.anniv, &acc.has_anniv, fname, row->line);
+		break;
+	case R_EVENT: {
+		const char *lab = c->label >= 0 && (size_t)c->label < row->n ?
+		    row->f[c->label] : "";
+
+		if (strcasecmp(lab, "anniversary") == 0)
+			date_field(lo, c, v, vn, acc.anniv, &acc.has_anniv, fname, row->line);
+		else if (strcasecmp(lab, "birthday") == 0)
+			date_field(lo, c, v, vn, acc.bday, &acc.has_bday, fname, row->line);
+		else
+			extra(*lab ? lab : c->header, v, vn);
+		break;
+	}
+	case R_BYEAR: case R_BMONTH: case R_BDOM: {
+		char *end;
+		long x = strtol(v, &end, 10);
+
+		if (end != v + vn || x < 0 || x > 9999)
+			extra(c->header, v, vn);
+		else
+			acc.tb[c->role - R_BYEAR] = (int)x;
+		break;
+	}
+	case R_EXTRA: {
+		const char *lab = c->label >= 0 && (size_t)c->label < row->n &&
+		    row->len[c->label] ? row->f[c->label] : c->header;
+
+		if (lo->watch[k])
+			watched(lo, k, v, vn, fname);
+		extra(lab, v, vn);
+		break;
+	}
+	case R_KIND:
+		if (vn == 5 && strncasecmp(v, "group", 5) == 0)
+			return 1;
+		break;
+	default:	/* R_IGNORE, R_LABEL, R_DLIST */
+		break;
+	}
+	return 0;
+}
+
+/* The row's fields gathered into acc: CARD_OK, or what the row is
+ * instead (CARD_SKIP with why, CARD_GROUP, CARD_EMPTY). */
+static enum card_result
+gather_row(const struct layout *lo, const struct csvrow *row, int v4, const char *fname,
+    struct strbuf *why)
+{
+	size_t f, nonempty = 0;
+
 	for (f = 0; f < row->nfull; f++) {
-		const struct column *c;
 		size_t k = row->full[f];
 		const char *v = row->f[k];
 		size_t vn = row->len[k];
@@ -636,76 +710,19 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 			    row->n, lo->ncols);
 			return CARD_SKIP;
 		}
-		c = &lo->col[k];
-		switch (c->role) {
-		case R_FN: join(&acc.fn, " ", v, vn); break;
-		case R_GIVEN: join(&acc.n[N_GIVEN], " ", v, vn); break;
-		case R_MIDDLE: join(&acc.n[N_MIDDLE], " ", v, vn); break;
-		case R_FAMILY: join(&acc.n[N_FAMILY], " ", v, vn); break;
-		case R_PREFIX: join(&acc.n[N_PREFIX], " ", v, vn); break;
-		case R_SUFFIX: join(&acc.n[N_SUFFIX], " ", v, vn); break;
-		case R_NICK: join(&acc.nick, ", ", v, vn); break;
-		case R_ORG: join(&acc.org, ", ", v, vn); break;
-		case R_DEPT: join(&acc.dept, ", ", v, vn); break;
-		case R_TITLE: join(&acc.title, ", ", v, vn); break;
-		case R_NOTE: join(&acc.note, "\n", v, vn); break;
-		case R_EMAIL: case R_TEL: case R_URL:
-			gather_multi(lo, c, row, v, vn, v4);
-			break;
-		case R_ADR:
-			join(&acc.adr[c->slot][c->part], "\n", v, vn);
-			acc.adr_used[c->slot] = 1;
-			break;
-		case R_CATEGORIES: categories(lo, v, vn); break;
-		case R_BDAY:
-			date_field(lo, c, v, vn, acc.bday, &acc.has_bday, fname, row->line);
-			break;
-		case R_ANNIV:
-			date_field(lo, c, v, vn, acc.anniv, &acc.has_anniv, fname, row->line);
-			break;
-		case R_EVENT: {
-			const char *lab = c->label >= 0 && (size_t)c->label < row->n ?
-			    row->f[c->label] : "";
-
-			if (strcasecmp(lab, "anniversary") == 0)
-				date_field(lo, c, v, vn, acc.anniv, &acc.has_anniv, fname, row->line);
-			else if (strcasecmp(lab, "birthday") == 0)
-				date_field(lo, c, v, vn, acc.bday, &acc.has_bday, fname, row->line);
-			else
-				extra(*lab ? lab : c->header, v, vn);
-			break;
-		}
-		case R_BYEAR: case R_BMONTH: case R_BDOM: {
-			char *end;
-			long x = strtol(v, &end, 10);
-
-			if (end != v + vn || x < 0 || x > 9999)
-				extra(c->header, v, vn);
-			else
-				acc.tb[c->role - R_BYEAR] = (int)x;
-			break;
-		}
-		case R_EXTRA: {
-			const char *lab = c->label >= 0 && (size_t)c->label < row->n &&
-			    row->len[c->label] ? row->f[c->label] : c->header;
-
-			if (lo->watch[k])
-				watched(lo, k, v, vn, fname);
-			extra(lab, v, vn);
-			break;
-		}
-		case R_KIND:
-			if (vn == 5 && strncasecmp(v, "group", 5) == 0)
-				return CARD_GROUP;
-			break;
-		default:	/* R_IGNORE, R_LABEL, R_DLIST */
-			break;
-		}
+		if (gather_field(lo, k, row, v, vn, v4, fname))
+			return CARD_GROUP;
 	}
 	if (!nonempty && !row->nskipped)
 		return CARD_EMPTY;
+	return CARD_OK;
+}
 
-	/* Thunderbird's three birthday columns */
+/* Thunderbird's three birthday columns: BDAY when they make a date, else
+ * kept in NOTE. */
+static void
+thunderbird_birthday(const char *fname, unsigned long line)
+{
 	if (acc.tb[1] || acc.tb[2]) {
 		int ymd[3] = { acc.tb[0], acc.tb[1], acc.tb[2] };
 
@@ -713,7 +730,7 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 			memcpy(acc.bday, ymd, sizeof ymd);
 			acc.has_bday = 1;
 		} else {
-			warn_at(fname, row->line, "birthday %d-%d-%d is not a date; kept in NOTE",
+			warn_at(fname, line, "birthday %d-%d-%d is not a date; kept in NOTE",
 			    ymd[0], ymd[1], ymd[2]);
 			card_warnings++;
 			sb_reset(&acc.piece);
@@ -725,9 +742,16 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 		sb_printf(&acc.piece, "%d", acc.tb[0]);
 		extra("Birth Year", acc.piece.s, acc.piece.len);
 	}
+}
 
-	/* FN: as written, else from the name's parts, else the nickname, the
-	 * organisation, the first e-mail address or phone number */
+/* FN: as written, else from the name's parts, else the nickname, the
+ * organisation, the first e-mail address or phone number. 0 when there is
+ * none of them. */
+static int
+make_fn(void)
+{
+	int i;
+
 	if (!acc.fn.len) {
 		static const int western[] = { N_PREFIX, N_GIVEN, N_MIDDLE, N_FAMILY, N_SUFFIX };
 		static const int eastern[] = { N_PREFIX, N_FAMILY, N_GIVEN, N_MIDDLE, N_SUFFIX };
@@ -745,11 +769,16 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 		sb_add(&acc.fn, acc.org.s, acc.org.len);
 	if (!acc.fn.len && acc.first.len)
 		sb_add(&acc.fn, acc.first.s, acc.first.len);
-	if (!acc.fn.len) {
-		sb_reset(why);
-		sb_adds(why, "no name, organisation, e-mail address or phone number; row skipped");
-		return CARD_SKIP;
-	}
+	return acc.fn.len != 0;
+}
+
+/* The card gathered in acc, written: its properties in a fixed order, then
+ * its UID (the hash of what comes before it). */
+static void
+put_card(struct strbuf *out, const struct layout *lo, const struct csvrow *row, int v4)
+{
+	size_t start, ls;
+	int i;
 
 	sb_add(out, v4 ? "BEGIN:VCARD\r\nVERSION:4.0\r\n" : "BEGIN:VCARD\r\nVERSION:3.0\r\n", 26);
 	start = out->len;
@@ -803,5 +832,23 @@ card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row
 	prop(out, "NOTE", &acc.note);
 	put_uid(out, start);
 	sb_add(out, "END:VCARD\r\n", 11);
+}
+
+enum card_result
+card_build(struct strbuf *out, const struct layout *lo, const struct csvrow *row,
+    const struct card_opts *o, const char *fname, struct strbuf *why)
+{
+	enum card_result r;
+
+	reset();
+	if ((r = gather_row(lo, row, o->version4, fname, why)) != CARD_OK)
+		return r;
+	thunderbird_birthday(fname, row->line);
+	if (!make_fn()) {
+		sb_reset(why);
+		sb_adds(why, "no name, organisation, e-mail address or phone number; row skipped");
+		return CARD_SKIP;
+	}
+	put_card(out, lo, row, o->version4);
 	return CARD_OK;
 }

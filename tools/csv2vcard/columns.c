@@ -7,6 +7,8 @@
  * names two columns alike ("Ville" for both cities). A column nobody knows
  * is carried in NOTE as "Header: value" rather than lost. */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,6 +363,7 @@ numbered(const char *key, char *base, size_t bsz, int *num, char *sub, size_t ss
 {
 	const char *dash = strstr(key, " - "), *sp;
 	size_t bl;
+	long n;
 
 	if (!dash)
 		return 0;
@@ -373,7 +376,11 @@ numbered(const char *key, char *base, size_t bsz, int *num, char *sub, size_t ss
 		return 0;
 	memcpy(base, key, bl);
 	base[bl] = '\0';
-	*num = atoi(sp);
+	/* a number past any group count is no group's (atoi wrapped
+	 * "Address 4294967297" round to Address 1) */
+	errno = 0;
+	n = strtol(sp, NULL, 10);
+	*num = errno || n > INT_MAX ? 0 : (int)n;
 	strcpy(sub, dash + 3);
 	return 1;
 }
