@@ -82,6 +82,31 @@ af_open(struct atomicfile *af, const char *path)
 	return af_open_mode(af, path, 0666 & ~the_umask());
 }
 
+/* A device or a FIFO: written where it is, nothing to rename. */
+static int
+open_direct(struct atomicfile *af, const char *path, const struct stat *st)
+{
+	int fd;
+
+	if (S_ISDIR(st->st_mode)) {
+		errno = EISDIR;
+		return -1;
+	}
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return -1;
+	if (!(af->fp = fdopen(fd, "w"))) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	af->direct = 1;
+	af->path = xstrdup(path);
+	af->tmp = NULL;
+	track(af, 1);
+	return 0;
+}
+
 int
 af_open_mode(struct atomicfile *af, const char *path, mode_t mode)
 {
@@ -90,6 +115,13 @@ af_open_mode(struct atomicfile *af, const char *path, mode_t mode)
 	size_t n;
 	int fd;
 
+	struct stat st;
+
+	af->direct = 0;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		free(dir);
+		return open_direct(af, path, &st);
+	}
 	base = base ? base + 1 : path;
 	n = strlen(dir) + strlen(base) + 16;
 	af->tmp = xmalloc(n);
@@ -125,6 +157,26 @@ release(struct atomicfile *af)
 	af->fp = NULL;
 }
 
+/* A device written in place: flushed and closed (fsync means nothing to
+ * /dev/null, and fails on a FIFO). */
+static int
+close_direct(struct atomicfile *af)
+{
+	int r = 0, e = 0;
+
+	if (af->fp) {
+		if (fflush(af->fp) != 0 || ferror(af->fp))
+			r = -1, e = errno;
+		if (fclose(af->fp) != 0 && !r)
+			r = -1, e = errno;
+	}
+	af->fp = NULL;
+	release(af);
+	af->direct = 0;
+	errno = e;
+	return r;
+}
+
 int
 af_close(struct atomicfile *af)
 {
@@ -137,7 +189,8 @@ af_close(struct atomicfile *af)
 		return -1;
 	}
 	/* the disk may start on it now, and be done by af_commit */
-	sync_file_range(fileno(af->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (!af->direct)
+		sync_file_range(fileno(af->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (fclose(af->fp) != 0) {
 		e = errno;
 		af->fp = NULL;
@@ -153,6 +206,9 @@ int
 af_commit_nodirsync(struct atomicfile *af)
 {
 	int e, fd;
+
+	if (af->direct)
+		return close_direct(af);
 
 	if (!af->fp) {	/* closed by af_close: fsync it by name */
 		if ((fd = open(af->tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0) {
@@ -212,6 +268,10 @@ af_commit(struct atomicfile *af)
 void
 af_abort(struct atomicfile *af)
 {
+	if (af->direct) {
+		close_direct(af);
+		return;
+	}
 	if (!af->tmp) {
 		track(af, 0);
 		return;

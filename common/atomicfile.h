@@ -12,11 +12,16 @@ struct atomicfile {
 	FILE *fp;		/* write here (checked writes: out_write) */
 	char *path;		/* the final name */
 	char *tmp;		/* DIR/.NAME.XXXXXX while open */
+	int direct;		/* path is no regular file (/dev/null, a FIFO):
+				 * written in place, never renamed over */
 	struct atomicfile *prev, *next;	/* the files not yet committed */
 };
 
 /* Create the temporary file for path, mode 0666 less the umask (as any
- * output). Returns 0, or -1 with errno set. */
+ * output). Returns 0, or -1 with errno set. A path that exists and is not a
+ * regular file (/dev/null, /dev/stdout, a FIFO) is opened and written in
+ * place: a device is never replaced by a file (as root, renaming over
+ * /dev/null would break the whole machine); a directory is EISDIR. */
 int af_open(struct atomicfile *af, const char *path);
 /* The same with exactly this mode, the umask not applied: for a file that
  * must stay private whatever the umask (prov-apply's reject file, 0600: its

@@ -166,6 +166,11 @@ run csv2vcard -g "$T/groups.csv" zimbra.csv
 same "Zimbra contacts" "$D/zimbra.vcf" "$T/out"
 same "-g: group rows in Carbonio's own CSV form" "$D/zimbra-groups.csv" "$T/groups.csv"
 is "-g: exit 0" "$status" 0
+# written where it is, never renamed over: as root, a file in place of
+# /dev/null breaks the machine (a test here once did that)
+run csv2vcard -g /dev/null zimbra.csv
+is "-g /dev/null: exit 0, /dev/null still the device" "$status:$(stat -c %F /dev/null)" \
+    "0:character special file"
 run csv2vcard zimbra.csv
 has "without -g a group is reported" "$T/err" \
 	"csv2vcard: zimbra.csv:3: contact group: vCard cannot carry it; name a file for groups with -g (or use -d); row skipped"

@@ -1,6 +1,8 @@
 /* Unit test of common/atomicfile: the final name holds nothing until the
  * commit, then everything; an abort (or a fatal exit) leaves no trace. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -112,6 +114,44 @@ main(void)
 
 	snprintf(path, sizeof path, "%s/no/such/dir/c.vcf", dir);
 	ok(af_open(&af, path) == -1, "open in a missing directory fails");
+
+	/* no regular file (here a FIFO, as /dev/null): written in place,
+	 * never renamed over (as root, a file in place of /dev/null) */
+	{
+		struct stat sb;
+		int fds[2];
+		char got[64] = "";
+
+		snprintf(path, sizeof path, "%s/fifo", dir);
+		if (mkfifo(path, 0600) != 0 || pipe(fds) != 0)
+			ok(0, "mkfifo");
+		pid_t pid = fork();
+		if (pid == 0) {	/* the reader: what came through, on the pipe */
+			char b[64] = "";
+			alarm(5);	/* the FIFO replaced: no writer ever comes */
+			int fd = open(path, O_RDONLY);
+			ssize_t n = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
+			if (n > 0 && write(fds[1], b, (size_t)n) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		close(fds[1]);
+		ok(af_open(&af, path) == 0, "a FIFO: opened");
+		fputs("through\n", af.fp);
+		ok(af_commit(&af) == 0, "... committed");
+		waitpid(pid, NULL, 0);
+		ssize_t n = read(fds[0], got, sizeof got - 1);
+		close(fds[0]);
+		ok(n == 8 && strcmp(got, "through\n") == 0, "... the bytes went through it");
+		ok(lstat(path, &sb) == 0 && S_ISFIFO(sb.st_mode), "... and it is still a FIFO");
+		ok(entries() == 2, "... no temporary file beside it");
+		unlink(path);
+		snprintf(path, sizeof path, "%s/sub", dir);
+		mkdir(path, 0700);
+		errno = 0;
+		ok(af_open(&af, path) == -1 && errno == EISDIR, "a directory: EISDIR");
+		rmdir(path);
+	}
 
 	snprintf(path, sizeof path, "%s/a.vcf", dir);
 	unlink(path);
