@@ -373,6 +373,149 @@ account_line(const char *status, const char *slogin, const char *dlogin, unsigne
 	    NULL);
 }
 
+/* The account's Destination login, first: its limit judges the Source's
+ * messages. Sets *limit (0 when not said after the login) and *open;
+ * returns the worst so far (1 a warning, 2 not ready). */
+static int
+dest_login(const char *slogin, const char *dlogin, struct pool_slot *me,
+    unsigned long *limit, int *open)
+{
+	char err[512] = "";
+	struct strbuf ad = { 0 };
+	int w, worst = 0;
+
+	*limit = 0;
+	*open = 0;
+	if (dst_admin_bad)
+		return 1;
+	if (!dst_up)
+		return 0;
+	w = side_open_why(&sides.dst, err, sizeof err);
+	if (w == SIDE_OPENED) {
+		*open = 1;
+		me->count[C_DST_THERE]++;
+		*limit = session_appendlimit(sides.dst.s);
+		report_atomic("ready", "login", slogin, "destination", dlogin,
+		    *limit ? "opened; APPENDLIMIT said" : "opened", NULL);
+	} else if (w == SIDE_NO_SERVER || w == SIDE_NO_PASSWORD) {
+		report_atomic("not-ready", "login", slogin, "destination", dlogin, err, NULL);
+		worst = 2;
+	} else {
+		/* before provisioning the account is not there: no fault */
+		me->count[C_DST_NOTYET]++;
+		sb_printf(&ad, "not there yet (provision it first): %s", err);
+		report_atomic("warning", "login", slogin, "destination", dlogin, ad.s, NULL);
+		worst = 1;
+	}
+	sb_free(&ad);
+	return worst;
+}
+
+/* Where each Source folder goes (imap-copy's map), sorted by Destination
+ * path so that two Source folders into one are next to each other. */
+static struct mapped *
+map_folders(const struct folders *sfs, const struct folders *dfs, struct strbuf *prefix,
+    size_t *nm)
+{
+	struct mapped *mv = xcalloc(sfs->n + 1, sizeof *mv);
+	struct strbuf dp = { 0 };
+
+	*nm = 0;
+	folders_prepare_map(&fmap, sfs, dfs, prefix);
+	for (size_t i = 0; i < sfs->n; i++) {
+		const struct folder *sf = &sfs->f[i];
+		const char *note;
+		if (sf->noselect || !folder_map(&fmap, sf->utf8, sf->sep, sf->su, &dp, &note))
+			continue;
+		mv[*nm].sf = sf;
+		mv[*nm].dpath = xstrdup(dp.s);
+		mv[*nm].note = note;
+		(*nm)++;
+	}
+	if (*nm)
+		qsort(mv, *nm, sizeof *mv, cmp_mapped);
+	sb_free(&dp);
+	return mv;
+}
+
+/* What an account adds up to, over its folders. */
+struct acsum {
+	unsigned long folders, msgs, bytes, largest, refused;
+	struct fsum best;		/* the fullest sample */
+	const struct folder *best_folder;
+};
+
+/* Folder i of mv listed, judged and reported (its line: where it goes,
+ * messages, bytes, and what changes on the way); added to *as. Returns
+ * the worst (1 a warning, 2 not ready). */
+static int
+folder_check(const char *slogin, const struct mapped *mv, size_t nm, size_t i,
+    unsigned long limit, const char *limit_from, int sampled, struct pool_slot *me,
+    struct acsum *as)
+{
+	const struct folder *sf = mv[i].sf;
+	struct fsum fs;
+	struct kwnote kn = { { 0 }, { 0 } };
+	struct strbuf det = { 0 };
+	const char *st = "ready";
+	char err[512] = "", nmsg[24], nbytes[24];
+	int worst = 0;
+
+	pool_progress(me, sf->utf8, i, nm);
+	int r = list_folder_again(slogin, sf, limit, limit_from, !sampled, &fs, &kn, err,
+	    sizeof err);
+	if (r < 0) {
+		st = "not-ready";
+		sb_printf(&det, "cannot be read: %s", err);
+		worst = 2;
+	}
+	if (mv[i].note) {
+		sb_printf(&det, "%s%s", det.len ? "; " : "", mv[i].note);
+		me->count[C_FOLDER_WARN]++;
+	}
+	for (size_t j = 0; j < nm; j++)
+		if (j != i && strcmp(mv[j].dpath, mv[i].dpath) == 0) {
+			sb_printf(&det, "%smerged with %s", det.len ? "; " : "", mv[j].sf->utf8);
+			me->count[C_FOLDER_WARN]++;
+		}
+	if (kn.renamed.len)
+		sb_printf(&det, "%skeywords renamed: %s", det.len ? "; " : "", kn.renamed.s);
+	if (kn.dropped.len)
+		sb_printf(&det, "%skeywords dropped: %s", det.len ? "; " : "", kn.dropped.s);
+	if (fs.refused) {
+		sb_printf(&det, "%s%lu message%s refused", det.len ? "; " : "", fs.refused,
+		    fs.refused > 1 ? "s" : "");
+		if (r == 0)
+			st = "not-ready";
+		worst = 2;
+	}
+	if (fs.skipped)
+		sb_printf(&det, "%s%lu message%s skipped (-L)", det.len ? "; " : "",
+		    fs.skipped, fs.skipped > 1 ? "s" : "");
+	if (*st == 'r' && det.len) {
+		st = "warning";
+		worst = 1;
+	}
+	snprintf(nmsg, sizeof nmsg, "%lu", fs.msgs);
+	snprintf(nbytes, sizeof nbytes, "%lu", fs.bytes);
+	report_atomic(st, "folder", slogin, sf->utf8, mv[i].dpath, nmsg, nbytes,
+	    det.s ? det.s : "", NULL);
+	if (!sampled && fs.sample_size > as->best.sample_size) {
+		as->best = fs;
+		as->best_folder = sf;
+	}
+	as->folders++;
+	as->msgs += fs.msgs;
+	as->bytes += fs.bytes;
+	as->refused += fs.refused;
+	me->count[C_SKIPPED] += fs.skipped;
+	if (fs.largest > as->largest)
+		as->largest = fs.largest;
+	kwnote_free(&kn);
+	sb_free(&det);
+	return worst;
+}
+
 static int
 preflight_account(void *ctx, size_t job, struct pool_slot *me)
 {
@@ -380,42 +523,19 @@ preflight_account(void *ctx, size_t job, struct pool_slot *me)
 	const char *slogin = acc->v[job].src, *dlogin = acc->v[job].dst;
 	char err[512] = "";
 	struct folders sfs = { 0 }, dfs = { 0 };
-	struct strbuf prefix = { 0 }, dp = { 0 }, det = { 0 }, ad = { 0 };
+	struct strbuf prefix = { 0 }, ad = { 0 };
 	struct mapped *mv = NULL;
 	size_t nm = 0;
-	struct fsum best = { 0 };
-	const struct folder *best_folder = NULL;
-	unsigned long limit = 0, folders = 0, msgs = 0, bytes = 0, largest = 0, refused = 0;
-	const char *limit_from = "";
-	int worst = 0, sampled = job >= SAMPLE_ACCOUNTS, dst_open = 0;
+	struct acsum as = { 0 };
+	unsigned long limit;
+	const char *limit_from;
+	int worst, sampled = job >= SAMPLE_ACCOUNTS, dst_open;
 
 	snprintf(me->account, sizeof me->account, "%s", slogin);
 	sides.src.login = slogin;
 	sides.dst.login = dlogin;
 
-	/* the Destination first: its limit judges the Source's messages */
-	if (dst_up && !dst_admin_bad) {
-		int w = side_open_why(&sides.dst, err, sizeof err);
-		if (w == SIDE_OPENED) {
-			dst_open = 1;
-			me->count[C_DST_THERE]++;
-			limit = session_appendlimit(sides.dst.s);
-			report_atomic("ready", "login", slogin, "destination", dlogin,
-			    limit ? "opened; APPENDLIMIT said" : "opened", NULL);
-		} else if (w == SIDE_NO_SERVER || w == SIDE_NO_PASSWORD) {
-			report_atomic("not-ready", "login", slogin, "destination", dlogin, err, NULL);
-			worst = 2;
-		} else {
-			/* before provisioning the account is not there: no fault */
-			me->count[C_DST_NOTYET]++;
-			sb_printf(&ad, "not there yet (provision it first): %s", err);
-			report_atomic("warning", "login", slogin, "destination", dlogin, ad.s, NULL);
-			sb_reset(&ad);
-			worst = 1;
-		}
-	}
-	if (dst_admin_bad)
-		worst = 1;
+	worst = dest_login(slogin, dlogin, me, &limit, &dst_open);
 	if (limit)
 		limit_from = "APPENDLIMIT";
 	else if (dst_caplimit)
@@ -441,102 +561,32 @@ preflight_account(void *ctx, size_t job, struct pool_slot *me)
 		worst = 2;
 		goto out;
 	}
-	folders_prepare_map(&fmap, &sfs, &dfs, &prefix);
-
-	/* where each folder goes: two Source folders into one are merged */
-	mv = xcalloc(sfs.n + 1, sizeof *mv);
-	for (size_t i = 0; i < sfs.n; i++) {
-		const struct folder *sf = &sfs.f[i];
-		const char *note;
-		if (sf->noselect || !folder_map(&fmap, sf->utf8, sf->sep, sf->su, &dp, &note))
-			continue;
-		mv[nm].sf = sf;
-		mv[nm].dpath = xstrdup(dp.s);
-		mv[nm].note = note;
-		nm++;
-	}
-	if (nm)
-		qsort(mv, nm, sizeof *mv, cmp_mapped);
-
+	mv = map_folders(&sfs, &dfs, &prefix, &nm);
 	for (size_t i = 0; i < nm; i++) {
-		const struct folder *sf = mv[i].sf;
-		struct fsum fs;
-		struct kwnote kn = { { 0 }, { 0 } };
-		const char *st = "ready";
-
-		pool_progress(me, sf->utf8, i, nm);
-		int r = list_folder_again(slogin, sf, limit, limit_from, !sampled, &fs, &kn, err,
-		    sizeof err);
-		sb_reset(&det);
-		if (r < 0) {
-			st = "not-ready";
-			sb_printf(&det, "cannot be read: %s", err);
-			worst = 2;
-		}
-		if (mv[i].note) {
-			sb_printf(&det, "%s%s", det.len ? "; " : "", mv[i].note);
-			me->count[C_FOLDER_WARN]++;
-		}
-		for (size_t j = 0; j < nm; j++)
-			if (j != i && strcmp(mv[j].dpath, mv[i].dpath) == 0) {
-				sb_printf(&det, "%smerged with %s", det.len ? "; " : "", mv[j].sf->utf8);
-				me->count[C_FOLDER_WARN]++;
-			}
-		if (kn.renamed.len)
-			sb_printf(&det, "%skeywords renamed: %s", det.len ? "; " : "", kn.renamed.s);
-		if (kn.dropped.len)
-			sb_printf(&det, "%skeywords dropped: %s", det.len ? "; " : "", kn.dropped.s);
-		if (fs.refused) {
-			sb_printf(&det, "%s%lu message%s refused", det.len ? "; " : "", fs.refused,
-			    fs.refused > 1 ? "s" : "");
-			if (r == 0)
-				st = "not-ready";
-			worst = 2;
-		}
-		if (fs.skipped)
-			sb_printf(&det, "%s%lu message%s skipped (-L)", det.len ? "; " : "",
-			    fs.skipped, fs.skipped > 1 ? "s" : "");
-		if (*st == 'r' && det.len) {
-			st = "warning";
-			worst = worst > 1 ? worst : 1;
-		}
-		char nmsg[24], nbytes[24];
-		snprintf(nmsg, sizeof nmsg, "%lu", fs.msgs);
-		snprintf(nbytes, sizeof nbytes, "%lu", fs.bytes);
-		report_atomic(st, "folder", slogin, sf->utf8, mv[i].dpath, nmsg, nbytes,
-		    det.s ? det.s : "", NULL);
-		if (!sampled && fs.sample_size > best.sample_size) {
-			best = fs;
-			best_folder = sf;
-		}
-		folders++;
-		msgs += fs.msgs;
-		bytes += fs.bytes;
-		refused += fs.refused;
-		me->count[C_SKIPPED] += fs.skipped;
-		if (fs.largest > largest)
-			largest = fs.largest;
-		kwnote_free(&kn);
+		int w = folder_check(slogin, mv, nm, i, limit, limit_from, sampled, me, &as);
+		if (w > worst)
+			worst = w;
 	}
 	/* the rate: read the largest sample whole, from the folder of the most
 	 * bytes, as the copy will */
-	if (best_folder && mailimap_examine(sides.src.s, best_folder->name) == MAILIMAP_NO_ERROR)
-		time_sample(&best, me);
-	me->count[C_FOLDERS] += folders;
-	me->count[C_MSGS] += msgs;
-	me->count[C_BYTES] += bytes;
-	me->count[C_REFUSED] += refused;
-	me->count[C_LARGEST] = largest;
-	if (refused)
-		sb_printf(&ad, "%lu message%s the destination will refuse", refused,
-		    refused > 1 ? "s" : "");
+	if (as.best_folder && mailimap_examine(sides.src.s, as.best_folder->name) ==
+	    MAILIMAP_NO_ERROR)
+		time_sample(&as.best, me);
+	me->count[C_FOLDERS] += as.folders;
+	me->count[C_MSGS] += as.msgs;
+	me->count[C_BYTES] += as.bytes;
+	me->count[C_REFUSED] += as.refused;
+	me->count[C_LARGEST] = as.largest;
+	if (as.refused)
+		sb_printf(&ad, "%lu message%s the destination will refuse", as.refused,
+		    as.refused > 1 ? "s" : "");
 	if (dst_admin_bad)
 		sb_printf(&ad, "%snot checked on the destination (its administrator is refused)",
 		    ad.len ? "; " : "");
 	else if (dst_up && !dst_open)
 		sb_printf(&ad, "%snot on the destination yet", ad.len ? "; " : "");
 	account_line(worst == 2 ? "not-ready" : worst ? "warning" : "ready", slogin, dlogin,
-	    folders, msgs, bytes, largest, refused, ad.s ? ad.s : "");
+	    as.folders, as.msgs, as.bytes, as.largest, as.refused, ad.s ? ad.s : "");
 out:
 	side_close(&sides.src);
 	side_close(&sides.dst);
@@ -546,8 +596,6 @@ out:
 	folders_free(&sfs);
 	folders_free(&dfs);
 	sb_free(&prefix);
-	sb_free(&dp);
-	sb_free(&det);
 	sb_free(&ad);
 	fmap.prefix = NULL;
 	/* 1: a warning; 2 here means "not ready", the run's exit 1 */
