@@ -81,6 +81,22 @@ copyrep_key(struct strbuf *k, const char *acct, const char *folder, uint32_t uid
 	sb_printf(k, "%s\t%s\t%u", acct, folder, uid);
 }
 
+/* What imap-copy's report (-c) said of this message of the account, or
+ * NULL: "failed: WHY" or "skipped: WHY". */
+static const char *
+copyrep_find(const char *folder, uint32_t uid)
+{
+	struct strbuf k = { 0 };
+	struct strmap_ent *e;
+
+	if (!have_copyrep)
+		return NULL;
+	copyrep_key(&k, account, folder, uid);
+	e = strmap_get(&copyrep, k.s, k.len);
+	sb_free(&k);
+	return e ? e->val : NULL;
+}
+
 /* Its per-message lines: failed|skipped ACCOUNT FOLDER UID WHY (fields
  * escaped as report lines are; the key keeps them escaped on both sides). */
 static void
@@ -356,6 +372,87 @@ compare_bytes(struct msgs *sm, struct msgs *dm, char *differ)
 
 /* ---- one folder ---- */
 
+/* What each Source message is (found, differing, skipped, known or
+ * missing), counted into t; why[i] says which of the last three. The
+ * messages that need a line get their UID in inf, in order. Returns how
+ * many. */
+static size_t
+classify(const struct folder *sf, const struct msgs *sm, const struct msgs *dm,
+    const char *differ, char *why, struct msg_info *inf, struct tally *t)
+{
+	size_t ninf = 0;
+
+	t->n[N_SOURCE] = sm->n;
+	for (size_t i = 0; i < sm->n; i++) {
+		const struct msg *m = &sm->m[i];
+		if (m->matched) {
+			t->n[N_FOUND]++;
+			if (differ[i])
+				t->n[N_DIFFER]++;
+			else
+				continue;
+		} else if (sides.max_size && m->size > sides.max_size) {
+			t->n[N_SKIPPED]++;
+			why[i] = 's';
+		} else {
+			const char *said = copyrep_find(sf->utf8, m->uid);
+			if (said && strncmp(said, "skipped", 7) == 0) {
+				t->n[N_SKIPPED]++;
+				why[i] = 's';
+			} else if (said) {
+				t->n[N_KNOWN]++;
+				why[i] = 'k';
+			} else {
+				t->n[N_MISSING]++;
+				why[i] = 'm';
+			}
+		}
+		inf[ninf++].uid = m->uid;
+	}
+	for (size_t j = 0; j < dm->n; j++)
+		t->n[N_EXTRA] += !dm->m[j].matched;
+	return ninf;
+}
+
+/* The lines: one per Source message that is not as it should be, with
+ * what classify found and what inf holds of it. */
+static void
+msg_lines(const struct folder *sf, const struct msgs *sm, struct msgs *dm,
+    const char *differ, const char *why, const struct msg_info *inf, int there)
+{
+	struct strbuf det = { 0 };
+
+	for (size_t i = 0, k = 0; i < sm->n; i++) {
+		const struct msg *m = &sm->m[i];
+		if (m->matched && !differ[i])
+			continue;
+		const struct msg_info *in = &inf[k++];
+		sb_reset(&det);
+		if (!m->matched) {
+			const char *said = copyrep_find(sf->utf8, m->uid);
+			if (why[i] == 's' && !said)
+				sb_printf(&det, "larger than -L %lu", sides.max_size);
+			else if (said)
+				sb_printf(&det, "imap-copy: %s", said);
+			else
+				sb_adds(&det, there ? "not on the destination" :
+				    "the destination has no such folder");
+			report_msg(why[i] == 's' ? "skipped" : why[i] == 'k' ? "known" : "missing",
+			    sf->utf8, m, in, det.s);
+			continue;
+		}
+		if (differ[i] == 1)
+			sb_adds(&det, "content differs");
+		else {
+			const struct msg *d = msgs_find(dm, m->peer);
+			sb_printf(&det, "flags: source (%s) destination (%s)", m->flags,
+			    d ? d->flags : "");
+		}
+		report_msg("differs", sf->utf8, m, in, det.s);
+	}
+	sb_free(&det);
+}
+
 /* Check Source folder sf against Destination path dpath. Returns 0 when
  * checked (t filled, lines written), 1 when a connection broke (the caller
  * opens both again and checks the folder anew), -1 when it cannot be
@@ -364,7 +461,7 @@ static int
 verify_folder(const struct folder *sf, const char *dpath, const struct folders *dfs,
     const char *note, struct tally *t, char *err, size_t errlen)
 {
-	struct strbuf wire = { 0 }, key = { 0 }, nb = { 0 }, det = { 0 };
+	struct strbuf wire = { 0 }, nb = { 0 };
 	struct msgs sm = { 0 }, dm = { 0 };
 	struct msg_info *inf = NULL, *xinf = NULL;
 	char *differ = NULL, *why = NULL;
@@ -399,40 +496,8 @@ verify_folder(const struct folder *sf, const char *dpath, const struct folders *
 	}
 	if (bytes_mode && (r = compare_bytes(&sm, &dm, differ)) != MAILIMAP_NO_ERROR)
 		goto out;
-	t->n[N_SOURCE] = sm.n;
 	inf = xcalloc(sm.n + 1, sizeof *inf);
-	for (size_t i = 0; i < sm.n; i++) {
-		struct msg *m = &sm.m[i];
-		if (m->matched) {
-			t->n[N_FOUND]++;
-			if (differ[i])
-				t->n[N_DIFFER]++;
-			else
-				continue;
-		} else if (sides.max_size && m->size > sides.max_size) {
-			t->n[N_SKIPPED]++;
-			why[i] = 's';
-		} else {
-			struct strmap_ent *e = NULL;
-			if (have_copyrep) {
-				copyrep_key(&key, account, sf->utf8, m->uid);
-				e = strmap_get(&copyrep, key.s, key.len);
-			}
-			if (e && strncmp(e->val, "skipped", 7) == 0) {
-				t->n[N_SKIPPED]++;
-				why[i] = 's';
-			} else if (e) {
-				t->n[N_KNOWN]++;
-				why[i] = 'k';
-			} else {
-				t->n[N_MISSING]++;
-				why[i] = 'm';
-			}
-		}
-		inf[ninf++].uid = m->uid;
-	}
-	for (size_t j = 0; j < dm.n; j++)
-		t->n[N_EXTRA] += !dm.m[j].matched;
+	ninf = classify(sf, &sm, &dm, differ, why, inf, t);
 	if (ninf && (r = msgs_fetch_info(sides.src.s, inf, ninf)) != MAILIMAP_NO_ERROR)
 		goto out;
 	if (verbose && t->n[N_EXTRA]) {
@@ -444,39 +509,7 @@ verify_folder(const struct folder *sf, const char *dpath, const struct folders *
 			goto out;
 	}
 
-	/* the lines: one per message that is not as it should be */
-	for (size_t i = 0, k = 0; i < sm.n; i++) {
-		struct msg *m = &sm.m[i];
-		if (m->matched && !differ[i])
-			continue;
-		const struct msg_info *in = &inf[k++];
-		sb_reset(&det);
-		if (!m->matched) {
-			struct strmap_ent *e = NULL;
-			if (have_copyrep) {
-				copyrep_key(&key, account, sf->utf8, m->uid);
-				e = strmap_get(&copyrep, key.s, key.len);
-			}
-			if (why[i] == 's' && !e)
-				sb_printf(&det, "larger than -L %lu", sides.max_size);
-			else if (e)
-				sb_printf(&det, "imap-copy: %s", (char *)e->val);
-			else
-				sb_adds(&det, there ? "not on the destination" :
-				    "the destination has no such folder");
-			report_msg(why[i] == 's' ? "skipped" : why[i] == 'k' ? "known" : "missing",
-			    sf->utf8, m, in, det.s);
-			continue;
-		}
-		if (differ[i] == 1)
-			sb_adds(&det, "content differs");
-		else {
-			struct msg *d = msgs_find(&dm, m->peer);
-			sb_printf(&det, "flags: source (%s) destination (%s)", m->flags,
-			    d ? d->flags : "");
-		}
-		report_msg("differs", sf->utf8, m, in, det.s);
-	}
+	msg_lines(sf, &sm, &dm, differ, why, inf, there);
 	for (size_t j = 0; j < nx; j++) {
 		struct msg *d = msgs_find(&dm, xinf[j].uid);
 		if (d)
@@ -496,9 +529,7 @@ out:
 	msgs_free(&sm);
 	msgs_free(&dm);
 	sb_free(&wire);
-	sb_free(&key);
 	sb_free(&nb);
-	sb_free(&det);
 	return ret;
 }
 
