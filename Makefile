@@ -167,9 +167,9 @@ bench-mig-check: imap-copy mig-check
 	scripts/bench-mig-check
 
 # the demonstration company scaled up (BENCH_ACCOUNTS, default 1000) through
-# the whole driver, the seconds of each phase
+# the whole driver, the seconds of each phase, then over three loopback hosts
 bench-carbonio-mig: all
-	scripts/bench-carbonio-mig -a $${BENCH_ACCOUNTS:-1000}
+	scripts/bench-carbonio-mig -a $${BENCH_ACCOUNTS:-1000} -H
 
 # the driver's mail phase on one machine and over three loopback sshd hosts
 bench-carbonio-mig-hosts: imap-copy
