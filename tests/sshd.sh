@@ -171,13 +171,13 @@ _sshd_signal_tree() {	# DIR SIG
 		_sd_n=$((_sd_n + 1))
 		_sd_now=$(sshd_procs "$1" | sort -n | tr '\n' ' ')
 		[ -n "$_sd_now" ] || break
-		kill -STOP $_sd_now 2>/dev/null
+		kill -STOP $_sd_now 2>/dev/null || :	# (set -e callers: one may be gone)
 		[ "$_sd_now" = "$_sd_all" ] && break
 		_sd_all=$_sd_now
 	done
 	[ -n "$_sd_all" ] || return 0
-	kill -"$2" $_sd_all 2>/dev/null
-	kill -CONT $_sd_all 2>/dev/null
+	kill -"$2" $_sd_all 2>/dev/null || :
+	kill -CONT $_sd_all 2>/dev/null || :
 	# gone (zombies of the test's own children count as gone)
 	for _sd_p in $_sd_all; do
 		_sd_n=0
@@ -187,8 +187,8 @@ _sshd_signal_tree() {	# DIR SIG
 			_sd_n=$((_sd_n + 1))
 		done
 	done
-	_sd_top=$(cat "$1/listener.pid")
-	wait "$_sd_top" 2>/dev/null
+	_sd_top=$(cat "$1/listener.pid" 2>/dev/null) || return 0
+	wait "$_sd_top" 2>/dev/null || :
 	return 0
 }
 
