@@ -119,28 +119,43 @@ is "... nor left on the hosts: each job's private directory removed" \
 # parallel starts each job in a process group of its own: the jobs on the
 # hosts may run on, their ssh holding the lock, so that no run copies beside
 # them; the next run finishes the copy, nothing twice
-copying() {	# an imap-copy under one of the hosts' sshd: its pid
+# The Source frozen (its Dovecot's every process stopped: a login waits in
+# the listen queue) or thawed: a host's copy then waits as long as the test
+# needs to catch it, whatever the machine's load.
+source_freeze() {	# STOP | CONT
+	ps -e -o pid= -o ppid= | awk -v top="$(cat "$S/run/master.pid")" '
+	    { kids[$2] = kids[$2] " " $1 }
+	    END { n = 1; q[1] = top
+		for (i = 1; i <= n; i++) { print q[i]; c = split(kids[q[i]], k, " "); for (j = 1; j <= c; j++) q[++n] = k[j] } }' |
+	    xargs kill -s "$1" 2>/dev/null
+	return 0
+}
+# an imap-copy under one of the hosts' sshd: "PID HOST"
+copying() {
+	_c=$(pgrep -x imap-copy) || return 0
 	for h in h1 h2 h3; do
-		for p in $(sshd_procs "$T/$h"); do
-			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = imap-copy ] && echo "$p"
-		done
-	done | head -n 1
+		sshd_procs "$T/$h" | sed "s/\$/ $h/"
+	done | awk -v c="$_c" 'BEGIN { n = split(c, p, "\n"); for (i = 1; i <= n; i++) want[p[i]] = 1 }
+	    $1 in want { print; exit }'
 }
 conf drvkill "$T/hosts"
+# the Source frozen: the hosts' copies start and wait; one is held (its
+# imap-copy stopped on its host) and the driver killed, then the Source
+# thawed: the held job outlives the driver
+source_freeze STOP
+at_exit "source_freeze CONT"
 setsid carbonio-mig --phase mail "$T/w-drvkill/mig.conf" >/dev/null 2>&1 &
 pg=$!
-n=0
-# one job is held (its imap-copy stopped on its host) before the driver is
-# killed, so that it outlives the driver whatever the machine's load
-held=
+n=0 held=
 while [ $n -lt 600 ] && [ -z "$held" ] && kill -0 $pg 2>/dev/null; do
 	n=$((n + 1))
-	p=$(copying)
-	[ -n "$p" ] && kill -STOP "$p" 2>/dev/null && held=$p
-	[ -n "$held" ] || sleep 0.05
+	set -- $(copying)
+	[ $# = 2 ] && kill -STOP "$1" 2>/dev/null && held=$1
+	[ -n "$held" ] || sleep 0.1
 done
 /bin/kill -s KILL -- "-$pg" 2>/dev/null
 wait $pg 2>/dev/null
+source_freeze CONT
 run carbonio-mig --phase mail "$T/w-drvkill/mig.conf"
 is "the driver killed, a job still copying on a host: a new run does not start (exit 0, cron)" \
     "${held:+held}:$status:$(grep -c 'another run holds the lock' "$T/err")" "held:0:1"
@@ -154,21 +169,22 @@ same "... every message on the Destination, once (twins twice)" "$T/src.state" "
 
 # ---- a host killed in the middle of its jobs ----
 conf killed "$T/hosts"
+# the Source frozen until a host is copying (which one gets the first job
+# is parallel's choice); that host is gone, with its sessions, in the
+# middle of its copy; then the Source thawed
+source_freeze STOP
 carbonio-mig --phase mail "$T/w-killed/mig.conf" >"$T/killed.out" 2>&1 &
 drvpid=$!
 at_exit "kill $drvpid 2>/dev/null"
-# the first host seen copying (an imap-copy under its sshd: which one gets
-# the first job is parallel's choice) is gone, with its sessions
 n=0 got= v=
 while [ $n -lt 600 ] && [ -z "$got" ] && kill -0 $drvpid 2>/dev/null; do
 	n=$((n + 1))
-	p=$(copying)
-	for h in h1 h2 h3; do
-		sshd_procs "$T/$h" | grep -qx "$p" && got=$p v=$h
-	done
-	[ -n "$got" ] || sleep 0.05
+	set -- $(copying)
+	[ $# = 2 ] && got=$1 v=$2
+	[ -n "$got" ] || sleep 0.1
 done
 [ -n "$v" ] && sshd_kill "$T/$v"
+source_freeze CONT
 wait $drvpid
 status=$?
 is "a host killed while it copied" "${got:+yes}:$(kill -0 "$got" 2>/dev/null || echo gone)" "yes:gone"
