@@ -29,7 +29,8 @@ IMAP = common/imapconn.o common/imapside.o common/mailbox.o common/acctlist.o \
 PROVDIR = common/provdir.o common/provcmd.o common/proventry.o common/provop.o \
 	common/provstep.o common/ldapconn.o
 # csv2vcard's conversion, for mig-check too: needs -lcsv
-CONV_OBJS = tools/csv2vcard/columns.o tools/csv2vcard/card.o tools/csv2vcard/options.o \
+CONV_OBJS = tools/csv2vcard/columns.o tools/csv2vcard/patterns.o tools/csv2vcard/mapping.o \
+	tools/csv2vcard/card.o tools/csv2vcard/dates.o tools/csv2vcard/options.o \
 	common/csvread.o
 UNIT = tests/unit/provline tests/unit/report tests/unit/secret \
 	tests/unit/lineio tests/unit/strmap tests/unit/out tests/unit/foldermap \
@@ -105,7 +106,7 @@ mig-check: $(MIG_CHECK_OBJS) $(IMAP) $(PROVDIR) $(CONV_OBJS) $(ICS_OBJS) $(COMMO
 
 # common/csvread needs libcsv, which only csv2vcard links (no pkg-config file)
 CSV2VCARD_OBJS = tools/csv2vcard.o $(CONV_OBJS)
-$(CSV2VCARD_OBJS): tools/csv2vcard/csv2vcard.h common/*.h
+$(CSV2VCARD_OBJS): tools/csv2vcard/*.h common/*.h
 
 csv2vcard: $(CSV2VCARD_OBJS) $(COMMON)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CSV2VCARD_OBJS) $(COMMON) -lcsv

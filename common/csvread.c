@@ -624,6 +624,135 @@ fill(int fd, char *buf, size_t cap)
 	return (ssize_t)got;
 }
 
+/* The encoding, from the first chunk u[0..n): a BOM, else the one named
+ * (-e), else UTF-8 when the chunk is valid UTF-8 and windows-1252 when not.
+ * Returns the encoding to convert from, or NULL for UTF-8 read as it is;
+ * *skip is the length of a BOM that is not data. */
+static const char *
+choose_encoding(struct reader *r, const unsigned char *u, size_t n, size_t *skip)
+{
+	const char *from = NULL;
+
+	if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+		*skip = 3, r->info.encoding = "UTF-8";
+	else if (n >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+		*skip = 2, from = "UTF-16LE";
+	else if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+		*skip = 2, from = "UTF-16BE";
+	if (r->opts->encoding) {
+		/* a named encoding wins, but its BOM is still not data */
+		from = r->opts->encoding;
+		if (!((*skip == 3 && strcasecmp(from, "UTF-8") == 0) ||
+		    (*skip == 2 && strncasecmp(from, "UTF-16", 6) == 0)))
+			*skip = 0;
+		if (strcasecmp(from, "UTF-16") == 0 && *skip == 2)
+			from = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+	} else if (!from && !*skip) {
+		if (!utf8_valid(u, n, n == CHUNK ? UTF8_CUT_OK : 0))
+			from = "WINDOWS-1252";
+		else
+			r->info.encoding = "UTF-8";
+	}
+	return from;
+}
+
+/* The whole-stream conversion from an encoding other than UTF-8 as it is. */
+static void
+open_conversion(struct reader *r, const char *from)
+{
+	if ((r->cd = iconv_open("UTF-8", from)) == (iconv_t)-1) {
+		if (errno == EINVAL)
+			die("%s: unknown encoding (see iconv -l)", from);
+		die("iconv_open %s:", from);
+	}
+	r->info.encoding = from;
+	r->utf8_named = strcasecmp(from, "UTF-8") == 0 || strcasecmp(from, "UTF8") == 0;
+	if (strncasecmp(from, "UTF-16", 6) == 0)
+		r->unit = 2;
+	r->single_byte = strncasecmp(from, "WINDOWS-125", 11) == 0 ||
+	    strncasecmp(from, "CP125", 5) == 0 || strncasecmp(from, "ISO-8859-", 9) == 0 ||
+	    strncasecmp(from, "ISO8859-", 8) == 0 || strncasecmp(from, "LATIN", 5) == 0;
+	if (r->single_byte)
+		single_byte_table(r, r->cd);
+}
+
+/* libcsv set up for the delimiter, named (-d) or found on the first line
+ * of the decoded first chunk. */
+static void
+start_parser(struct reader *r, const struct strbuf *dec)
+{
+	r->delim = r->opts->delim ? r->opts->delim : guess_delim(dec->s ? dec->s : "", dec->len);
+	r->info.delim = r->delim;
+	if (csv_init(&r->p, 0) != 0)
+		die("out of memory");
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	if (r->delim == '\t')	/* else libcsv's own test (space, TAB) is right */
+		csv_set_space_func(&r->p, space_cb);
+}
+
+/* The chunks after the first, each decoded (an incomplete sequence at its
+ * end waits in r->pend for the next) and fed. -1 on a read error. */
+static int
+read_rest(struct reader *r, char *buf, struct strbuf *dec)
+{
+	size_t left;
+	ssize_t n;
+	int more = 1;
+
+	while (more) {
+		size_t off = r->npend;
+
+		memcpy(buf, r->pend, r->npend);
+		if ((n = fill(r->fd, buf + off, CHUNK - off)) < 0)
+			return -1;
+		more = (size_t)n == CHUNK - off;
+		if (r->cd != (iconv_t)-1) {
+			sb_reset(dec);
+			left = convert(r, r->cd, buf, off + (size_t)n, dec, more);
+			memcpy(r->pend, buf + off + (size_t)n - left, left);
+			r->npend = left;
+			feed(r, dec->s, dec->len);
+		} else
+			feed(r, buf, (size_t)n);
+	}
+	return 0;
+}
+
+/* The end of the input: the last row, or what was left open. */
+static void
+finish_input(struct reader *r)
+{
+	/* libcsv only calls an open quote at the end an error in its strict
+	 * mode, which also refuses the stray quotes real exports hold
+	 * ("Bob "the builder""); its state is public in csv.h, so look:
+	 * a quoted field begun (pstate 2) and not closed */
+	if (r->skipping)
+		skip_done(r, r->skip_last, 1);
+	else if (r->p.quoted && r->p.pstate == LC_FIELD_BEGUN) {
+		warn_at(r->name, r->row_line, "quoted field not closed at the end of the input; row skipped");
+		(*r->nerr)++;
+	} else
+		csv_fini(&r->p, field_cb, row_cb, r);
+}
+
+static void
+reader_free(struct reader *r)
+{
+	csv_free(&r->p);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	if (r->cd1252 != (iconv_t)-1)
+		iconv_close(r->cd1252);
+	if (r->fd > 0)
+		close(r->fd);
+	sb_free(&r->rowbuf);
+	free(r->off);
+	free(r->len);
+	free(r->full);
+	free(r->ptrs);
+	free(r->prev_full);
+}
+
 int
 csvread(const char *path, const char *name, const struct csvread_opts *opts,
     csvrow_fn fn, void *ctx, unsigned long *nerr)
@@ -631,7 +760,7 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 	struct reader r = { 0 };
 	static char buf[CHUNK];	/* one reader at a time */
 	struct strbuf dec = { 0 };
-	const char *from = NULL;
+	const char *from;
 	size_t skip = 0, left;
 	ssize_t n;
 	int e, rc = 0, more;
@@ -653,44 +782,9 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 
 	if ((n = fill(r.fd, buf, CHUNK)) < 0)
 		goto fail;
-	const unsigned char *u = (const unsigned char *)buf;
-
-	if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
-		skip = 3, r.info.encoding = "UTF-8";
-	else if (n >= 2 && u[0] == 0xFF && u[1] == 0xFE)
-		skip = 2, from = "UTF-16LE";
-	else if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF)
-		skip = 2, from = "UTF-16BE";
-	if (opts->encoding) {
-		/* a named encoding wins, but its BOM is still not data */
-		from = opts->encoding;
-		if (!((skip == 3 && strcasecmp(from, "UTF-8") == 0) ||
-		    (skip == 2 && strncasecmp(from, "UTF-16", 6) == 0)))
-			skip = 0;
-		if (strcasecmp(from, "UTF-16") == 0 && skip == 2)
-			from = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
-	} else if (!from && !skip) {
-		if (!utf8_valid(u, (size_t)n, n == CHUNK ? UTF8_CUT_OK : 0))
-			from = "WINDOWS-1252";
-		else
-			r.info.encoding = "UTF-8";
-	}
-	if (from) {
-		if ((r.cd = iconv_open("UTF-8", from)) == (iconv_t)-1) {
-			if (errno == EINVAL)
-				die("%s: unknown encoding (see iconv -l)", from);
-			die("iconv_open %s:", from);
-		}
-		r.info.encoding = from;
-		r.utf8_named = strcasecmp(from, "UTF-8") == 0 || strcasecmp(from, "UTF8") == 0;
-		if (strncasecmp(from, "UTF-16", 6) == 0)
-			r.unit = 2;
-		r.single_byte = strncasecmp(from, "WINDOWS-125", 11) == 0 ||
-		    strncasecmp(from, "CP125", 5) == 0 || strncasecmp(from, "ISO-8859-", 9) == 0 ||
-		    strncasecmp(from, "ISO8859-", 8) == 0 || strncasecmp(from, "LATIN", 5) == 0;
-		if (r.single_byte)
-			single_byte_table(&r, r.cd);
-	}
+	from = choose_encoding(&r, (const unsigned char *)buf, (size_t)n, &skip);
+	if (from)
+		open_conversion(&r, from);
 
 	/* decode the first chunk to find the delimiter on the first line */
 	more = n == CHUNK;
@@ -700,61 +794,18 @@ csvread(const char *path, const char *name, const struct csvread_opts *opts,
 		r.npend = left;
 	} else
 		sb_add(&dec, buf + skip, (size_t)n - skip);
-	r.delim = opts->delim ? opts->delim : guess_delim(dec.s ? dec.s : "", dec.len);
-	r.info.delim = r.delim;
-	if (csv_init(&r.p, 0) != 0)
-		die("out of memory");
-	csv_set_delim(&r.p, (unsigned char)r.delim);
-	if (r.delim == '\t')	/* else libcsv's own test (space, TAB) is right */
-		csv_set_space_func(&r.p, space_cb);
+	start_parser(&r, &dec);
 	feed(&r, dec.s ? dec.s : "", dec.len);
-
-	while (more) {
-		size_t off = r.npend;
-
-		memcpy(buf, r.pend, r.npend);
-		if ((n = fill(r.fd, buf + off, CHUNK - off)) < 0)
-			goto fail;
-		more = (size_t)n == CHUNK - off;
-		if (r.cd != (iconv_t)-1) {
-			sb_reset(&dec);
-			left = convert(&r, r.cd, buf, off + (size_t)n, &dec, more);
-			memcpy(r.pend, buf + off + (size_t)n - left, left);
-			r.npend = left;
-			feed(&r, dec.s, dec.len);
-		} else
-			feed(&r, buf, (size_t)n);
-	}
-	/* libcsv only calls an open quote at the end an error in its strict
-	 * mode, which also refuses the stray quotes real exports hold
-	 * ("Bob "the builder""); its state is public in csv.h, so look:
-	 * a quoted field begun (pstate 2) and not closed */
-	if (r.skipping)
-		skip_done(&r, r.skip_last, 1);
-	else if (r.p.quoted && r.p.pstate == LC_FIELD_BEGUN) {
-		warn_at(name, r.row_line, "quoted field not closed at the end of the input; row skipped");
-		(*nerr)++;
-	} else
-		csv_fini(&r.p, field_cb, row_cb, &r);
+	if (more && read_rest(&r, buf, &dec) < 0)
+		goto fail;
+	finish_input(&r);
 	goto done;
 fail:
 	rc = -1;
 done:
 	e = errno;
-	csv_free(&r.p);
-	if (r.cd != (iconv_t)-1)
-		iconv_close(r.cd);
-	if (r.cd1252 != (iconv_t)-1)
-		iconv_close(r.cd1252);
-	if (r.fd > 0)
-		close(r.fd);
+	reader_free(&r);
 	sb_free(&dec);
-	sb_free(&r.rowbuf);
-	free(r.off);
-	free(r.len);
-	free(r.full);
-	free(r.ptrs);
-	free(r.prev_full);
 	errno = e;
 	return rc;
 }

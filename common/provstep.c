@@ -232,6 +232,120 @@ domain_there(struct cmd *c)
 		free(n);
 }
 
+/* The domain entry is there: add its ou=people (S_PEOPLE), then its
+ * cn=groups (S_GROUPS). */
+static void
+domain_add_people(struct cmd *c)
+{
+	struct attrs e = { 0 };
+	struct strbuf b = { 0 };
+
+	sb_printf(&b, "ou=people,%s", c->dn);
+	free(c->dn2);
+	c->dn2 = b.s;
+	pd_add_oc(&e, "organizationalRole");
+	pd_attrs_set(&e, "ou", "people");
+	pd_attrs_set(&e, "cn", "people");
+	add_then(c, c->dn2, &e, S_PEOPLE);
+	pd_attrs_free(&e);
+}
+
+static void
+domain_add_groups(struct cmd *c)
+{
+	struct attrs e = { 0 };
+	struct strbuf b = { 0 };
+
+	free(c->dn2);
+	c->dn2 = NULL;
+	sb_printf(&b, "cn=groups,%s", c->dn);
+	c->dn2 = b.s;
+	pd_add_oc(&e, "organizationalRole");
+	pd_attrs_set(&e, "cn", "groups");
+	add_then(c, c->dn2, &e, S_GROUPS);
+	pd_attrs_free(&e);
+}
+
+/* The add found no parent: count the dc= parents that may be missing
+ * (S_ANCESTOR creates them top-down). */
+static void
+domain_ancestors(struct cmd *c, const char *d)
+{
+	c->nanc = 0;
+	for (const char *p = d; (p = strchr(p, '.')); p++)
+		c->nanc++;
+	c->anc = c->nanc;
+	c->state = S_ANCESTOR;
+	pd_step(c, LDAP_SUCCESS, NULL, NULL);
+}
+
+/* S_ANCESTOR: add the next dc= parent down (one there already is fine), or,
+ * with all of them there, the domain again (S_RETRY). */
+static void
+domain_next_ancestor(struct cmd *c, const char *d)
+{
+	struct attrs e = { 0 };
+
+	if (c->anc > 0) {
+		/* the ancestor with anc labels dropped from the front */
+		const char *p = d;
+		for (int i = 0; i < c->anc; i++)
+			p = strchr(p, '.') + 1;
+		c->anc--;
+		free(c->dn2);
+		c->dn2 = pd_domain_dn(p);
+		char *label = xstrndup(p, strcspn(p, "."));
+		pd_add_oc(&e, "dcObject");
+		pd_add_oc(&e, "organization");
+		pd_attrs_set(&e, "dc", label);
+		pd_attrs_set(&e, "o", p);
+		free(label);
+		add_then(c, c->dn2, &e, S_ANCESTOR);
+		pd_attrs_free(&e);
+		return;
+	}
+	pd_entry_domain(c, &e, 0);
+	add_then(c, c->dn, &e, S_RETRY);
+	pd_attrs_free(&e);
+}
+
+/* S_EXISTING, the entry read: a plain dc= parent becomes the domain, a
+ * domain is updated under -u (both through S_CONVERTED). Returns 1 when
+ * the domain is as it should be and its children are next. */
+static int
+domain_existing(struct cmd *c)
+{
+	if (VERIFY && !pd_has_oc(c, "zimbraDomain")) {
+		pd_finish(c, RES_MISSING, "%s is a plain parent entry, not a domain",
+		    c->dn);
+		return 0;
+	}
+	if (!c->virt && !pd_has_oc(c, "zimbraDomain")) {
+		/* a plain dc= parent made earlier: it becomes the domain */
+		struct attrs e = { 0 };
+		pd_entry_domain(c, &e, 1);
+		c->state = S_CONVERTED;
+		pd_op_modify(c, c->dn, &e, LDAP_MOD_ADD);
+		pd_attrs_free(&e);
+		return 0;
+	}
+	if (pd.update) {
+		struct attrs m = { 0 };
+		sb_reset(&c->detail);
+		pd_diff(c, &c->la, &m, VERIFY);
+		if (m.n) {
+			c->changed = 2;
+			c->state = S_CONVERTED;
+			pd_op_modify(c, c->dn, &m, -1);
+			pd_attrs_free(&m);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* cd: the domain entry (and its missing dc= parents), then ou=people and
+ * cn=groups under it */
 static void
 step_domain(struct cmd *c, int rc, const char *err)
 {
@@ -251,13 +365,7 @@ step_domain(struct cmd *c, int rc, const char *err)
 			break;
 		}
 		if (rc == LDAP_NO_SUCH_OBJECT) {
-			/* create the missing dc= parents, top-down */
-			c->nanc = 0;
-			for (const char *p = d; (p = strchr(p, '.')); p++)
-				c->nanc++;
-			c->anc = c->nanc;
-			c->state = S_ANCESTOR;
-			pd_step(c, LDAP_SUCCESS, NULL, NULL);
+			domain_ancestors(c, d);
 			return;
 		}
 		if (rc == LDAP_ALREADY_EXISTS) {
@@ -271,27 +379,7 @@ step_domain(struct cmd *c, int rc, const char *err)
 			pd_fail_ldap(c, rc, "add a parent", err);
 			return;
 		}
-		if (c->anc > 0) {
-			/* the ancestor with anc labels dropped from the front */
-			const char *p = d;
-			for (int i = 0; i < c->anc; i++)
-				p = strchr(p, '.') + 1;
-			c->anc--;
-			free(c->dn2);
-			c->dn2 = pd_domain_dn(p);
-			char *label = xstrndup(p, strcspn(p, "."));
-			pd_add_oc(&e, "dcObject");
-			pd_add_oc(&e, "organization");
-			pd_attrs_set(&e, "dc", label);
-			pd_attrs_set(&e, "o", p);
-			free(label);
-			add_then(c, c->dn2, &e, S_ANCESTOR);
-			pd_attrs_free(&e);
-			return;
-		}
-		pd_entry_domain(c, &e, 0);
-		add_then(c, c->dn, &e, S_RETRY);
-		pd_attrs_free(&e);
+		domain_next_ancestor(c, d);
 		return;
 	case S_RETRY:
 		if (rc == LDAP_ALREADY_EXISTS) {
@@ -311,31 +399,8 @@ step_domain(struct cmd *c, int rc, const char *err)
 			pd_fail_ldap(c, rc, "read", err);
 			return;
 		}
-		if (VERIFY && !pd_has_oc(c, "zimbraDomain")) {
-			pd_finish(c, RES_MISSING, "%s is a plain parent entry, not a domain",
-			    c->dn);
+		if (!domain_existing(c))
 			return;
-		}
-		if (!c->virt && !pd_has_oc(c, "zimbraDomain")) {
-			/* a plain dc= parent made earlier: it becomes the domain */
-			pd_entry_domain(c, &e, 1);
-			c->state = S_CONVERTED;
-			pd_op_modify(c, c->dn, &e, LDAP_MOD_ADD);
-			pd_attrs_free(&e);
-			return;
-		}
-		if (pd.update) {
-			struct attrs m = { 0 };
-			sb_reset(&c->detail);
-			pd_diff(c, &c->la, &m, VERIFY);
-			if (m.n) {
-				c->changed = 2;
-				c->state = S_CONVERTED;
-				pd_op_modify(c, c->dn, &m, -1);
-				pd_attrs_free(&m);
-				return;
-			}
-		}
 		break;
 	case S_CONVERTED:
 		if (rc != LDAP_SUCCESS) {
@@ -353,36 +418,102 @@ step_domain(struct cmd *c, int rc, const char *err)
 			pd_fail_ldap(c, rc, "add", err);
 			return;
 		}
-		if (c->state == S_GROUPS) {
+		if (c->state == S_GROUPS)
 			pd_finish(c, c->changed == 2 ? RES_UPDATED : c->changed ? RES_OK :
 			    RES_EXISTS, NULL);
-			return;
-		}
-		free(c->dn2);
-		c->dn2 = NULL;
-		{
-			struct strbuf b = { 0 };
-			sb_printf(&b, "cn=groups,%s", c->dn);
-			c->dn2 = b.s;
-		}
-		pd_add_oc(&e, "organizationalRole");
-		pd_attrs_set(&e, "cn", "groups");
-		add_then(c, c->dn2, &e, S_GROUPS);
-		pd_attrs_free(&e);
+		else
+			domain_add_groups(c);
 		return;
 	}
-	/* the domain entry is there: its ou=people and cn=groups */
-	{
-		struct strbuf b = { 0 };
-		sb_printf(&b, "ou=people,%s", c->dn);
-		free(c->dn2);
-		c->dn2 = b.s;
+	domain_add_people(c);
+}
+
+/* S_PARENT, the account resolved: signatures and identities are child
+ * entries of the account. */
+static void
+create_child(struct cmd *c)
+{
+	enum verb v = c->vi->v;
+	const char *sub = c->av.argv[2];
+	struct attrs e = { 0 };
+	struct strbuf b = { 0 };
+	char id[37];
+	char ts[16];
+
+	pd_new_uuid(id);
+	sb_adds(&b, v == V_CSIG ? "zimbraSignatureName=" : "zimbraPrefIdentityName=");
+	pd_dn_value(&b, sub);
+	sb_printf(&b, ",%s", c->dn);
+	free(c->dn);
+	c->dn = b.s;
+	pd_gentime(ts);
+	if (v == V_CSIG) {
+		pd_add_oc(&e, "zimbraSignature");
+		pd_attrs_set(&e, "zimbraSignatureName", sub);
+		pd_attrs_set(&e, "zimbraSignatureId", id);
+	} else {
+		pd_add_oc(&e, "zimbraIdentity");
+		pd_attrs_set(&e, "zimbraPrefIdentityName", sub);
+		pd_attrs_set(&e, "zimbraPrefIdentityId", id);
 	}
-	pd_add_oc(&e, "organizationalRole");
-	pd_attrs_set(&e, "ou", "people");
-	pd_attrs_set(&e, "cn", "people");
-	add_then(c, c->dn2, &e, S_PEOPLE);
+	pd_attrs_set(&e, "zimbraCreateTimestamp", ts);
+	pd_apply_line(&e, &c->la);
+	add_then(c, c->dn, &e, S_ADDED);
 	pd_attrs_free(&e);
+}
+
+/* An address entry added: remember its DN and zimbraId for this run's later
+ * commands (and, in a dry run, that it now "exists"). */
+static void
+remember_made(struct cmd *c, const char *name)
+{
+	int isnew;
+
+	if (pd.mode == PROVDIR_APPLY) {
+		char *k = pd_lowdup(name);
+		struct strmap_ent *me = strmap_put(&pd.made, k, strlen(k), &isnew);
+		me->val = strmap_strdup(&pd.made, c->dn, strlen(c->dn));
+		me->aux = (uintptr_t)strmap_strdup(&pd.made, c->tid, strlen(c->tid));
+		free(k);
+	}
+	if (DRYRUN)
+		strmap_put(&pd.virtmap, name, strlen(name), &isnew)->val =
+		    strmap_strdup(&pd.virtmap, c->dn, strlen(c->dn));
+}
+
+/* S_ADDED: done, or the domain (or its ou=people) is missing, or the entry
+ * is there already: read it (S_EXISTING). */
+static void
+create_added(struct cmd *c, int rc, const char *err, const char *matched)
+{
+	const char *name = c->av.argv[1];
+	enum verb v = c->vi->v;
+	int child = v == V_CSIG || v == V_CID;
+	char **names;
+
+	if (rc == LDAP_SUCCESS) {
+		if (!child)
+			remember_made(c, name);
+		pd_finish(c, RES_OK, NULL);
+		return;
+	}
+	if (rc == LDAP_NO_SUCH_OBJECT && !child) {
+		const char *at = strrchr(name, '@');
+		char *ddn = pd_domain_dn(at + 1);
+		if (matched && strcasecmp(matched, ddn) == 0)
+			pd_finish(c, RES_FAILED, "domain %s has no ou=people", at + 1);
+		else
+			pd_finish(c, RES_FAILED, "no such domain: %s", at + 1);
+		free(ddn);
+		return;
+	}
+	if (rc != LDAP_ALREADY_EXISTS) {
+		pd_fail_ldap(c, rc, "add", err);
+		return;
+	}
+	names = pd_names_of(&c->la, "objectClass", "mail");
+	search_then(c, c->dn, names, S_EXISTING);
+	free(names);
 }
 
 /* ca ccr cdl csig cid: add the entry; one already there is checked */
@@ -422,71 +553,12 @@ step_create(struct cmd *c, int rc, const char *err, const char *matched)
 		add_then(c, c->dn, &e, S_ADDED);
 		pd_attrs_free(&e);
 		return;
-	case S_PARENT: {
-		/* signatures and identities are child entries of the account */
-		if (!pd_resolved(c, rc, "account", name))
-			return;
-		const char *sub = c->av.argv[2];
-		struct strbuf b = { 0 };
-		char id[37];
-		pd_new_uuid(id);
-		sb_adds(&b, v == V_CSIG ? "zimbraSignatureName=" : "zimbraPrefIdentityName=");
-		pd_dn_value(&b, sub);
-		sb_printf(&b, ",%s", c->dn);
-		free(c->dn);
-		c->dn = b.s;
-		char ts[16];
-		pd_gentime(ts);
-		if (v == V_CSIG) {
-			pd_add_oc(&e, "zimbraSignature");
-			pd_attrs_set(&e, "zimbraSignatureName", sub);
-			pd_attrs_set(&e, "zimbraSignatureId", id);
-		} else {
-			pd_add_oc(&e, "zimbraIdentity");
-			pd_attrs_set(&e, "zimbraPrefIdentityName", sub);
-			pd_attrs_set(&e, "zimbraPrefIdentityId", id);
-		}
-		pd_attrs_set(&e, "zimbraCreateTimestamp", ts);
-		pd_apply_line(&e, &c->la);
-		add_then(c, c->dn, &e, S_ADDED);
-		pd_attrs_free(&e);
+	case S_PARENT:
+		if (pd_resolved(c, rc, "account", name))
+			create_child(c);
 		return;
-	}
 	case S_ADDED:
-		if (rc == LDAP_SUCCESS && pd.mode == PROVDIR_APPLY && v != V_CSIG && v != V_CID) {
-			int isnew;
-			char *k = pd_lowdup(name);
-			struct strmap_ent *me = strmap_put(&pd.made, k, strlen(k), &isnew);
-			me->val = strmap_strdup(&pd.made, c->dn, strlen(c->dn));
-			me->aux = (uintptr_t)strmap_strdup(&pd.made, c->tid, strlen(c->tid));
-			free(k);
-		}
-		if (rc == LDAP_SUCCESS) {
-			if (DRYRUN && v != V_CSIG && v != V_CID) {
-				int isnew;
-				strmap_put(&pd.virtmap, name, strlen(name), &isnew)->val =
-				    strmap_strdup(&pd.virtmap, c->dn, strlen(c->dn));
-			}
-			pd_finish(c, RES_OK, NULL);
-			return;
-		}
-		if (rc == LDAP_NO_SUCH_OBJECT && v != V_CSIG && v != V_CID) {
-			const char *at = strrchr(name, '@');
-			char *ddn = pd_domain_dn(at + 1);
-			if (matched && strcasecmp(matched, ddn) == 0)
-				pd_finish(c, RES_FAILED, "domain %s has no ou=people", at + 1);
-			else
-				pd_finish(c, RES_FAILED, "no such domain: %s", at + 1);
-			free(ddn);
-			return;
-		}
-		if (rc != LDAP_ALREADY_EXISTS) {
-			pd_fail_ldap(c, rc, "add", err);
-			return;
-		}
-		names = pd_names_of(&c->la, "objectClass", "mail");
-		search_then(c, c->dn, names, S_EXISTING);
-		free(names);
+		create_added(c, rc, err, matched);
 		return;
 	case S_EXISTING:
 		if (rc != LDAP_SUCCESS) {

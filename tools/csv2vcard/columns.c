@@ -2,13 +2,12 @@
  * header row. One table of header names covers Outlook (desktop and
  * Outlook.com), Google's older export, Zimbra/Carbonio and generic files;
  * Google's numbered groups ("E-mail 2 - Value") and the "Email (work)" style
- * of Apple/iCloud exporters are read by pattern; Thunderbird's export is
+ * of Apple/iCloud exporters are read by pattern (patterns.c), a mapping
+ * file's lines before all (mapping.c); Thunderbird's export is
  * read by position, since its header is translated and, in French, even
  * names two columns alike ("Ville" for both cities). A column nobody knows
  * is carried in NOTE as "Header: value" rather than lost. */
 #include <ctype.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 
 #include "../../common/diag.h"
 #include "csv2vcard.h"
+#include "columns.h"
 
 const char *dialect_name[] = {
 	"generic", "Outlook", "Google", "Google (older format)", "Thunderbird",
@@ -309,15 +309,9 @@ yahoo_phone(const char *key)
 	return NULL;
 }
 
-struct mapping {
-	size_t n;
-	char **header;		/* normalised */
-	struct column *col;
-};
-
 /* Lower-case ASCII, spaces around and runs of spaces made one. */
-static char *
-normalise(const char *s)
+char *
+header_key(const char *s)
 {
 	char *o = xmalloc(strlen(s) + 1), *p = o;
 
@@ -348,217 +342,13 @@ lookup(const char *key)
 	return NULL;
 }
 
-static void
-set(struct column *c, int role, int part, int slot, const char *type)
+void
+column_set(struct column *c, int role, int part, int slot, const char *type)
 {
 	c->role = (unsigned char)role;
 	c->part = (unsigned char)part;
 	c->slot = (unsigned char)slot;
 	c->type = type;
-}
-
-/* "<base> <n> - <sub>": Google's numbered groups. Returns 1 when it is one. */
-static int
-numbered(const char *key, char *base, size_t bsz, int *num, char *sub, size_t ssz)
-{
-	const char *dash = strstr(key, " - "), *sp;
-	size_t bl;
-	long n;
-
-	if (!dash)
-		return 0;
-	for (sp = dash; sp > key && isdigit((unsigned char)sp[-1]); sp--)
-		;
-	if (sp == dash || sp == key || sp[-1] != ' ')
-		return 0;
-	bl = (size_t)(sp - 1 - key);
-	if (bl >= bsz || strlen(dash + 3) >= ssz)
-		return 0;
-	memcpy(base, key, bl);
-	base[bl] = '\0';
-	/* a number past any group count is no group's (atoi wrapped
-	 * "Address 4294967297" round to Address 1) */
-	errno = 0;
-	n = strtol(sp, NULL, 10);
-	*num = errno || n > INT_MAX ? 0 : (int)n;
-	strcpy(sub, dash + 3);
-	return 1;
-}
-
-static const struct {
-	const char *sub;
-	int part;
-} adr_subs[] = {
-	{ "formatted", A_FORMATTED }, { "street", A_STREET }, { "city", A_CITY },
-	{ "po box", A_POBOX }, { "region", A_REGION }, { "postal code", A_CODE },
-	{ "country", A_COUNTRY }, { "extended address", A_EXT },
-	/* Apple/iCloud style */
-	{ "state", A_REGION }, { "zip", A_CODE }, { "zip code", A_CODE },
-	{ "pobox", A_POBOX },
-};
-
-static int
-adr_part(const char *sub)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof adr_subs / sizeof adr_subs[0]; i++)
-		if (strcmp(adr_subs[i].sub, sub) == 0)
-			return adr_subs[i].part;
-	return -1;
-}
-
-/* A column of Google's numbered groups: 1, or 2 for a group it has no
- * property for and does not know (watched, see watch_kind); 0 when the
- * name is not one. */
-static int
-google_column(struct layout *lo, struct column *c, const char *key, int *slots_used)
-{
-	char base[64], sub[64];
-	int n, p;
-
-	if (!numbered(key, base, sizeof base, &n, sub, sizeof sub))
-		return 0;
-	if (strcmp(sub, "label") == 0 || strcmp(sub, "type") == 0) {
-		set(c, R_LABEL, 0, 0, NULL);
-		return 1;
-	}
-	if (strcmp(base, "e-mail") == 0 || strcmp(base, "email") == 0) {
-		set(c, strcmp(sub, "value") == 0 ? R_EMAIL : R_IGNORE, 0, 0, NULL);
-	} else if (strcmp(base, "phone") == 0) {
-		set(c, strcmp(sub, "value") == 0 ? R_TEL : R_IGNORE, 0, 0, NULL);
-	} else if (strcmp(base, "website") == 0) {
-		set(c, strcmp(sub, "value") == 0 ? R_URL : R_IGNORE, 0, 0, NULL);
-	} else if (strcmp(base, "event") == 0) {
-		set(c, strcmp(sub, "value") == 0 ? R_EVENT : R_IGNORE, 0, 0, NULL);
-	} else if (strcmp(base, "address") == 0) {
-		int slot = SLOT_NUMBERED + n - 1;
-
-		if ((p = adr_part(sub)) < 0 || slot >= NSLOT || n < 1)
-			set(c, R_EXTRA, 0, 0, NULL);
-		else {
-			set(c, R_ADR, p, slot, NULL);
-			if (slot + 1 > *slots_used)
-				*slots_used = slot + 1;
-		}
-	} else if (strcmp(base, "organization") == 0) {
-		if (strcmp(sub, "name") == 0)
-			set(c, R_ORG, 0, 0, NULL);
-		else if (strcmp(sub, "title") == 0)
-			set(c, R_TITLE, 0, 0, NULL);
-		else if (strcmp(sub, "department") == 0)
-			set(c, R_DEPT, 0, 0, NULL);
-		else if (strcmp(sub, "yomi name") == 0 || strcmp(sub, "symbol") == 0)
-			set(c, R_IGNORE, 0, 0, NULL);
-		else
-			set(c, R_EXTRA, 0, 0, NULL);
-	} else {
-		set(c, R_EXTRA, 0, 0, NULL);	/* Relation, Custom Field, IM... */
-		/* a group nobody knows is watched (an IM address often is
-		 * an e-mail address: not that one) */
-		if (strcmp(base, "im") != 0)
-			return 2;
-	}
-	(void)lo;
-	return 1;
-}
-
-/* The label column of a numbered group: "<base> <n> - Label" or "- Type". */
-static int
-find_label(const struct csvrow *hdr, char **keys, size_t i)
-{
-	char base[64], sub[64], want[160];
-	int n;
-	size_t j;
-
-	if (!numbered(keys[i], base, sizeof base, &n, sub, sizeof sub))
-		return -1;
-	for (j = 0; j < hdr->n; j++) {
-		snprintf(want, sizeof want, "%s %d - label", base, n);
-		if (strcmp(keys[j], want) == 0)
-			return (int)j;
-		snprintf(want, sizeof want, "%s %d - type", base, n);
-		if (strcmp(keys[j], want) == 0)
-			return (int)j;
-	}
-	return -1;
-}
-
-/* Apple/iCloud exporters: "Email (work)", "Phone (mobile)",
- * "Address (home) Street". */
-static int
-apple_column(struct column *c, const char *key)
-{
-	const char *open = strstr(key, " ("), *close;
-	char base[32], label[32];
-	size_t bl, ll;
-	int slot, p;
-
-	if (!open || !(close = strchr(open, ')')))
-		return 0;
-	bl = (size_t)(open - key);
-	ll = (size_t)(close - open - 2);
-	if (bl >= sizeof base || ll >= sizeof label)
-		return 0;
-	memcpy(base, key, bl);
-	base[bl] = '\0';
-	memcpy(label, open + 2, ll);
-	label[ll] = '\0';
-	if (strcmp(base, "email") == 0 || strcmp(base, "e-mail") == 0)
-		set(c, R_EMAIL, 0, 0, NULL);
-	else if (strcmp(base, "phone") == 0)
-		set(c, R_TEL, 0, 0, NULL);
-	else if (strcmp(base, "url") == 0 || strcmp(base, "website") == 0)
-		set(c, R_URL, 0, 0, NULL);
-	else if (strcmp(base, "address") == 0) {
-		const char *sub = close[1] == ' ' ? close + 2 : close + 1;
-
-		slot = strcmp(label, "work") == 0 ? SLOT_WORK : strcmp(label, "home") == 0 ?
-		    SLOT_HOME : SLOT_OTHER;
-		if ((p = adr_part(sub)) < 0)
-			return 0;
-		set(c, R_ADR, p, slot, NULL);
-		return 1;
-	} else
-		return 0;
-	/* the label in parentheses is the type, read as Google's labels are */
-	c->type = NULL;
-	c->label = -2;	/* resolved by the caller from the header text */
-	return 1;
-}
-
-/* TYPE for a label written by a person or an exporter ("* Work", "Mobile",
- * "home fax"); NULL when it names no vCard type. */
-const char *
-label_type(const char *label, int role, int *pref)
-{
-	static const struct {
-		const char *label, *type;
-		int tel_only;
-	} t[] = {
-		{ "home", "HOME", 0 }, { "work", "WORK", 0 }, { "business", "WORK", 0 },
-		{ "mobile", "CELL", 1 }, { "cell", "CELL", 1 }, { "iphone", "CELL", 1 },
-		{ "home fax", "HOME,FAX", 1 }, { "work fax", "WORK,FAX", 1 },
-		{ "fax", "FAX", 1 }, { "other fax", "FAX", 1 }, { "pager", "PAGER", 1 },
-		{ "car", "CAR", 1 }, { "main", "X-MAIN", 1 },
-	};
-	char buf[32];
-	size_t i, n;
-
-	*pref = 0;
-	if (label[0] == '*' && label[1] == ' ') {
-		*pref = 1;
-		label += 2;
-	}
-	n = strlen(label);
-	if (n >= sizeof buf)
-		return NULL;
-	for (i = 0; i <= n; i++)
-		buf[i] = (char)tolower((unsigned char)label[i]);
-	for (i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(t[i].label, buf) == 0 && (!t[i].tel_only || role == R_TEL))
-			return t[i].type;
-	return NULL;
 }
 
 static int
@@ -623,50 +413,91 @@ recognise(const struct csvrow *hdr, char **keys, const char **lang)
 	return D_GENERIC;
 }
 
-/* What a column whose name nobody knows seems to hold, by the words of its
- * name ("Section 1 - Email", "Handy", "Ort"...): W_EMAIL, W_TEL, W_ADR, or
- * W_VALUES when only its values can tell. */
-static unsigned char
-watch_kind(const char *key)
+/* Thunderbird's columns, and a translated Outlook's first 48, are known by
+ * their position: 1 when column i is one of them. */
+static int
+column_by_position(const struct layout *lo, struct column *c, size_t i)
 {
-	static const struct {
-		const char *word;
-		unsigned char kind;
-	} words[] = {
-		{ "email", W_EMAIL }, { "e-mail", W_EMAIL }, { "mail", W_EMAIL },
-		{ "emails", W_EMAIL }, { "courriel", W_EMAIL },
-		{ "phone", W_TEL }, { "telephone", W_TEL }, { "tel", W_TEL }, { "mobile", W_TEL },
-		{ "cell", W_TEL }, { "cellphone", W_TEL }, { "fax", W_TEL }, { "pager", W_TEL },
-		{ "handy", W_TEL }, { "telefon", W_TEL }, { "t\xc3\xa9l\xc3\xa9phone", W_TEL },
-		{ "address", W_ADR }, { "street", W_ADR }, { "city", W_ADR }, { "town", W_ADR },
-		{ "zip", W_ADR }, { "zipcode", W_ADR }, { "postcode", W_ADR }, { "postal", W_ADR },
-		{ "county", W_ADR }, { "country", W_ADR }, { "locality", W_ADR },
-		{ "province", W_ADR }, { "adresse", W_ADR },
-		/* instant messaging: its addresses often look like e-mail
-		 * addresses, and have no vCard 3.0 property */
-		{ "im", W_NONE }, { "imaddress", W_NONE }, { "jabber", W_NONE }, { "xmpp", W_NONE },
-		{ "skype", W_NONE }, { "icq", W_NONE }, { "aim", W_NONE }, { "msn", W_NONE },
-		{ "messenger", W_NONE }, { "sip", W_NONE }, { "impp", W_NONE }, { "screen", W_NONE },
-	};
-	const char *p = key, *e;
-	size_t i, n;
+	const struct entry *e;
 
-	while (*p) {
-		/* a word: letters, digits and inner hyphens */
-		while (*p && !isalnum((unsigned char)*p) && !((unsigned char)*p & 0x80))
-			p++;
-		for (e = p; *e && (isalnum((unsigned char)*e) || (*e == '-' && e > p) ||
-		    ((unsigned char)*e & 0x80)); e++)
-			;
-		n = (size_t)(e - p);
-		while (n > 0 && isdigit((unsigned char)p[n - 1]))
-			n--;	/* email2, phone3 */
-		for (i = 0; n && i < sizeof words / sizeof words[0]; i++)
-			if (strlen(words[i].word) == n && memcmp(words[i].word, p, n) == 0)
-				return words[i].kind;
-		p = e;
+	if (lo->dialect == D_THUNDERBIRD && i < TB_COLS) {
+		e = &thunderbird[i];
+		column_set(c, e->role, e->part, e->slot, e->type);
+		return 1;
 	}
-	return W_VALUES;
+	if (lo->dialect == D_OUTLOOK && lo->language && i < OUTLOOK_FIXED) {
+		if (i == 0) {	/* Title: "Mr." */
+			column_set(c, R_PREFIX, 0, 0, NULL);
+			return 1;
+		}
+		e = lookup(outlook_fixed[i]);
+		column_set(c, e->role, e->part, e->slot, e->type);
+		return 1;
+	}
+	return 0;
+}
+
+/* What column i holds by its name (keys[i], normalised) in the file's
+ * dialect: from the table of names, or a pattern; else it goes to NOTE,
+ * watched. */
+static void
+column_by_name(struct layout *lo, const struct csvrow *hdr, char **keys, size_t i,
+    int *slots)
+{
+	struct column *c = &lo->col[i];
+	const struct entry *e;
+	int g;
+
+	if (lo->multi && (g = google_column(lo, c, keys[i], slots)) != 0) {
+		if (g == 2)
+			lo->watch[i] = watch_kind(keys[i]);
+		c->label = find_label(hdr, keys, i);
+		if (c->role == R_ADR && c->slot >= SLOT_NUMBERED)
+			lo->slot_label[c->slot] = c->label;
+		return;
+	}
+	if (lo->dialect == D_YAHOO && (e = yahoo_phone(keys[i])) != NULL) {
+		column_set(c, e->role, e->part, e->slot, e->type);
+		return;
+	}
+	if (strcmp(keys[i], "title") == 0) {
+		/* Outlook's Title is "Mr."; everyone else's is the job */
+		column_set(c, lo->dialect == D_OUTLOOK ? R_PREFIX : R_TITLE, 0, 0, NULL);
+		return;
+	}
+	if ((e = lookup(keys[i])) != NULL) {
+		/* "type" and "dlist" mean a group only in Zimbra's
+		 * export; elsewhere a "Type" column is data */
+		if ((e->role == R_KIND || e->role == R_DLIST) && lo->dialect != D_ZIMBRA)
+			column_set(c, R_EXTRA, 0, 0, NULL);
+		else
+			column_set(c, e->role, e->part, e->slot, e->type);
+		return;
+	}
+	if (apple_column(c, keys[i])) {
+		if (c->label == -2) {
+			const char *o = strchr(keys[i], '('), *cl = strchr(o, ')');
+			char lab[32];
+			int pref;
+
+			snprintf(lab, sizeof lab, "%.*s", (int)(cl - o - 1), o + 1);
+			c->type = label_type(lab, c->role, &pref);
+			c->pref = (unsigned char)pref;
+			c->label = -1;
+		}
+		return;
+	}
+	/* Zimbra's email2, email3..., workEmail1... */
+	if (strncmp(keys[i], "email", 5) == 0 && isdigit((unsigned char)keys[i][5])) {
+		column_set(c, R_EMAIL, 0, 0, NULL);
+		return;
+	}
+	if (strncmp(keys[i], "workemail", 9) == 0 && isdigit((unsigned char)keys[i][9])) {
+		column_set(c, R_EMAIL, 0, 0, "WORK");
+		return;
+	}
+	column_set(c, R_EXTRA, 0, 0, NULL);
+	lo->watch[i] = watch_kind(keys[i]);
 }
 
 int
@@ -674,8 +505,8 @@ layout_from_header(struct layout *lo, const struct csvrow *hdr, const struct map
     int delim, enum date_order dates)
 {
 	char **keys = xcalloc(hdr->n ? hdr->n : 1, sizeof *keys);
-	int slots = SLOT_NUMBERED, useful = 0, g;
-	size_t i, j;
+	int slots = SLOT_NUMBERED, useful = 0;
+	size_t i;
 
 	memset(lo, 0, sizeof *lo);
 	lo->ncols = hdr->n;
@@ -685,96 +516,25 @@ layout_from_header(struct layout *lo, const struct csvrow *hdr, const struct map
 	for (i = 0; i < NSLOT; i++)
 		lo->slot_label[i] = -1;
 	for (i = 0; i < hdr->n; i++)
-		keys[i] = normalise(hdr->f[i]);
+		keys[i] = header_key(hdr->f[i]);
 	lo->dialect = recognise(hdr, keys, &lo->language);
 	lo->multi = lo->dialect == D_GOOGLE || lo->dialect == D_GOOGLE_OLD;
 
 	for (i = 0; i < hdr->n; i++) {
 		struct column *c = &lo->col[i];
-		const struct entry *e;
+		const struct column *mc;
 
 		c->label = -1;
 		c->header = xstrdup(hdr->f[i]);
-		if (m)
-			for (j = 0; j < m->n; j++)
-				if (strcmp(m->header[j], keys[i]) == 0) {
-					char *h = c->header;
+		if (m && (mc = mapping_column(m, keys[i])) != NULL) {
+			char *h = c->header;
 
-					*c = m->col[j];
-					c->header = h;
-					goto mapped;
-				}
-		if (!keys[i][0]) {
-			set(c, R_IGNORE, 0, 0, NULL);
-			continue;
-		}
-		if (lo->dialect == D_THUNDERBIRD && i < TB_COLS) {
-			e = &thunderbird[i];
-			set(c, e->role, e->part, e->slot, e->type);
-			continue;
-		}
-		if (lo->dialect == D_OUTLOOK && lo->language && i < OUTLOOK_FIXED) {
-			if (i == 0) {	/* Title: "Mr." */
-				set(c, R_PREFIX, 0, 0, NULL);
-				continue;
-			}
-			e = lookup(outlook_fixed[i]);
-			set(c, e->role, e->part, e->slot, e->type);
-			continue;
-		}
-		if (lo->multi && (g = google_column(lo, c, keys[i], &slots)) != 0) {
-			if (g == 2)
-				lo->watch[i] = watch_kind(keys[i]);
-			c->label = find_label(hdr, keys, i);
-			if (c->role == R_ADR && c->slot >= SLOT_NUMBERED)
-				lo->slot_label[c->slot] = c->label;
-			continue;
-		}
-		if (lo->dialect == D_YAHOO && (e = yahoo_phone(keys[i])) != NULL) {
-			set(c, e->role, e->part, e->slot, e->type);
-			continue;
-		}
-		if (strcmp(keys[i], "title") == 0) {
-			/* Outlook's Title is "Mr."; everyone else's is the job */
-			set(c, lo->dialect == D_OUTLOOK ? R_PREFIX : R_TITLE, 0, 0, NULL);
-			continue;
-		}
-		if ((e = lookup(keys[i])) != NULL) {
-			/* "type" and "dlist" mean a group only in Zimbra's
-			 * export; elsewhere a "Type" column is data */
-			if ((e->role == R_KIND || e->role == R_DLIST) && lo->dialect != D_ZIMBRA)
-				set(c, R_EXTRA, 0, 0, NULL);
-			else
-				set(c, e->role, e->part, e->slot, e->type);
-			continue;
-		}
-		if (apple_column(c, keys[i])) {
-			if (c->label == -2) {
-				const char *o = strchr(keys[i], '('), *cl = strchr(o, ')');
-				char lab[32];
-				int pref;
-
-				snprintf(lab, sizeof lab, "%.*s", (int)(cl - o - 1), o + 1);
-				c->type = label_type(lab, c->role, &pref);
-				c->pref = (unsigned char)pref;
-				c->label = -1;
-			}
-			continue;
-		}
-		/* Zimbra's email2, email3..., workEmail1... */
-		if (strncmp(keys[i], "email", 5) == 0 && isdigit((unsigned char)keys[i][5])) {
-			set(c, R_EMAIL, 0, 0, NULL);
-			continue;
-		}
-		if (strncmp(keys[i], "workemail", 9) == 0 && isdigit((unsigned char)keys[i][9])) {
-			set(c, R_EMAIL, 0, 0, "WORK");
-			continue;
-		}
-		set(c, R_EXTRA, 0, 0, NULL);
-		lo->watch[i] = watch_kind(keys[i]);
-		continue;
-mapped:
-		;
+			*c = *mc;
+			c->header = h;
+		} else if (!keys[i][0])
+			column_set(c, R_IGNORE, 0, 0, NULL);
+		else if (!column_by_position(lo, c, i))
+			column_by_name(lo, hdr, keys, i, &slots);
 	}
 	for (i = 0; i < hdr->n; i++) {
 		switch (lo->col[i].role) {
@@ -807,133 +567,4 @@ layout_free(struct layout *lo)
 	free(lo->watch);
 	lo->watch = NULL;
 	lo->ncols = 0;
-}
-
-/* ---- the mapping file --------------------------------------------------- */
-
-static const struct {
-	const char *name;
-	int role;
-} targets[] = {
-	{ "fn", R_FN }, { "given", R_GIVEN }, { "middle", R_MIDDLE }, { "family", R_FAMILY },
-	{ "prefix", R_PREFIX }, { "suffix", R_SUFFIX }, { "nickname", R_NICK },
-	{ "org", R_ORG }, { "dept", R_DEPT }, { "title", R_TITLE }, { "email", R_EMAIL },
-	{ "tel", R_TEL }, { "url", R_URL }, { "adr", R_ADR }, { "note", R_NOTE },
-	{ "categories", R_CATEGORIES }, { "bday", R_BDAY }, { "anniversary", R_ANNIV },
-	{ "bday-year", R_BYEAR }, { "bday-month", R_BMONTH }, { "bday-day", R_BDOM },
-	{ "extra", R_EXTRA }, { "ignore", R_IGNORE },
-};
-
-static const char *adr_part_names[] = {
-	"pobox", "ext", "street", "city", "region", "code", "country", "label",
-};
-
-/* "TARGET[:TYPE[:PART]]" into c; NULL or what is wrong. */
-static const char *
-parse_target(char *t, struct column *c)
-{
-	char *type = strchr(t, ':'), *part = NULL, *p;
-	size_t i;
-
-	memset(c, 0, sizeof *c);
-	c->label = -1;
-	if (type) {
-		*type++ = '\0';
-		if ((part = strchr(type, ':')) != NULL)
-			*part++ = '\0';
-	}
-	for (i = 0; i < sizeof targets / sizeof targets[0]; i++)
-		if (strcmp(targets[i].name, t) == 0)
-			break;
-	if (i == sizeof targets / sizeof targets[0])
-		return "unknown target";
-	c->role = (unsigned char)targets[i].role;
-	if (c->role == R_ADR) {
-		if (!type || !part)
-			return "adr needs a type and a part: adr:TYPE:PART";
-		c->slot = strcmp(type, "work") == 0 ? SLOT_WORK : strcmp(type, "home") == 0 ?
-		    SLOT_HOME : strcmp(type, "other") == 0 ? SLOT_OTHER : SLOT_PLAIN;
-		for (i = 0; i < NPART; i++)
-			if (strcmp(adr_part_names[i], part) == 0)
-				break;
-		if (i == NPART)
-			return "unknown address part";
-		c->part = (unsigned char)(i == 7 ? A_FORMATTED : i);
-		return NULL;
-	}
-	if (part)
-		return "only adr takes a part";
-	if (type && *type) {
-		if (c->role != R_EMAIL && c->role != R_TEL && c->role != R_URL)
-			return "only email, tel and url take a type";
-		for (p = type; *p; p++) {
-			if (!isalnum((unsigned char)*p) && *p != ',' && *p != '-')
-				return "a type is letters, digits, - and ,";
-			*p = (char)toupper((unsigned char)*p);
-		}
-		c->type = xstrdup(type);
-	}
-	return NULL;
-}
-
-struct mapping *
-mapping_read(const char *path)
-{
-	struct mapping *m = xcalloc(1, sizeof *m);
-	FILE *f = fopen(path, "r");
-	char *line = NULL, *t, *h;
-	size_t cap = 0;
-	ssize_t n;
-	unsigned long lineno = 0;
-	const char *why;
-
-	if (!f)
-		die("%s:", path);
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		for (t = line; *t == ' ' || *t == '\t'; t++)
-			;
-		if (!*t || *t == '#')
-			continue;
-		for (h = t; *h && *h != ' ' && *h != '\t'; h++)
-			;
-		if (*h)
-			*h++ = '\0';
-		while (*h == ' ' || *h == '\t')
-			h++;
-		if (!*h) {
-			warn_at(path, lineno, "expected TARGET HEADER");
-			exit(2);
-		}
-		m->header = xrealloc(m->header, (m->n + 1) * sizeof *m->header);
-		m->col = xrealloc(m->col, (m->n + 1) * sizeof *m->col);
-		if ((why = parse_target(t, &m->col[m->n])) != NULL) {
-			warn_at(path, lineno, "%s: %s", t, why);
-			exit(2);
-		}
-		m->header[m->n++] = normalise(h);
-	}
-	if (ferror(f))
-		die("%s:", path);
-	fclose(f);
-	free(line);
-	return m;
-}
-
-void
-mapping_free(struct mapping *m)
-{
-	size_t i;
-
-	if (!m)
-		return;
-	for (i = 0; i < m->n; i++) {
-		free(m->header[i]);
-		free((char *)m->col[i].type);
-	}
-	free(m->header);
-	free(m->col);
-	free(m);
 }

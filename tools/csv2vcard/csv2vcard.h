@@ -1,5 +1,8 @@
 /* csv2vcard's parts: columns.c reads a header into a layout (what each
- * column holds), card.c turns a row into a vCard with that layout. */
+ * column holds), with patterns.c (columns read by the pattern of their
+ * name) and mapping.c (the mapping file, -m); card.c turns a row into a
+ * vCard with that layout, with dates.c (dates read and written); options.c
+ * reads the options csv2vcard and mig-check share. */
 #ifndef CSV2VCARD_H
 #define CSV2VCARD_H
 
@@ -88,6 +91,10 @@ enum card_result card_build(struct strbuf *out, const struct layout *lo, const s
 /* Parse a date in the layout's order: 1 and y/m/d (y 0 when none), 0 for
  * "no date" (empty, 0/0/00), -1 when it is not a date. */
 int parse_date(const char *s, enum date_order order, int *y, int *m, int *d);
+/* Days in month m (1-12) of year y; y 0 (no year) lets February have 29. */
+int days_in_month(int y, int m);
+/* y/m/d as a vCard date: 3.0 1980-03-15, --03-15; 4.0 19800315, --0315. */
+void date_value(struct strbuf *b, const int *ymd, int v4);
 
 /* TYPE for a label such as Google's "* Work" or "Mobile" (*pref set for the
  * leading "* "); NULL when it names no vCard type. */
