@@ -230,15 +230,26 @@ $T/same/x-2-0001.vcf
 X
 same "... the second is whole" "$D/apple.vcf" "$T/same/x-2-0001.vcf"
 
-# waitfor DIR: until a finished piece is there (at most 10 s), so that the
-# kill comes while the next one is being written
+# waitfor DIR: until a finished piece is there (at most 10 s)
 waitfor() {
 	n=0
 	while [ $n -lt 100 ] && ! ls "$1" | grep -q 'vcf$'; do
 		sleep 0.1
 		n=$((n + 1))
 	done
-	sleep 0.2
+}
+# idle PID DIR: until csv2vcard has read all it was given and waits for
+# more (blocked reading the pipe) with its piece open under a hidden name:
+# a fixed pause lost that race on a loaded machine
+idle() {
+	n=0
+	while [ $n -lt 300 ]; do
+		case $(cat "/proc/$1/wchan" 2>/dev/null) in
+		*pipe_read*|pipe_wait) ls -A "$2" | grep -q '^\.' && return 0 ;;
+		esac
+		sleep 0.05
+		n=$((n + 1))
+	done
 }
 
 # interrupted in the middle: never a half-written file under a final name.
@@ -254,6 +265,7 @@ start_writer() {
 	printf 'Name,E-mail,Notes\n' >&3
 	awk 'BEGIN { for (i = 0; i < 2000; i++) printf "Person %d,p%d@example.com,\"note %d, two\nlines\"\n", i, i, i }' >&3
 	waitfor "$T/k"
+	idle $pid "$T/k"
 }
 start_writer
 kill -9 $pid
