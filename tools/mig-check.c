@@ -12,8 +12,8 @@
 #include "../common/out.h"
 #include "mig-check/mig-check.h"
 
-static void __attribute__((noreturn))
-usage(void)
+void
+mig_check_usage(void)
 {
 	fprintf(stderr,
 	    "usage: mig-check verify mail [-bv] -S url -D url [-C cafile] [--insecure]\n"
@@ -47,7 +47,7 @@ main(int argc, char **argv)
 	diag_init(argv[0]);
 	out_init();
 	if (argc < 3)
-		usage();
+		mig_check_usage();
 	/* the check's own options start after its name */
 	if (strcmp(argv[1], "verify") == 0 && strcmp(argv[2], "mail") == 0)
 		status = verify_mail(argc - 2, argv + 2);
@@ -64,7 +64,7 @@ main(int argc, char **argv)
 	else if (strcmp(argv[1], "preflight") == 0 && strcmp(argv[2], "files") == 0)
 		status = preflight_files(argc - 2, argv + 2);
 	else
-		usage();
+		mig_check_usage();
 	out_close_stdout();
 	return status;
 }

@@ -283,8 +283,7 @@ verify_ics(int argc, char **argv)
 		switch (ch) {
 		case 'p': list = optarg; break;
 		default:
-			fprintf(stderr, "usage: see mig-check(1)\n");
-			exit(ST_FAIL);
+			mig_check_usage();
 		}
 	}
 	argc -= optind;

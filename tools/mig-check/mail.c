@@ -690,8 +690,7 @@ verify_mail(int argc, char **argv)
 		case 'c': read_copyrep(optarg); break;
 		case 'v': verbose = 1; break;
 		default:
-			fprintf(stderr, "usage: see mig-check(1)\n");
-			exit(ST_FAIL);
+			mig_check_usage();
 		}
 	}
 	argc -= optind;

@@ -10,6 +10,9 @@
 /* Exit status, the worst of what the run met (design.md's grep style). */
 enum { ST_OK = 0, ST_DIFF = 1, ST_FAIL = 2 };
 
+/* Every check's usage on standard error, exit 2: for a bad option. */
+void mig_check_usage(void) __attribute__((noreturn));
+
 int verify_mail(int argc, char **argv);
 int verify_prov(int argc, char **argv);
 int verify_csv(int argc, char **argv);

@@ -358,8 +358,7 @@ preflight_files(int argc, char **argv)
 		switch (ch) {
 		case 'v': verbose = 1; break;
 		default:
-			fprintf(stderr, "usage: see mig-check(1)\n");
-			exit(ST_FAIL);
+			mig_check_usage();
 		}
 	}
 	argc -= optind;

@@ -214,8 +214,7 @@ preflight_prov(int argc, char **argv)
 		case 'm': o.mailhost = optarg; break;
 		case 'v': verbose = 1; break;
 		default:
-			fprintf(stderr, "usage: see mig-check(1)\n");
-			exit(ST_FAIL);
+			mig_check_usage();
 		}
 	}
 	argc -= optind;

@@ -132,8 +132,7 @@ verify_prov(int argc, char **argv)
 		case 'l': listfile = optarg; break;
 		case 'm': o.mailhost = optarg; break;
 		default:
-			fprintf(stderr, "usage: see mig-check(1)\n");
-			exit(ST_FAIL);
+			mig_check_usage();
 		}
 	}
 	argc -= optind;
