@@ -126,14 +126,6 @@ rundir() {	# PHASE
 	    "$([ -f "$K/$1/status" ] && echo yes || echo no)" "$([ -f "$K/summary" ] && echo yes || echo no)" \
 	    "$(state "$1")"
 }
-# every message of each account on one side, without flags
-mail_of() {	# DIR
-	for u in $DOVECOT_USERS; do
-		dovecot_mailboxes "$1" "$u" | while read -r mb; do
-			dovecot_messages_noflags "$1" "$u" "$mb" | cut -f1,3,4 | sed "s|^|$u |"
-		done
-	done | sort
-}
 # the messages of all accounts on one side
 count_of() {	# DIR
 	for u in $DOVECOT_USERS; do
@@ -198,8 +190,8 @@ is "... every phase ok" "$(cut -f1,2 "$W/runs/last/summary.tsv" | tr '\t\n' ': '
     "preflight:ok provision:ok mail:ok calendars:ok contacts:ok verify:ok "
 is "... mail: nothing left to copy" \
     "$(awk -F'\t' 'NF >= 10 { s += $6 } END { print s + 0 }' "$W/runs/last/mail/report.tsv")" 0
-mail_of "$S" >"$T/src.mail"
-mail_of "$D" >"$T/dst.mail"
+dovecot_all_mail "$S" >"$T/src.mail"
+dovecot_all_mail "$D" >"$T/dst.mail"
 is "... every Destination message a Source message, once (twins twice)" "$(comm -13 "$T/src.mail" "$T/dst.mail" | wc -l)" 0
 is "... only the one over the limit not there" "$(comm -23 "$T/src.mail" "$T/dst.mail" | cut -c1-23)" "user000001@dom1.example"
 is "... the directory: 6 accounts, once" "$(ldap_accounts)" 6

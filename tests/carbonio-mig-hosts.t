@@ -57,14 +57,6 @@ EOF
 }
 drv() { carbonio-mig --phase mail --phase verify "$T/w-$1/mig.conf"; }	# NAME
 last() { echo "$T/w-$1/runs/last"; }	# NAME
-# every message of each account, whatever its folder, without flags
-mail_of() {	# DIR
-	for u in $DOVECOT_USERS; do
-		dovecot_mailboxes "$1" "$u" | while read -r mb; do
-			dovecot_messages_noflags "$1" "$u" "$mb" | cut -f1,3,4 | sed "s|^|$u |"
-		done
-	done | sort
-}
 ls -d /dev/shm/carbonio-mig.* 2>/dev/null | sort >"$T/shm.before"
 # what a killed host could not remove (it would be gone with the host)
 at_exit 'ls -d /dev/shm/carbonio-mig.* 2>/dev/null | sort | comm -13 "$T/shm.before" - | xargs rm -rf'
@@ -96,8 +88,8 @@ same "... verify's report" "$T/one.verify" "$T/three.verify"
 cut -f1,2,4 "$(last one)/summary.tsv" >"$T/one.summary"
 cut -f1,2,4 "$(last three)/summary.tsv" >"$T/three.summary"
 same "... the summary's counts" "$T/one.summary" "$T/three.summary"
-mail_of "$T/one" >"$T/one.state"
-mail_of "$T/three" >"$T/three.state"
+dovecot_all_mail "$T/one" >"$T/one.state"
+dovecot_all_mail "$T/three" >"$T/three.state"
 same "... the Destination's mail" "$T/one.state" "$T/three.state"
 is "... both found the messages over the limit (one in each account), and only them" \
     "$(awk -F'\t' '$1 == "failed" && NF == 5' "$T/three.mail" | wc -l)" 6
@@ -163,8 +155,8 @@ is "the driver killed, a job still copying on a host: a new run does not start (
 flock -w 120 "$T/w-drvkill/lock" true
 run carbonio-mig --phase mail "$T/w-drvkill/mig.conf"
 is "... once they ended, the run again: exit 0" "$status" 0
-mail_of "$S" >"$T/src.state"
-mail_of "$T/drvkill" >"$T/drvkill.state"
+dovecot_all_mail "$S" >"$T/src.state"
+dovecot_all_mail "$T/drvkill" >"$T/drvkill.state"
 same "... every message on the Destination, once (twins twice)" "$T/src.state" "$T/drvkill.state"
 
 # ---- a host killed in the middle of its jobs ----
@@ -197,7 +189,7 @@ has "... and so does the summary" "$T/killed.out" "mail: 1 of 3 hosts had troubl
 # says so): the six jobs ended once each, the two others ok
 is "... the six jobs ended, each once, the two others ok" \
     "$(awk -F'\t' '$1 == "ok" { n++ } { s += $3 } END { print n, s }' "$(last killed)/mail/hosts.tsv")" "2 6"
-mail_of "$T/killed" >"$T/killed.state"
+dovecot_all_mail "$T/killed" >"$T/killed.state"
 same "... every message on the Destination, once (twins twice)" "$T/src.state" "$T/killed.state"
 
 # ---- hosts that cannot be reached: that host (still down), a name that is none ----

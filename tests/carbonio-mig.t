@@ -51,13 +51,6 @@ phase() { awk -F'\t' -v p="$1" '$1 == p { print $2 }' "$W/runs/last/summary.tsv"
 # every message of every folder of both sides, without flags
 # every message of each account, whatever its folder, without flags or date
 # (a date after 2038 the Destination changes, as Carbonio would refuse it)
-mail_of() {	# DIR
-	for u in $DOVECOT_USERS; do
-		dovecot_mailboxes "$1" "$u" | while read -r mb; do
-			dovecot_messages_noflags "$1" "$u" "$mb" | cut -f1,3,4 | sed "s|^|$u |"
-		done
-	done | sort
-}
 
 # ---- the configuration is read, not run ----
 printf 'SOURCE_IMAP=imaps://x\nFOO=1\nDEST_ADMIN_PASSWORD=s3cret\nJOBS=x\n' >"$T/bad.conf"
@@ -120,8 +113,8 @@ is "... preflight foresaw the two messages over the Destination's limit, and onl
 is "... verify: nothing missing, nothing extra (nothing copied twice), the two refused known" \
     "$(grep -v '^ok' "$W/runs/last/verify/report.tsv" | cut -f1,2 | sort | uniq -c | awk '{ printf "%s %s:%s ", $1, $2, $3 }')" \
     "2 known:account 2 known:mail 2 known:message "
-mail_of "$S" >"$T/src.mail"
-mail_of "$D" >"$T/dst.mail"
+dovecot_all_mail "$S" >"$T/src.mail"
+dovecot_all_mail "$D" >"$T/dst.mail"
 is "... every Destination message is a Source message, once (twins twice)" \
     "$(comm -13 "$T/src.mail" "$T/dst.mail" | wc -l)" 0
 is "... and only the two over the limit are not there" "$(comm -23 "$T/src.mail" "$T/dst.mail" | wc -l)" 2

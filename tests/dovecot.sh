@@ -25,6 +25,9 @@
 #       with every line end made CRLF) so that Source and Destination folders
 #       compare with cmp whatever their storage
 #   dovecot_messages_noflags DIR USER MAILBOX  the same without FLAGS
+#   dovecot_all_mail DIR             every message of every $DOVECOT_USERS
+#       account, whatever its folder: "USER MESSAGE-ID<TAB>VSIZE<TAB>SHA1",
+#       sorted (without dates and flags), so that two servers compare
 #   dovecot_append DIR USER MAILBOX FILE [FLAGS]  save one message
 #   dovecot_conf DIR                 the config file, for doveadm -c
 # Users alice bob carol dave @example.com, passwords in DIR/users.pw
@@ -406,4 +409,13 @@ dovecot_append() {	# DIR USER MAILBOX FILE [FLAGS]
 	[ -n "$5" ] || return 0
 	_dv_uid=$(_dovecot_adm "$1" search -u "$2" mailbox "$3" all | awk 'END { print $2 }')
 	_dovecot_adm "$1" flags add -u "$2" "$5" mailbox "$3" uid "$_dv_uid"
+}
+
+# every message of each account, whatever its folder (see the head comment)
+dovecot_all_mail() {	# DIR
+	for _dv_u in $DOVECOT_USERS; do
+		dovecot_mailboxes "$1" "$_dv_u" | while read -r _dv_mb; do
+			dovecot_messages_noflags "$1" "$_dv_u" "$_dv_mb" | cut -f1,3,4 | sed "s|^|$_dv_u |"
+		done
+	done | sort
 }
