@@ -419,7 +419,8 @@ msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, unsigned what,
 	sb_free(&fl);
 	if (!sorted)
 		qsort(ms->m, ms->n, sizeof *ms->m, cmp_uid);
-	if (r == MAILIMAP_NO_ERROR && noid)
+	/* a bare listing has no identity to complete: nothing is matched */
+	if (r == MAILIMAP_NO_ERROR && noid && !(what & MSGS_BARE))
 		r = digest_keys(s, ms);
 	return r;
 }
