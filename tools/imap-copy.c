@@ -311,11 +311,14 @@ settle(const struct folder *sf, const char *dname, struct batch *b,
 	return r;
 }
 
-/* Copy the messages not yet there. Returns 0, or a libetpan error that
- * broke a connection (the caller reconnects and starts the folder again). */
+/* Copy the messages not yet there. With defer, the answer to the last
+ * MULTIAPPEND is not awaited: the batch is left in *defer (pending) for the
+ * caller to settle() later, before any other command on the Destination.
+ * Returns 0, or a libetpan error that broke a connection (the caller
+ * reconnects and starts the folder again). */
 static int
 copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
-    struct fstats *st)
+    struct fstats *st, struct batch *defer)
 {
 	size_t i = 0, k = 0;
 	int r = MAILIMAP_NO_ERROR, pending = 0;
@@ -361,7 +364,7 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 			if (cur->n < COPY_MSGS)
 				cur->n++;
 		}
-		if (multiappend && cur->n > 1) {
+		if (multiappend && cur->n) {
 			if (append_send(dname, cur->v, cur->n) < 0) {
 				r = MAILIMAP_ERROR_STREAM;
 				break;
@@ -376,9 +379,15 @@ copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
 			break;
 		progress(sf->utf8, st->copied + st->failed + st->skipped + st->already, st->count);
 	}
-	/* the last batch's answer */
-	if (r == MAILIMAP_NO_ERROR && k)
-		r = settle(sf, dname, &bt[(k - 1) % 2], NULL, st);
+	/* the last batch's answer, now or later */
+	if (r == MAILIMAP_NO_ERROR && k) {
+		struct batch *last = &bt[(k - 1) % 2];
+		if (defer && last->pending) {
+			*defer = *last;
+			last->res = NULL;
+		} else
+			r = settle(sf, dname, last, NULL, st);
+	}
 out:
 	for (int j = 0; j < 2; j++)
 		if (bt[j].res)
@@ -394,7 +403,7 @@ out:
  * connection broke (the caller starts the folder over). */
 static int
 copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
-    struct fstats *st)
+    struct fstats *st, struct batch *defer)
 {
 	size_t todo = 0, k;
 	int n = 1, broke = 0;
@@ -404,7 +413,7 @@ copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
 	if (conns > 1 && todo >= 2 * SPLIT_MIN)
 		n = todo / SPLIT_MIN < (size_t)conns ? (int)(todo / SPLIT_MIN) : conns;
 	if (n == 1)
-		return copy_missing(sf, dname, sm, st) != MAILIMAP_NO_ERROR;
+		return copy_missing(sf, dname, sm, st, defer) != MAILIMAP_NO_ERROR;
 
 	struct fstats *part = mmap(NULL, (size_t)n * sizeof *part, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -437,7 +446,7 @@ copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
 			    mailimap_examine(sides.src.s, sf->name) != MAILIMAP_NO_ERROR)
 				_exit(3);
 		}
-		r = copy_missing(sf, dname, sm, &part[w]);
+		r = copy_missing(sf, dname, sm, &part[w], NULL);
 		if (w > 0) {
 			side_close(&sides.src);
 			side_close(&sides.dst);
@@ -469,11 +478,125 @@ copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
 	return broke;
 }
 
-/* A new Destination folder made, and subscribed when sub. */
+/* ---- one folder ---- */
+
+/* One Source folder copied into its Destination folder, and what its report
+ * line says. The answer to its last MULTIAPPEND may be left unread while
+ * the next folder is listed (pending): the Destination stores that batch
+ * while the Source works on the next folder. Its line waits for it. */
+struct fcopy {
+	const struct folder *sf;
+	struct strbuf dpath, wire;	/* the mapped path; the Destination's name */
+	const char *note;
+	int shared;		/* other Source folders go there too: not mirrored */
+	struct fstats st;
+	struct kwnote kn;
+	char fail_why[300], mirror_why[300];
+	struct batch last;	/* its last MULTIAPPEND, while pending */
+	int pending;		/* last's answer is still to be read */
+	int settled;		/* read, the line not written yet */
+	int broke;		/* lost with the connection: the folder starts over */
+};
+
+static int account_failed;	/* a folder of this account failed */
+
+/* Read what prev is owed by the Destination (nothing when prev is NULL or
+ * not pending); a refused batch is stored one message at a time. Returns
+ * 0, or the libetpan error that broke the connection (prev->broke). */
+static int
+prev_settle(void *p)
+{
+	struct fcopy *prev = p;
+	int r;
+
+	if (!prev || !prev->pending)
+		return MAILIMAP_NO_ERROR;
+	prev->pending = 0;
+	r = settle(prev->sf, prev->wire.s, &prev->last, NULL, &prev->st);
+	if (prev->last.res)
+		mailimap_fetch_list_free(prev->last.res);
+	prev->last.res = NULL;
+	if (r != MAILIMAP_NO_ERROR)
+		prev->broke = 1;
+	else
+		prev->settled = 1;
+	return r;
+}
+
+/* The folder's counts added to the account's. */
+static void
+folder_count(struct fcopy *fc)
+{
+	if (fc->st.failed)
+		account_failed = 1;
+	me->count[C_COPIED] += fc->st.copied;
+	me->count[C_ALREADY] += fc->st.already;
+	me->count[C_FAILED] += fc->st.failed;
+	me->count[C_SKIPPED] += fc->st.skipped;
+	me->count[C_FLAGGED] += fc->st.flagged;
+	me->count[C_REMOVED] += fc->st.removed;
+}
+
+/* The folder's report line, and its counts added to the account's. */
+static void
+folder_done(struct fcopy *fc)
+{
+	struct fstats *st = &fc->st;
+	char c[8][24];
+	struct strbuf nb = { 0 };
+
+	if (*fc->fail_why)
+		sb_adds(&nb, fc->fail_why);
+	if (*fc->mirror_why)
+		sb_printf(&nb, "%s%s", nb.len ? "; " : "", fc->mirror_why);
+	if (fc->note)
+		sb_printf(&nb, "%s%s", nb.len ? "; " : "", fc->note);
+	if (fc->kn.renamed.s)
+		sb_printf(&nb, "%skeywords renamed: %s", nb.len ? "; " : "", fc->kn.renamed.s);
+	if (fc->kn.dropped.s)
+		sb_printf(&nb, "%skeywords dropped: %s", nb.len ? "; " : "", fc->kn.dropped.s);
+	snprintf(c[0], 24, "%lu", st->count);
+	snprintf(c[1], 24, "%lu", st->copied);
+	snprintf(c[2], 24, "%lu", st->already);
+	snprintf(c[3], 24, "%lu", st->failed);
+	snprintf(c[4], 24, "%lu", st->skipped);
+	snprintf(c[5], 24, "%lu", st->bytes);
+	snprintf(c[6], 24, "%lu", st->flagged);
+	snprintf(c[7], 24, "%lu", st->removed);
+	report(dry_run ? "plan" : st->failed ? "failed" : "ok", account,
+	    fc->sf->utf8, fc->dpath.s, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+	    nb.s ? nb.s : "", NULL);
+	sb_free(&nb);
+	folder_count(fc);
+}
+
+/* The folder given up: a line that says why. */
+static void
+folder_failed(struct fcopy *fc, const char *why)
+{
+	report("failed", account, fc->sf->utf8, fc->dpath.s, "", "", "", "", "", "", "", "",
+	    why, NULL);
+	fc->st.failed++;
+	folder_count(fc);
+}
+
+/* prev's line, once its last answer was read. */
+static void
+prev_report(struct fcopy *prev)
+{
+	if (prev && prev->settled) {
+		prev->settled = 0;
+		folder_done(prev);
+	}
+}
+
+/* A new Destination folder made, and subscribed when sub, after what the
+ * folder before is owed. */
 struct make_job {
 	mailimap *s;
 	const char *wire;
 	int subscribe, r;
+	struct fcopy *prev;
 };
 
 static void
@@ -481,6 +604,8 @@ make_folder(void *p)
 {
 	struct make_job *j = p;
 
+	if ((j->r = prev_settle(j->prev)) != MAILIMAP_NO_ERROR)
+		return;
 	j->r = mailimap_create(j->s, j->wire);
 	if (j->r == MAILIMAP_NO_ERROR && j->subscribe)
 		mailimap_subscribe(j->s, j->wire);
@@ -506,26 +631,12 @@ list_source(void *p)
 	    j->kn, j->err, j->errlen);
 }
 
-/* One Source folder into its Destination folder; shared: other Source
- * folders go there too (it is not mirrored). Returns 0 when done (even with
- * failed messages), 1 when a connection broke (try again). */
-static int
-copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
-    const char *note, int shared, struct fstats *st)
+/* What the listing of a folder asks for. */
+static unsigned
+pair_how(int mirror)
 {
-	struct strbuf wire = { 0 };
-	struct msgs sm = { 0 }, dm = { 0 };
-	struct kwnote kn = { { 0 }, { 0 } };
-	int r, exists_there, list_there, ret = 1;
-	char fail_why[300] = "", mirror_why[300] = "";
-	int mirror = mirror_cutoff && !shared;
 	unsigned how = 0;
 
-	memset(st, 0, sizeof *st);
-	folders_dest_name(dpath, dfs->sep, &wire);
-	const struct folder *df = folders_find(dfs, wire.s);
-	exists_there = list_there = df != NULL;
-	progress(sf->utf8, 0, 0);
 	/* the flags of both sides, to carry the Source's to the copies; the
 	 * Destination folder SELECTed to store them */
 	if (!keep_dest_flags)
@@ -536,38 +647,77 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 		how |= PAIR_DST_WRITE;
 	/* a Destination without the folder: UIDs and sizes are all the copy
 	 * needs, and the Source reads no message for the listing */
-	how |= PAIR_SRC_BARE;
-	struct make_job mj = { sides.dst.s, wire.s,
-	    sf->subscribed && !dry_run && !(df && df->subscribed), MAILIMAP_NO_ERROR };
-	int listed = 0;
-	if (!exists_there && !dry_run) {
+	return how | PAIR_SRC_BARE;
+}
+
+/* Both folders listed and matched (sm, dm), the Destination's made when it
+ * has none, after prev's last answer is read on the Destination's side.
+ * Returns 0; -1 when the folder cannot be copied (why in fc); or the
+ * libetpan error that broke a connection. */
+static int
+list_pair(struct fcopy *fc, struct fcopy *prev, const struct folder *df, unsigned how,
+    struct msgs *sm, struct msgs *dm)
+{
+	const struct folder *sf = fc->sf;
+	const char *wire = fc->wire.s;
+	int r, list_there = df != NULL;
+	struct make_job mj = { sides.dst.s, wire,
+	    sf->subscribed && !dry_run && !(df && df->subscribed), MAILIMAP_NO_ERROR, prev };
+
+	if (!df && !dry_run) {
 		/* a new folder, so empty: made (and subscribed) on the
 		 * Destination while the Source folder is listed */
-		struct src_job sj = { sf->name, how, &sm, &dm, &kn, fail_why, sizeof fail_why, 0 };
+		struct src_job sj = { sf->name, how, sm, dm, &fc->kn, fc->fail_why,
+		    sizeof fc->fail_why, 0 };
 		run_both(make_folder, &mj, list_source, &sj);
-		r = mj.r;
-		if (imap_broken(r))
-			goto broke;
-		if (r != MAILIMAP_NO_ERROR) {
-			/* perhaps made meanwhile: only a failed SELECT later counts */
-			if (mailimap_examine(sides.dst.s, wire.s) != MAILIMAP_NO_ERROR) {
-				snprintf(fail_why, sizeof fail_why, "cannot create the folder: %s",
-				    imap_last_text(sides.dst.s));
-				st->failed++;
-				goto done;
-			}
-			list_there = 1;
-			if (mj.subscribe)
-				mailimap_subscribe(sides.dst.s, wire.s);
-		} else {
-			r = sj.r;
-			listed = 1;
+		prev_report(prev);
+		if (imap_broken(mj.r))
+			return mj.r;
+		if (mj.r == MAILIMAP_NO_ERROR)
+			return sj.r;
+		/* perhaps made meanwhile: only a failed SELECT later counts */
+		if (mailimap_examine(sides.dst.s, wire) != MAILIMAP_NO_ERROR) {
+			snprintf(fc->fail_why, sizeof fc->fail_why, "cannot create the folder: %s",
+			    imap_last_text(sides.dst.s));
+			return -1;
 		}
-	} else if (mj.subscribe)
-		mailimap_subscribe(sides.dst.s, wire.s);
-	if (!listed)
-		r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, list_there ? wire.s : NULL,
-		    how, &sm, &dm, &kn, fail_why, sizeof fail_why);
+		list_there = 1;
+		if (mj.subscribe)
+			mailimap_subscribe(sides.dst.s, wire);
+	} else if (mj.subscribe) {
+		r = prev_settle(prev);
+		prev_report(prev);
+		if (r != MAILIMAP_NO_ERROR)
+			return r;
+		mailimap_subscribe(sides.dst.s, wire);
+	}
+	r = folder_pair_list_after(prev && prev->pending ? prev_settle : NULL, prev,
+	    sides.src.s, sf->name, sides.dst.s, list_there ? wire : NULL, how, sm, dm,
+	    &fc->kn, fc->fail_why, sizeof fc->fail_why);
+	prev_report(prev);
+	return r;
+}
+
+/* Copy fc's folder, after reading what prev (the folder before, or NULL)
+ * is owed. Returns 0 when done (even with failed messages; fc pending
+ * when its last answer is still to be read), 1 when a connection broke
+ * (try again; prev->broke when prev's answer was lost with it). */
+static int
+copy_folder(struct fcopy *fc, struct fcopy *prev, struct folders *dfs)
+{
+	struct fstats *st = &fc->st;
+	struct msgs sm = { 0 }, dm = { 0 };
+	int r, ret = 1;
+	int mirror = mirror_cutoff && !fc->shared;
+
+	memset(st, 0, sizeof *st);
+	memset(&fc->last, 0, sizeof fc->last);
+	fc->pending = fc->settled = fc->broke = 0;
+	*fc->fail_why = *fc->mirror_why = '\0';
+	kwnote_free(&fc->kn);
+	folders_dest_name(fc->dpath.s, dfs->sep, &fc->wire);
+	progress(fc->sf->utf8, 0, 0);
+	r = list_pair(fc, prev, folders_find(dfs, fc->wire.s), pair_how(mirror), &sm, &dm);
 	if (r == -1) {
 		st->failed++;
 		goto done;
@@ -577,61 +727,85 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 	st->count = sm.n;
 	for (size_t i = 0; i < sm.n; i++)
 		st->already += sm.m[i].matched != 0;
-	progress(sf->utf8, st->already, st->count);
+	progress(fc->sf->utf8, st->already, st->count);
 	if (!keep_dest_flags) {
-		r = flags_follow(sides.dst.s, account, sf->utf8, &sm, &dm, dry_run, &st->flagged,
-		    &st->failed);
+		r = flags_follow(sides.dst.s, account, fc->sf->utf8, &sm, &dm, dry_run,
+		    &st->flagged, &st->failed);
 		if (r != MAILIMAP_NO_ERROR)
 			goto broke;
 	}
 	if (mirror) {
-		r = mirror_remove(sides.dst.s, account, sf->utf8, dpath, &dm, mirror_cutoff, dry_run,
-		    &st->removed, mirror_why, sizeof mirror_why);
+		r = mirror_remove(sides.dst.s, account, fc->sf->utf8, fc->dpath.s, &dm,
+		    mirror_cutoff, dry_run, &st->removed, fc->mirror_why, sizeof fc->mirror_why);
 		if (r == -1)
 			st->failed++;
 		else if (r != MAILIMAP_NO_ERROR)
 			goto broke;
 	} else if (mirror_cutoff)
-		snprintf(mirror_why, sizeof mirror_why,
+		snprintf(fc->mirror_why, sizeof fc->mirror_why,
 		    "not mirrored: other source folders go to this folder too");
 	if (dry_run)
 		st->copied = sm.n - st->already;
-	else if (copy_split(sf, wire.s, &sm, st))
+	else if (copy_split(fc->sf, fc->wire.s, &sm, st, &fc->last))
 		goto broke;
-done: {
-		char c[8][24];
-		struct strbuf nb = { 0 };
-		if (*fail_why)
-			sb_adds(&nb, fail_why);
-		if (*mirror_why)
-			sb_printf(&nb, "%s%s", nb.len ? "; " : "", mirror_why);
-		if (note)
-			sb_printf(&nb, "%s%s", nb.len ? "; " : "", note);
-		if (kn.renamed.s) {
-			sb_printf(&nb, "%skeywords renamed: %s", nb.len ? "; " : "", kn.renamed.s);
-		}
-		if (kn.dropped.s)
-			sb_printf(&nb, "%skeywords dropped: %s", nb.len ? "; " : "", kn.dropped.s);
-		snprintf(c[0], 24, "%lu", st->count);
-		snprintf(c[1], 24, "%lu", st->copied);
-		snprintf(c[2], 24, "%lu", st->already);
-		snprintf(c[3], 24, "%lu", st->failed);
-		snprintf(c[4], 24, "%lu", st->skipped);
-		snprintf(c[5], 24, "%lu", st->bytes);
-		snprintf(c[6], 24, "%lu", st->flagged);
-		snprintf(c[7], 24, "%lu", st->removed);
-		report(dry_run ? "plan" : st->failed ? "failed" : "ok", account,
-		    sf->utf8, dpath, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-		    nb.s ? nb.s : "", NULL);
-		sb_free(&nb);
-	}
+done:
+	if (fc->last.pending)
+		fc->pending = 1;
+	else
+		folder_done(fc);
 	ret = 0;
 broke:
 	msgs_free(&sm);
 	msgs_free(&dm);
-	sb_free(&wire);
-	kwnote_free(&kn);
 	return ret;
+}
+
+/* Copy fc's folder (prev: as for copy_folder) until it is done: a
+ * connection that breaks is opened again and the folder started over,
+ * prev's first when its last answer was lost; what was copied is found
+ * there. fc NULL: only prev's answer. */
+static void
+run_folder(struct fcopy *fc, struct fcopy *prev, struct folders *dfs)
+{
+	char err[512];
+	const char *why;
+
+	for (int attempt = 1;; attempt++) {
+		int r;
+		if (fc)
+			r = copy_folder(fc, prev, dfs);
+		else {
+			r = prev_settle(prev) != MAILIMAP_NO_ERROR;
+			prev_report(prev);
+		}
+		if (!r)
+			return;
+		why = "the connection broke again and again";
+		if (attempt > RETRIES)
+			break;
+		sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
+		if (sides_open(&sides, err, sizeof err) < 0) {
+			why = err;
+			break;
+		}
+		/* the new session must know which folders exist now */
+		folders_list(sides.dst.s, dfs);
+		if (prev && prev->broke) {
+			prev->broke = 0;
+			run_folder(prev, NULL, dfs);	/* it may be pending again */
+		}
+	}
+	if (prev && prev->broke) {
+		prev->broke = 0;
+		folder_failed(prev, why);
+	}
+	if (fc) {
+		if (fc->last.res)
+			mailimap_fetch_list_free(fc->last.res);
+		fc->last.res = NULL;
+		fc->pending = 0;
+		folder_failed(fc, why);
+	}
 }
 
 /* ---- one account ---- */
@@ -646,10 +820,13 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	struct folders sfs = { 0 }, dfs = { 0 };
 	struct strbuf dpath = { 0 }, prefix = { 0 };
 	struct strmap targets = { 0 };	/* Destination path -> Source folders going there */
-	int bad = 0;
+	struct fcopy fc[2], *prev = NULL;
+	size_t k = 0;
 
+	memset(fc, 0, sizeof fc);
 	me = slot;
 	account = slogin;
+	account_failed = 0;
 	sides.src.login = slogin;
 	sides.dst.login = dlogin;
 	snprintf(me->account, sizeof me->account, "%s", slogin);
@@ -666,7 +843,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 		if (attempt >= RETRIES || sides_open(&sides, err, sizeof err) < 0) {
 			report("failed", slogin, "-", "-", "", "", "", "", "", "", "", "",
 			    "cannot list the folders", NULL);
-			bad = 1;
+			account_failed = 1;
 			goto out;
 		}
 	}
@@ -684,55 +861,37 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	}
 	for (size_t i = 0; i < sfs.n; i++) {
 		const struct folder *sf = &sfs.f[i];
-		const char *note;
-		struct fstats st;
-		if (sf->noselect)
+		struct fcopy *cur = &fc[k++ % 2];
+		if (sf->noselect || !folder_map(&fmap, sf->utf8, sf->sep, sf->su, &dpath, &cur->note)) {
+			k--;
 			continue;
-		if (!folder_map(&fmap, sf->utf8, sf->sep, sf->su, &dpath, &note))
-			continue;
-		int attempt = 0;
-		struct strmap_ent *e = strmap_get(&targets, dpath.s, dpath.len);
-		int shared = e && e->aux > 1;
-		while (copy_folder(sf, dpath.s, &dfs, note, shared, &st)) {
-			/* a connection broke: open both again and start the
-			 * folder over; what was copied is found there */
-			if (++attempt > RETRIES) {
-				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "", "",
-				    "the connection broke again and again", NULL);
-				st.failed++;
-				break;
-			}
-			sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
-			if (sides_open(&sides, err, sizeof err) < 0) {
-				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "", "",
-				    err, NULL);
-				st.failed++;
-				break;
-			}
-			/* the new session must know which folders exist now */
-			folders_list(sides.dst.s, &dfs);
 		}
-		if (st.failed)
-			bad = 1;
-		me->count[C_COPIED] += st.copied;
-		me->count[C_ALREADY] += st.already;
-		me->count[C_FAILED] += st.failed;
-		me->count[C_SKIPPED] += st.skipped;
-		me->count[C_FLAGGED] += st.flagged;
-		me->count[C_REMOVED] += st.removed;
+		struct strmap_ent *e = strmap_get(&targets, dpath.s, dpath.len);
+		cur->sf = sf;
+		cur->shared = e && e->aux > 1;
+		sb_reset(&cur->dpath);
+		sb_adds(&cur->dpath, dpath.s);
+		run_folder(cur, prev, &dfs);
+		prev = cur;
 	}
+	run_folder(NULL, prev, &dfs);
 	if (mirror_cutoff)
 		extra_folders(sides.dst.s, account, &dfs, &targets);
 out:
 	side_close(&sides.src);
 	side_close(&sides.dst);
+	for (int i = 0; i < 2; i++) {
+		sb_free(&fc[i].dpath);
+		sb_free(&fc[i].wire);
+		kwnote_free(&fc[i].kn);
+	}
 	strmap_free(&targets);
 	folders_free(&sfs);
 	folders_free(&dfs);
 	sb_free(&dpath);
 	sb_free(&prefix);
 	fmap.prefix = NULL;
-	return bad;
+	return account_failed;
 }
 
 /* ---- options ---- */
