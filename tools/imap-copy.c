@@ -79,6 +79,7 @@ struct fcopy {
 	struct kwnote kn;
 	char fail_why[300], mirror_why[300];
 	struct batch last;	/* its last MULTIAPPEND, while pending */
+	struct prefetch pre;	/* its first batch, fetched while listing */
 	int pending;		/* last's answer is still to be read */
 	int settled;		/* read, the line not written yet */
 	int broke;		/* lost with the connection: the folder starts over */
@@ -197,14 +198,13 @@ make_folder(void *p)
 		mailimap_subscribe(j->s, j->wire);
 }
 
-/* The Source folder listed, the Destination having none yet. */
+/* The Source folder listed, the Destination having none yet; then, as
+ * nothing is to be matched, its first batch fetched (fc->pre) while the
+ * Destination is still busy. */
 struct src_job {
-	const char *swire;
+	struct fcopy *fc;
 	unsigned how;
 	struct msgs *sm, *dm;
-	struct kwnote *kn;
-	char *err;
-	size_t errlen;
 	int r;
 };
 
@@ -212,9 +212,12 @@ static void
 list_source(void *p)
 {
 	struct src_job *j = p;
+	struct fcopy *fc = j->fc;
 
-	j->r = folder_pair_list(sides.src.s, j->swire, sides.dst.s, NULL, j->how, j->sm, j->dm,
-	    j->kn, j->err, j->errlen);
+	j->r = folder_pair_list(sides.src.s, fc->sf->name, sides.dst.s, NULL, j->how, j->sm,
+	    j->dm, &fc->kn, fc->fail_why, sizeof fc->fail_why);
+	if (j->r == MAILIMAP_NO_ERROR && j->sm->n)
+		j->r = copy_prefetch(fc->sf, j->sm, &fc->st, &fc->pre);
 }
 
 /* What the listing of a folder asks for. */
@@ -253,15 +256,16 @@ list_pair(struct fcopy *fc, struct fcopy *prev, const struct folder *df, unsigne
 	if (!df && !dry_run) {
 		/* a new folder, so empty: made (and subscribed) on the
 		 * Destination while the Source folder is listed */
-		struct src_job sj = { sf->name, how, sm, dm, &fc->kn, fc->fail_why,
-		    sizeof fc->fail_why, 0 };
+		struct src_job sj = { fc, how, sm, dm, 0 };
 		run_both(make_folder, &mj, list_source, &sj);
 		prev_report(prev);
 		if (imap_broken(mj.r))
 			return mj.r;
 		if (mj.r == MAILIMAP_NO_ERROR)
 			return sj.r;
-		/* perhaps made meanwhile: only a failed SELECT later counts */
+		/* perhaps made meanwhile: only a failed SELECT later counts;
+		 * what is there will be matched */
+		prefetch_free(&fc->pre);
 		if (mailimap_examine(sides.dst.s, wire) != MAILIMAP_NO_ERROR) {
 			snprintf(fc->fail_why, sizeof fc->fail_why, "cannot create the folder: %s",
 			    imap_last_text(sides.dst.s));
@@ -332,7 +336,7 @@ copy_folder(struct fcopy *fc, struct fcopy *prev, struct folders *dfs)
 		    "not mirrored: other source folders go to this folder too");
 	if (dry_run)
 		st->copied = sm.n - st->already;
-	else if (copy_split(fc->sf, fc->wire.s, &sm, st, &fc->last))
+	else if (copy_split(fc->sf, fc->wire.s, &sm, st, &fc->last, &fc->pre))
 		goto broke;
 done:
 	if (fc->last.pending)
@@ -341,6 +345,7 @@ done:
 		folder_done(fc);
 	ret = 0;
 broke:
+	prefetch_free(&fc->pre);
 	msgs_free(&sm);
 	msgs_free(&dm);
 	return ret;

@@ -254,24 +254,31 @@ settle(const struct folder *sf, const char *dname, struct batch *b,
  * reconnects and starts the folder again). */
 static int
 copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
-    struct fstats *st, struct batch *defer)
+    struct fstats *st, struct batch *defer, struct prefetch *pf)
 {
 	size_t i = 0, k = 0;
 	int r = MAILIMAP_NO_ERROR, pending = 0;
 	char uidbuf[16];
 	struct strbuf set = { 0 };
 	struct batch bt[2];		/* the batch in hand, the one before */
+	clist *have = NULL;		/* the first batch, fetched ahead */
 
 	memset(bt, 0, sizeof bt);
 
-	if (next_batch(sf, sm, &i, st, &set)) {
+	if (pf && pf->res) {
+		have = pf->res;
+		i = pf->i;
+		pf->res = NULL;
+	} else if (next_batch(sf, sm, &i, st, &set)) {
 		if ((r = uid_fetch_send(sides.src.s, set.s, "UID FLAGS INTERNALDATE BODY.PEEK[]")) != MAILIMAP_NO_ERROR)
 			goto out;
 		pending = 1;
 	}
-	while (pending) {
-		clist *res = NULL;
-		if ((r = uid_fetch_recv(sides.src.s, &res)) != MAILIMAP_NO_ERROR)
+	while (pending || have) {
+		clist *res = have;
+		if (have)
+			have = NULL;
+		else if ((r = uid_fetch_recv(sides.src.s, &res)) != MAILIMAP_NO_ERROR)
 			break;
 		pending = 0;
 		if (next_batch(sf, sm, &i, st, &set)) {
@@ -338,8 +345,42 @@ out:
  * run of the missing messages on connections of its own. Returns 1 when a
  * connection broke (the caller starts the folder over). */
 int
+copy_prefetch(const struct folder *sf, struct msgs *sm, struct fstats *st,
+    struct prefetch *pf)
+{
+	struct strbuf set = { 0 };
+	int r = MAILIMAP_NO_ERROR;
+
+	pf->res = NULL;
+	pf->i = 0;
+	/* only where copy_split will copy on this connection, and not when a
+	 * message is to be passed over (-L): its line would come before the
+	 * line of the folder before */
+	for (size_t j = 0; sides.max_size && j < sm->n; j++)
+		if (!sm->m[j].matched && sm->m[j].size > sides.max_size)
+			return MAILIMAP_NO_ERROR;
+	if (conns == 1 || sm->n < 2 * SPLIT_MIN) {
+		if (next_batch(sf, sm, &pf->i, st, &set))
+			r = uid_fetch_send(sides.src.s, set.s, "UID FLAGS INTERNALDATE BODY.PEEK[]") ?:
+			    uid_fetch_recv(sides.src.s, &pf->res);
+		else
+			pf->i = 0;
+	}
+	sb_free(&set);
+	return r;
+}
+
+void
+prefetch_free(struct prefetch *pf)
+{
+	if (pf->res)
+		mailimap_fetch_list_free(pf->res);
+	pf->res = NULL;
+}
+
+int
 copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
-    struct fstats *st, struct batch *defer)
+    struct fstats *st, struct batch *defer, struct prefetch *pf)
 {
 	size_t todo = 0, k;
 	int n = 1, broke = 0;
@@ -349,7 +390,9 @@ copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
 	if (conns > 1 && todo >= 2 * SPLIT_MIN)
 		n = todo / SPLIT_MIN < (size_t)conns ? (int)(todo / SPLIT_MIN) : conns;
 	if (n == 1)
-		return copy_missing(sf, dname, sm, st, defer) != MAILIMAP_NO_ERROR;
+		return copy_missing(sf, dname, sm, st, defer, pf) != MAILIMAP_NO_ERROR;
+	if (pf)
+		prefetch_free(pf);
 
 	struct fstats *part = mmap(NULL, (size_t)n * sizeof *part, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -382,7 +425,7 @@ copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
 			    mailimap_examine(sides.src.s, sf->name) != MAILIMAP_NO_ERROR)
 				_exit(3);
 		}
-		r = copy_missing(sf, dname, sm, &part[w], NULL);
+		r = copy_missing(sf, dname, sm, &part[w], NULL, NULL);
 		if (w > 0) {
 			side_close(&sides.src);
 			side_close(&sides.dst);

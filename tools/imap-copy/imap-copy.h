@@ -47,14 +47,29 @@ struct batch {
 	int tag;		/* the tag it was sent with */
 };
 
+/* The first batch of a folder's missing messages, fetched ahead. */
+struct prefetch {
+	clist *res;		/* its FETCH answer (NULL: none) */
+	size_t i;		/* where the next batch starts in the listing */
+};
+
+/* Fetch the first batch of sf's messages that sm has not matched into pf,
+ * on the Source's session (sf EXAMINEd) while the Destination is busy with
+ * something else; nothing when the folder will be split over several
+ * connections. Returns 0, or the libetpan error. */
+int copy_prefetch(const struct folder *sf, struct msgs *sm, struct fstats *st,
+    struct prefetch *pf);
+void prefetch_free(struct prefetch *pf);
+
 /* Copy the messages of sf that sm has not matched into the Destination
  * folder dname (wire name), counted in st: over several connections at
- * once when there are many (-J), else on the account's own, where the
- * answer to the last batch is left in *defer (pending, when defer is not
- * NULL) for settle() later. Returns 1 when a connection broke (the caller
- * starts the folder over), else 0. */
+ * once when there are many (-J), else on the account's own, starting with
+ * pf's batch (when pf holds one), where the answer to the last batch is
+ * left in *defer (pending, when defer is not NULL) for settle() later.
+ * Returns 1 when a connection broke (the caller starts the folder over),
+ * else 0. */
 int copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
-    struct fstats *st, struct batch *defer);
+    struct fstats *st, struct batch *defer, struct prefetch *pf);
 
 /* Read the answer to b's MULTIAPPEND (when pending), and free b. A refused
  * batch is stored one message at a time, after the answer to next (sent
