@@ -73,7 +73,7 @@ prov-apply: tools/prov-apply.o $(PROVDIR) $(COMMON)
 $(IMAP): %.o: %.c common/*.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-IMAP_COPY_OBJS = tools/imap-copy.o tools/imap-copy/delta.o
+IMAP_COPY_OBJS = tools/imap-copy.o tools/imap-copy/copy.o tools/imap-copy/delta.o
 $(IMAP_COPY_OBJS): %.o: %.c tools/imap-copy/imap-copy.h common/*.h
 	$(CC) $(ALL_CFLAGS) $(ETPAN_CFLAGS) $(TLS_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 

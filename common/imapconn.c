@@ -424,9 +424,15 @@ imap_close(mailimap *s)
 {
 	if (!s)
 		return;
-	/* LOGOUT said, its answer not awaited: nothing is left to learn */
-	if (s->imap_stream && mailimap_send_current_tag(s) == MAILIMAP_NO_ERROR &&
-	    mailstream_write(s->imap_stream, "LOGOUT\r\n", 8) >= 0)
-		mailstream_flush(s->imap_stream);
+	/* LOGOUT said, its answer not awaited: nothing is left to learn (the
+	 * stream closed here, else mailimap_free would say LOGOUT again and
+	 * wait for the answer) */
+	if (s->imap_stream) {
+		if (mailimap_send_current_tag(s) == MAILIMAP_NO_ERROR &&
+		    mailstream_write(s->imap_stream, "LOGOUT\r\n", 8) >= 0)
+			mailstream_flush(s->imap_stream);
+		mailstream_close(s->imap_stream);
+		s->imap_stream = NULL;
+	}
 	mailimap_free(s);
 }

@@ -419,7 +419,8 @@ msgs_list(mailimap *s, uint32_t exists, struct msgs *ms, unsigned what,
 	sb_free(&fl);
 	if (!sorted)
 		qsort(ms->m, ms->n, sizeof *ms->m, cmp_uid);
-	if (r == MAILIMAP_NO_ERROR && noid)
+	/* a bare listing has no identity to complete: nothing is matched */
+	if (r == MAILIMAP_NO_ERROR && noid && !(what & MSGS_BARE))
 		r = digest_keys(s, ms);
 	return r;
 }
@@ -535,36 +536,67 @@ list_side(void *p)
 	j->r = msgs_list(j->s, n, j->ms, j->what, j->kn);
 }
 
+/* The Destination's part: its first step, then its listing. */
+struct dst_job {
+	struct list_job l;
+	int (*first)(void *);
+	void *arg;
+	int first_r;
+};
+
+static void
+dst_side(void *p)
+{
+	struct dst_job *j = p;
+
+	if (j->first && (j->first_r = j->first(j->arg)) != MAILIMAP_NO_ERROR)
+		return;
+	if (j->l.wire)
+		list_side(&j->l);
+}
+
 int
 folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
     unsigned how, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
     char *err, size_t errlen)
 {
+	return folder_pair_list_after(NULL, NULL, src, swire, dst, dwire, how, sm, dm, kn,
+	    err, errlen);
+}
+
+int
+folder_pair_list_after(int (*first)(void *), void *arg, mailimap *src, const char *swire,
+    mailimap *dst, const char *dwire, unsigned how, struct msgs *sm, struct msgs *dm,
+    struct kwnote *kn, char *err, size_t errlen)
+{
 	unsigned what = how & PAIR_FLAGS ? MSGS_FLAGS : 0;
 	struct list_job sj = { src, swire, 0, what | (!dwire && how & PAIR_SRC_BARE ? MSGS_BARE : 0),
-	    sm, kn, 0, 0 },
-	    dj = { dst, dwire, (how & PAIR_DST_WRITE) != 0, what, dm, NULL, 0, 0 };
+	    sm, kn, 0, 0 };
+	struct dst_job dj = { { dst, dwire, (how & PAIR_DST_WRITE) != 0, what, dm, NULL, 0, 0 },
+	    first, arg, MAILIMAP_NO_ERROR };
 
 	sm->n = dm->n = 0;
 	/* both sides listed at once: each server works while the other does */
-	if (dwire)
-		run_both(list_side, &dj, list_side, &sj);
+	if (dwire || first)
+		run_both(dst_side, &dj, list_side, &sj);
 	else
 		list_side(&sj);
+	if (dj.first_r != MAILIMAP_NO_ERROR)
+		return dj.first_r;
 	if (!sj.opened) {
 		if (imap_broken(sj.r))
 			return sj.r;
-		if (dwire && imap_broken(dj.r))
-			return dj.r;
+		if (dwire && imap_broken(dj.l.r))
+			return dj.l.r;
 		snprintf(err, errlen, "cannot open the source folder: %s", imap_last_text(src));
 		return -1;
 	}
 	if (sj.r != MAILIMAP_NO_ERROR)
 		return sj.r;
-	if (dwire && (dj.opened ? dj.r != MAILIMAP_NO_ERROR : imap_broken(dj.r)))
-		return dj.r;
+	if (dwire && (dj.l.opened ? dj.l.r != MAILIMAP_NO_ERROR : imap_broken(dj.l.r)))
+		return dj.l.r;
 	/* a Destination folder that cannot be opened is an empty one */
-	if (!dj.opened || (!sm->n && !(how & PAIR_DST_ALWAYS)))
+	if (!dj.l.opened || (!sm->n && !(how & PAIR_DST_ALWAYS)))
 		dm->n = 0;
 	msgs_match(sm, dm);
 	return MAILIMAP_NO_ERROR;

@@ -147,6 +147,13 @@ enum { PAIR_DST_ALWAYS = 1, PAIR_FLAGS = 2, PAIR_DST_WRITE = 4, PAIR_SRC_BARE = 
 int folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
     unsigned how, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
     char *err, size_t errlen);
+/* The same, with first(arg) run on the Destination's side before its part
+ * (while the Source is listed): it reads what is still owed on that
+ * session. What it returns other than MAILIMAP_NO_ERROR is returned, the
+ * Destination left alone. */
+int folder_pair_list_after(int (*first)(void *), void *arg, mailimap *src, const char *swire,
+    mailimap *dst, const char *dwire, unsigned how, struct msgs *sm, struct msgs *dm,
+    struct kwnote *kn, char *err, size_t errlen);
 
 /* UID FETCH set (items) sent without waiting for the answer, so that this
  * server works while the other side does (libetpan has one command in

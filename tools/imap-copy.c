@@ -4,21 +4,14 @@
  * compared anew, a message known by its Message-ID (or a digest of its
  * headers), internal date and size, so a re-run, or a run after kill -9,
  * copies only what is missing and never the same message twice. */
-#include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <gnutls/crypto.h>
 #include <libetpan/libetpan.h>
 
 #include "../common/acctlist.h"
@@ -36,10 +29,7 @@
 
 #define SRC_ENV "IMAP_COPY_SOURCE_PASSWORD"
 #define DST_ENV "IMAP_COPY_DEST_PASSWORD"
-#define COPY_MSGS 64		/* messages fetched per FETCH ... */
-#define COPY_BYTES (8 << 20)	/* ... and at most this many bytes */
 #define RETRIES SIDE_RETRIES
-#define SPLIT_MIN 100		/* missing messages per extra connection */
 
 static void
 usage(void)
@@ -55,426 +45,146 @@ usage(void)
 	exit(2);
 }
 
-static struct imap_sides sides;
+struct imap_sides sides;
 static struct foldermap fmap;
-static int dry_run, verbose, conns = 1;
+static int dry_run, verbose;
+int conns = 1;
 static int keep_dest_flags;	/* --keep-dest-flags: the Destination's flags are left alone */
 static int64_t mirror_cutoff;	/* --mirror-before: remove what the Source no longer has */
-static struct pool_slot *me;	/* the worker's counters */
-static const char *account;	/* the Source login of the current account */
+struct pool_slot *me;		/* the worker's counters */
+const char *account;		/* the Source login of the current account */
 
 /* the worker's counters in its pool slot */
 enum { C_COPIED, C_SKIPPED, C_FAILED, C_ALREADY, C_FLAGGED, C_REMOVED };
 
 #define report report_atomic
 
-/* ---- copying one folder ---- */
-
-struct fstats {
-	unsigned long count, copied, already, failed, skipped, bytes, flagged, removed;
-};
-
-static void
+void
 progress(const char *folder, unsigned long done, unsigned long total)
 {
 	pool_progress(me, folder, done, total);
 }
 
-/* A batch fetched from the Source, kept until the Destination answered. */
-struct batch {
-	clist *res;		/* the FETCH answer the items point into */
-	struct msg_parts v[COPY_MSGS];
-	size_t n;
-	int pending;		/* its MULTIAPPEND sent, not yet answered */
-	int tag;		/* the tag it was sent with */
+/* ---- one folder ---- */
+
+/* One Source folder copied into its Destination folder, and what its report
+ * line says. The answer to its last MULTIAPPEND may be left unread while
+ * the next folder is listed (pending): the Destination stores that batch
+ * while the Source works on the next folder. Its line waits for it. */
+struct fcopy {
+	const struct folder *sf;
+	struct strbuf dpath, wire;	/* the mapped path; the Destination's name */
+	const char *note;
+	int shared;		/* other Source folders go there too: not mirrored */
+	struct fstats st;
+	struct kwnote kn;
+	char fail_why[300], mirror_why[300];
+	struct batch last;	/* its last MULTIAPPEND, while pending */
+	struct prefetch pre;	/* its first batch, fetched while listing */
+	int pending;		/* last's answer is still to be read */
+	int settled;		/* read, the line not written yet */
+	int broke;		/* lost with the connection: the folder starts over */
 };
 
-static int multiappend;		/* the Destination takes MULTIAPPEND and LITERAL+ */
-static long crash_after = -1;	/* IMAP_COPY_CRASH_AFTER: the crash tests only */
+static int account_failed;	/* a folder of this account failed */
 
-/* The crash tests stop the run dead right after the Nth append (or flag
- * update, or removal) is sent. */
-void
-sent(void)
-{
-	if (crash_after >= 0 && --crash_after < 0)
-		raise(SIGKILL);
-}
-
-static void
-copied(struct fstats *st, size_t len)
-{
-	st->copied++;
-	st->bytes += len;
-	if (me)
-		__atomic_fetch_add(&me->bytes, len, __ATOMIC_RELAXED);
-}
-
-/* IMAP's "(flags) "date"" for an APPEND. */
-static void
-append_args(struct strbuf *b, struct mailimap_msg_att_dynamic *dyn,
-    const struct mailimap_date_time *d)
-{
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct strbuf fl = { 0 };
-
-	msg_flags(dyn, &fl, NULL);
-	sb_printf(b, " (%s)", fl.s);
-	sb_free(&fl);
-	if (d && d->dt_month >= 1 && d->dt_month <= 12) {
-		int z = d->dt_zone;
-		sb_printf(b, " \"%2d-%s-%04d %02d:%02d:%02d %c%04d\"", d->dt_day,
-		    mon[d->dt_month - 1], d->dt_year, d->dt_hour, d->dt_min, d->dt_sec,
-		    z < 0 ? '-' : '+', abs(z));
-	}
-}
-
-/* MULTIAPPEND (RFC 3502) with non-synchronising literals (RFC 7888): a
- * batch in one command, one round trip, and one commit on the server. The
- * command is sent here and its answer read by append_recv(), so that the
- * next batch can go out before this one is answered and the Destination
- * never waits for us. Returns 0, or -2 when the connection broke. */
+/* Read what prev is owed by the Destination (nothing when prev is NULL or
+ * not pending); a refused batch is stored one message at a time. Returns
+ * 0, or the libetpan error that broke the connection (prev->broke). */
 static int
-append_send(const char *mailbox, struct msg_parts *v, size_t n)
+prev_settle(void *p)
 {
-	struct strbuf b = { 0 };
-	mailstream *st = sides.dst.s->imap_stream;
+	struct fcopy *prev = p;
 	int r;
 
-	if (mailimap_send_current_tag(sides.dst.s) != MAILIMAP_NO_ERROR)
-		return -2;
-	sb_adds(&b, "APPEND \"");
-	for (const char *p = mailbox; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sb_addc(&b, '\\');
-		sb_addc(&b, *p);
-	}
-	sb_addc(&b, '"');
-	for (size_t i = 0; i < n; i++) {
-		append_args(&b, v[i].dyn, v[i].date);
-		sb_printf(&b, " {%zu+}\r\n", v[i].len);
-		if (mailstream_write(st, b.s, b.len) < 0 ||
-		    mailstream_write(st, v[i].body, v[i].len) < 0) {
-			sb_free(&b);
-			return -2;
-		}
-		sb_reset(&b);
-	}
-	r = mailstream_write(st, "\r\n", 2) < 0 || mailstream_flush(st) < 0;
-	sb_free(&b);
-	sent();
-	return r ? -2 : 0;
-}
-
-/* The answer to the oldest MULTIAPPEND sent: 0 stored, -1 refused
- * (nothing stored: it is all or nothing), -2 the connection broke. */
-static int
-append_recv(int tag)
-{
-	struct mailimap_response *resp = NULL;
-	int r, now = sides.dst.s->imap_tag;
-
-	/* libetpan expects the answer to the last tag it sent; this one
-	 * answers an earlier command */
-	sides.dst.s->imap_tag = tag;
-	r = !mailimap_read_line(sides.dst.s) ||
-	    mailimap_parse_response(sides.dst.s, &resp) != MAILIMAP_NO_ERROR;
-	sides.dst.s->imap_tag = now;
-	if (r) {
-		if (resp)
-			mailimap_response_free(resp);
-		return -2;
-	}
-	r = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
-	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
-	    MAILIMAP_RESP_COND_STATE_OK ? 0 : -1;
-	mailimap_response_free(resp);
+	if (!prev || !prev->pending)
+		return MAILIMAP_NO_ERROR;
+	prev->pending = 0;
+	r = settle(prev->sf, prev->wire.s, &prev->last, NULL, &prev->st);
+	if (prev->last.res)
+		mailimap_fetch_list_free(prev->last.res);
+	prev->last.res = NULL;
+	if (r != MAILIMAP_NO_ERROR)
+		prev->broke = 1;
+	else
+		prev->settled = 1;
 	return r;
 }
 
-/* The next batch of missing messages, from *i on: at most COPY_MSGS and
- * COPY_BYTES (or one larger message), as an IMAP UID set in set. Messages
- * over -L are reported and passed over. Returns how many. */
-static size_t
-next_batch(const struct folder *sf, struct msgs *sm, size_t *i, struct fstats *st,
-    struct strbuf *set)
+/* The folder's counts added to the account's. */
+static void
+folder_count(struct fcopy *fc)
 {
-	size_t bytes = 0, k = 0;
-	uint32_t run_lo = 0, run_hi = 0;
-	char uidbuf[16];
-
-	sb_reset(set);
-	for (; *i < sm->n && k < COPY_MSGS; ++*i) {
-		struct msg *m = &sm->m[*i];
-		if (m->matched)
-			continue;
-		if (sides.max_size && m->size > sides.max_size) {
-			char why[64];
-			snprintf(uidbuf, sizeof uidbuf, "%u", m->uid);
-			snprintf(why, sizeof why, "larger than -L %lu: %u bytes", sides.max_size, m->size);
-			report("skipped", account, sf->utf8, uidbuf, why, NULL);
-			st->skipped++;
-			m->matched = 1;
-			continue;
-		}
-		if (k && bytes + m->size > COPY_BYTES)
-			break;
-		/* UIDs ascend: runs become lo:hi */
-		if (k && m->uid == run_hi + 1)
-			run_hi = m->uid;
-		else {
-			if (k)
-				sb_printf(set, run_lo == run_hi ? "%u," : "%u:%u,", run_lo, run_hi);
-			run_lo = run_hi = m->uid;
-		}
-		bytes += m->size;
-		k++;
-	}
-	if (k)
-		sb_printf(set, run_lo == run_hi ? "%u" : "%u:%u", run_lo, run_hi);
-	return k;
+	if (fc->st.failed)
+		account_failed = 1;
+	me->count[C_COPIED] += fc->st.copied;
+	me->count[C_ALREADY] += fc->st.already;
+	me->count[C_FAILED] += fc->st.failed;
+	me->count[C_SKIPPED] += fc->st.skipped;
+	me->count[C_FLAGGED] += fc->st.flagged;
+	me->count[C_REMOVED] += fc->st.removed;
 }
 
-/* Store a batch's messages one APPEND each: when the Destination has no
- * MULTIAPPEND, or refused a batch (then only the message it refuses
- * fails, and is reported with the server's words). */
-static int
-store_singly(const struct folder *sf, const char *dname, struct batch *b,
-    struct fstats *st)
+/* The folder's report line, and its counts added to the account's. */
+static void
+folder_done(struct fcopy *fc)
 {
-	char uidbuf[16];
+	struct fstats *st = &fc->st;
+	char c[8][24];
+	struct strbuf nb = { 0 };
 
-	for (size_t j = 0; j < b->n; j++) {
-		struct strbuf fs = { 0 };
-		msg_flags(b->v[j].dyn, &fs, NULL);
-		struct mailimap_flag_list *fl = msg_flag_list(fs.s);
-		sb_free(&fs);
-		sent();
-		int ar = mailimap_append(sides.dst.s, dname, fl, b->v[j].date,
-		    b->v[j].body, b->v[j].len);
-		mailimap_flag_list_free(fl);
-		if (ar == MAILIMAP_NO_ERROR)
-			copied(st, b->v[j].len);
-		else if (ar == MAILIMAP_ERROR_STREAM || ar == MAILIMAP_ERROR_PARSE)
-			return ar;
-		else {
-			const char *why = imap_last_text(sides.dst.s);
-			snprintf(uidbuf, sizeof uidbuf, "%u", b->v[j].uid);
-			report("failed", account, sf->utf8, uidbuf,
-			    *why ? why : "the destination refused the message", NULL);
-			st->failed++;
-		}
-	}
-	b->n = 0;
-	return MAILIMAP_NO_ERROR;
+	if (*fc->fail_why)
+		sb_adds(&nb, fc->fail_why);
+	if (*fc->mirror_why)
+		sb_printf(&nb, "%s%s", nb.len ? "; " : "", fc->mirror_why);
+	if (fc->note)
+		sb_printf(&nb, "%s%s", nb.len ? "; " : "", fc->note);
+	if (fc->kn.renamed.s)
+		sb_printf(&nb, "%skeywords renamed: %s", nb.len ? "; " : "", fc->kn.renamed.s);
+	if (fc->kn.dropped.s)
+		sb_printf(&nb, "%skeywords dropped: %s", nb.len ? "; " : "", fc->kn.dropped.s);
+	snprintf(c[0], 24, "%lu", st->count);
+	snprintf(c[1], 24, "%lu", st->copied);
+	snprintf(c[2], 24, "%lu", st->already);
+	snprintf(c[3], 24, "%lu", st->failed);
+	snprintf(c[4], 24, "%lu", st->skipped);
+	snprintf(c[5], 24, "%lu", st->bytes);
+	snprintf(c[6], 24, "%lu", st->flagged);
+	snprintf(c[7], 24, "%lu", st->removed);
+	report(dry_run ? "plan" : st->failed ? "failed" : "ok", account,
+	    fc->sf->utf8, fc->dpath.s, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+	    nb.s ? nb.s : "", NULL);
+	sb_free(&nb);
+	folder_count(fc);
 }
 
-/* The answer to batch b's MULTIAPPEND, its messages counted when stored:
- * 0 stored, -1 refused (they are still in b), -2 the connection broke. */
-static int
-answered(struct batch *b, struct fstats *st)
+/* The folder given up: a line that says why. */
+static void
+folder_failed(struct fcopy *fc, const char *why)
 {
-	int r = append_recv(b->tag);
-
-	b->pending = 0;
-	if (r == 0) {
-		for (size_t j = 0; j < b->n; j++)
-			copied(st, b->v[j].len);
-		b->n = 0;
-	}
-	return r;
+	report("failed", account, fc->sf->utf8, fc->dpath.s, "", "", "", "", "", "", "", "",
+	    why, NULL);
+	fc->st.failed++;
+	folder_count(fc);
 }
 
-/* Read the answer to b's MULTIAPPEND, and free b. A refused batch is stored
- * one message at a time, after the answer to next (sent meanwhile) has been
- * read, so that no other answer is pending when the single APPENDs go;
- * a refused next is then stored singly by the caller. */
-static int
-settle(const struct folder *sf, const char *dname, struct batch *b,
-    struct batch *next, struct fstats *st)
+/* prev's line, once its last answer was read. */
+static void
+prev_report(struct fcopy *prev)
 {
-	int r = MAILIMAP_NO_ERROR, ar;
-
-	if (b->pending) {
-		if ((ar = answered(b, st)) == -2)
-			return MAILIMAP_ERROR_STREAM;
-		if (ar == -1) {
-			if (next && next->pending && answered(next, st) == -2)
-				return MAILIMAP_ERROR_STREAM;
-			r = store_singly(sf, dname, b, st);
-		}
+	if (prev && prev->settled) {
+		prev->settled = 0;
+		folder_done(prev);
 	}
-	if (b->res)
-		mailimap_fetch_list_free(b->res);
-	b->res = NULL;
-	b->n = 0;
-	return r;
 }
 
-/* Copy the messages not yet there. Returns 0, or a libetpan error that
- * broke a connection (the caller reconnects and starts the folder again). */
-static int
-copy_missing(const struct folder *sf, const char *dname, struct msgs *sm,
-    struct fstats *st)
-{
-	size_t i = 0, k = 0;
-	int r = MAILIMAP_NO_ERROR, pending = 0;
-	char uidbuf[16];
-	struct strbuf set = { 0 };
-	struct batch bt[2];		/* the batch in hand, the one before */
-
-	memset(bt, 0, sizeof bt);
-
-	if (next_batch(sf, sm, &i, st, &set)) {
-		if ((r = uid_fetch_send(sides.src.s, set.s, "UID FLAGS INTERNALDATE BODY.PEEK[]")) != MAILIMAP_NO_ERROR)
-			goto out;
-		pending = 1;
-	}
-	while (pending) {
-		clist *res = NULL;
-		if ((r = uid_fetch_recv(sides.src.s, &res)) != MAILIMAP_NO_ERROR)
-			break;
-		pending = 0;
-		if (next_batch(sf, sm, &i, st, &set)) {
-			if ((r = uid_fetch_send(sides.src.s, set.s, "UID FLAGS INTERNALDATE BODY.PEEK[]")) != MAILIMAP_NO_ERROR) {
-				mailimap_fetch_list_free(res);
-				break;
-			}
-			pending = 1;
-		}
-		struct batch *cur = &bt[k++ % 2], *prev = &bt[k % 2];
-		cur->res = res;
-		cur->n = 0;
-		cur->pending = 0;
-		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct msg_parts *b = &cur->v[cur->n];
-			msg_parts(clist_content(it), b);
-			if (!b->uid)
-				continue;	/* an unsolicited FLAGS update */
-			if (!b->body) {
-				snprintf(uidbuf, sizeof uidbuf, "%u", b->uid);
-				report("failed", account, sf->utf8, uidbuf,
-				    "the source gave no body for this message", NULL);
-				st->failed++;
-				continue;
-			}
-			if (cur->n < COPY_MSGS)
-				cur->n++;
-		}
-		if (multiappend && cur->n > 1) {
-			if (append_send(dname, cur->v, cur->n) < 0) {
-				r = MAILIMAP_ERROR_STREAM;
-				break;
-			}
-			cur->pending = 1;
-			cur->tag = sides.dst.s->imap_tag;
-		}
-		/* the batch before is answered now, while this one is stored */
-		if ((r = settle(sf, dname, prev, cur, st)) != MAILIMAP_NO_ERROR)
-			break;
-		if (!cur->pending && (r = store_singly(sf, dname, cur, st)) != MAILIMAP_NO_ERROR)
-			break;
-		progress(sf->utf8, st->copied + st->failed + st->skipped + st->already, st->count);
-	}
-	/* the last batch's answer */
-	if (r == MAILIMAP_NO_ERROR && k)
-		r = settle(sf, dname, &bt[(k - 1) % 2], NULL, st);
-out:
-	for (int j = 0; j < 2; j++)
-		if (bt[j].res)
-			mailimap_fetch_list_free(bt[j].res);
-	sb_free(&set);
-	return r;
-}
-
-/* Copy the missing messages over several connections at once when there
- * are many: the servers work on each connection one command at a time, and
- * a Destination spends most of its time storing. Worker k copies the k-th
- * run of the missing messages on connections of its own. Returns 1 when a
- * connection broke (the caller starts the folder over). */
-static int
-copy_split(const struct folder *sf, const char *dname, struct msgs *sm,
-    struct fstats *st)
-{
-	size_t todo = 0, k;
-	int n = 1, broke = 0;
-
-	for (size_t i = 0; i < sm->n; i++)
-		todo += !sm->m[i].matched;
-	if (conns > 1 && todo >= 2 * SPLIT_MIN)
-		n = todo / SPLIT_MIN < (size_t)conns ? (int)(todo / SPLIT_MIN) : conns;
-	if (n == 1)
-		return copy_missing(sf, dname, sm, st) != MAILIMAP_NO_ERROR;
-
-	struct fstats *part = mmap(NULL, (size_t)n * sizeof *part, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	pid_t *pid = xcalloc((size_t)n, sizeof *pid);
-	if (part == MAP_FAILED)
-		die("mmap:");
-	memset(part, 0, (size_t)n * sizeof *part);
-	fflush(stdout);
-	for (int w = n - 1; w >= 0; w--) {
-		size_t lo = todo * (size_t)w / (size_t)n, hi = todo * (size_t)(w + 1) / (size_t)n;
-		if (w > 0 && (pid[w] = fork()) < 0)
-			die("fork:");
-		if (w > 0 && pid[w] > 0)
-			continue;
-		/* the worker's share: the missing messages lo..hi-1 */
-		k = 0;
-		for (size_t i = 0; i < sm->n; i++)
-			if (!sm->m[i].matched) {
-				if (k < lo || k >= hi)
-					sm->m[i].matched = 2;
-				k++;
-			}
-		int r;
-		if (w > 0) {
-			char err[512];
-			/* the parent's sessions are not ours to use or close */
-			sides.src.s = sides.dst.s = NULL;
-			if (side_open(&sides.src, err, sizeof err) < 0 ||
-			    side_open(&sides.dst, err, sizeof err) < 0 ||
-			    mailimap_examine(sides.src.s, sf->name) != MAILIMAP_NO_ERROR)
-				_exit(3);
-		}
-		r = copy_missing(sf, dname, sm, &part[w]);
-		if (w > 0) {
-			side_close(&sides.src);
-			side_close(&sides.dst);
-			_exit(r != MAILIMAP_NO_ERROR ? 3 : 0);
-		}
-		if (r != MAILIMAP_NO_ERROR)
-			broke = 1;
-		/* the parent's own share is done: the others' back */
-		for (size_t i = 0; i < sm->n; i++)
-			if (sm->m[i].matched == 2)
-				sm->m[i].matched = 0;
-		break;
-	}
-	for (int w = 1; w < n; w++) {
-		int ws;
-		while (waitpid(pid[w], &ws, 0) < 0 && errno == EINTR)
-			;
-		if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
-			broke = 1;
-	}
-	for (int w = 0; w < n; w++) {
-		st->copied += part[w].copied;
-		st->failed += part[w].failed;
-		st->skipped += part[w].skipped;
-		st->bytes += part[w].bytes;
-	}
-	munmap(part, (size_t)n * sizeof *part);
-	free(pid);
-	return broke;
-}
-
-/* A new Destination folder made, and subscribed when sub. */
+/* A new Destination folder made, and subscribed when sub, after what the
+ * folder before is owed. */
 struct make_job {
 	mailimap *s;
 	const char *wire;
 	int subscribe, r;
+	struct fcopy *prev;
 };
 
 static void
@@ -482,19 +192,20 @@ make_folder(void *p)
 {
 	struct make_job *j = p;
 
+	if ((j->r = prev_settle(j->prev)) != MAILIMAP_NO_ERROR)
+		return;
 	j->r = mailimap_create(j->s, j->wire);
 	if (j->r == MAILIMAP_NO_ERROR && j->subscribe)
 		mailimap_subscribe(j->s, j->wire);
 }
 
-/* The Source folder listed, the Destination having none yet. */
+/* The Source folder listed, the Destination having none yet; then, as
+ * nothing is to be matched, its first batch fetched (fc->pre) while the
+ * Destination is still busy. */
 struct src_job {
-	const char *swire;
+	struct fcopy *fc;
 	unsigned how;
 	struct msgs *sm, *dm;
-	struct kwnote *kn;
-	char *err;
-	size_t errlen;
 	int r;
 };
 
@@ -502,31 +213,20 @@ static void
 list_source(void *p)
 {
 	struct src_job *j = p;
+	struct fcopy *fc = j->fc;
 
-	j->r = folder_pair_list(sides.src.s, j->swire, sides.dst.s, NULL, j->how, j->sm, j->dm,
-	    j->kn, j->err, j->errlen);
+	j->r = folder_pair_list(sides.src.s, fc->sf->name, sides.dst.s, NULL, j->how, j->sm,
+	    j->dm, &fc->kn, fc->fail_why, sizeof fc->fail_why);
+	if (j->r == MAILIMAP_NO_ERROR && j->sm->n)
+		j->r = copy_prefetch(fc->sf, j->sm, &fc->st, &fc->pre);
 }
 
-/* One Source folder into its Destination folder; shared: other Source
- * folders go there too (it is not mirrored). Returns 0 when done (even with
- * failed messages), 1 when a connection broke (try again). */
-static int
-copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
-    const char *note, int shared, struct fstats *st)
+/* What the listing of a folder asks for. */
+static unsigned
+pair_how(int mirror)
 {
-	struct strbuf wire = { 0 };
-	struct msgs sm = { 0 }, dm = { 0 };
-	struct kwnote kn = { { 0 }, { 0 } };
-	int r, exists_there, list_there, ret = 1;
-	char fail_why[300] = "", mirror_why[300] = "";
-	int mirror = mirror_cutoff && !shared;
 	unsigned how = 0;
 
-	memset(st, 0, sizeof *st);
-	folders_dest_name(dpath, dfs->sep, &wire);
-	const struct folder *df = folders_find(dfs, wire.s);
-	exists_there = list_there = df != NULL;
-	progress(sf->utf8, 0, 0);
 	/* the flags of both sides, to carry the Source's to the copies; the
 	 * Destination folder SELECTed to store them */
 	if (!keep_dest_flags)
@@ -537,38 +237,78 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 		how |= PAIR_DST_WRITE;
 	/* a Destination without the folder: UIDs and sizes are all the copy
 	 * needs, and the Source reads no message for the listing */
-	how |= PAIR_SRC_BARE;
-	struct make_job mj = { sides.dst.s, wire.s,
-	    sf->subscribed && !dry_run && !(df && df->subscribed), MAILIMAP_NO_ERROR };
-	int listed = 0;
-	if (!exists_there && !dry_run) {
+	return how | PAIR_SRC_BARE;
+}
+
+/* Both folders listed and matched (sm, dm), the Destination's made when it
+ * has none, after prev's last answer is read on the Destination's side.
+ * Returns 0; -1 when the folder cannot be copied (why in fc); or the
+ * libetpan error that broke a connection. */
+static int
+list_pair(struct fcopy *fc, struct fcopy *prev, const struct folder *df, unsigned how,
+    struct msgs *sm, struct msgs *dm)
+{
+	const struct folder *sf = fc->sf;
+	const char *wire = fc->wire.s;
+	int r, list_there = df != NULL;
+	struct make_job mj = { sides.dst.s, wire,
+	    sf->subscribed && !dry_run && !(df && df->subscribed), MAILIMAP_NO_ERROR, prev };
+
+	if (!df && !dry_run) {
 		/* a new folder, so empty: made (and subscribed) on the
 		 * Destination while the Source folder is listed */
-		struct src_job sj = { sf->name, how, &sm, &dm, &kn, fail_why, sizeof fail_why, 0 };
+		struct src_job sj = { fc, how, sm, dm, 0 };
 		run_both(make_folder, &mj, list_source, &sj);
-		r = mj.r;
-		if (imap_broken(r))
-			goto broke;
-		if (r != MAILIMAP_NO_ERROR) {
-			/* perhaps made meanwhile: only a failed SELECT later counts */
-			if (mailimap_examine(sides.dst.s, wire.s) != MAILIMAP_NO_ERROR) {
-				snprintf(fail_why, sizeof fail_why, "cannot create the folder: %s",
-				    imap_last_text(sides.dst.s));
-				st->failed++;
-				goto done;
-			}
-			list_there = 1;
-			if (mj.subscribe)
-				mailimap_subscribe(sides.dst.s, wire.s);
-		} else {
-			r = sj.r;
-			listed = 1;
+		prev_report(prev);
+		if (imap_broken(mj.r))
+			return mj.r;
+		if (mj.r == MAILIMAP_NO_ERROR)
+			return sj.r;
+		/* perhaps made meanwhile: only a failed SELECT later counts;
+		 * what is there will be matched */
+		prefetch_free(&fc->pre);
+		if (mailimap_examine(sides.dst.s, wire) != MAILIMAP_NO_ERROR) {
+			snprintf(fc->fail_why, sizeof fc->fail_why, "cannot create the folder: %s",
+			    imap_last_text(sides.dst.s));
+			return -1;
 		}
-	} else if (mj.subscribe)
-		mailimap_subscribe(sides.dst.s, wire.s);
-	if (!listed)
-		r = folder_pair_list(sides.src.s, sf->name, sides.dst.s, list_there ? wire.s : NULL,
-		    how, &sm, &dm, &kn, fail_why, sizeof fail_why);
+		list_there = 1;
+		if (mj.subscribe)
+			mailimap_subscribe(sides.dst.s, wire);
+	} else if (mj.subscribe) {
+		r = prev_settle(prev);
+		prev_report(prev);
+		if (r != MAILIMAP_NO_ERROR)
+			return r;
+		mailimap_subscribe(sides.dst.s, wire);
+	}
+	r = folder_pair_list_after(prev && prev->pending ? prev_settle : NULL, prev,
+	    sides.src.s, sf->name, sides.dst.s, list_there ? wire : NULL, how, sm, dm,
+	    &fc->kn, fc->fail_why, sizeof fc->fail_why);
+	prev_report(prev);
+	return r;
+}
+
+/* Copy fc's folder, after reading what prev (the folder before, or NULL)
+ * is owed. Returns 0 when done (even with failed messages; fc pending
+ * when its last answer is still to be read), 1 when a connection broke
+ * (try again; prev->broke when prev's answer was lost with it). */
+static int
+copy_folder(struct fcopy *fc, struct fcopy *prev, struct folders *dfs)
+{
+	struct fstats *st = &fc->st;
+	struct msgs sm = { 0 }, dm = { 0 };
+	int r, ret = 1;
+	int mirror = mirror_cutoff && !fc->shared;
+
+	memset(st, 0, sizeof *st);
+	memset(&fc->last, 0, sizeof fc->last);
+	fc->pending = fc->settled = fc->broke = 0;
+	*fc->fail_why = *fc->mirror_why = '\0';
+	kwnote_free(&fc->kn);
+	folders_dest_name(fc->dpath.s, dfs->sep, &fc->wire);
+	progress(fc->sf->utf8, 0, 0);
+	r = list_pair(fc, prev, folders_find(dfs, fc->wire.s), pair_how(mirror), &sm, &dm);
 	if (r == -1) {
 		st->failed++;
 		goto done;
@@ -578,61 +318,86 @@ copy_folder(const struct folder *sf, const char *dpath, struct folders *dfs,
 	st->count = sm.n;
 	for (size_t i = 0; i < sm.n; i++)
 		st->already += sm.m[i].matched != 0;
-	progress(sf->utf8, st->already, st->count);
+	progress(fc->sf->utf8, st->already, st->count);
 	if (!keep_dest_flags) {
-		r = flags_follow(sides.dst.s, account, sf->utf8, &sm, &dm, dry_run, &st->flagged,
-		    &st->failed);
+		r = flags_follow(sides.dst.s, account, fc->sf->utf8, &sm, &dm, dry_run,
+		    &st->flagged, &st->failed);
 		if (r != MAILIMAP_NO_ERROR)
 			goto broke;
 	}
 	if (mirror) {
-		r = mirror_remove(sides.dst.s, account, sf->utf8, dpath, &dm, mirror_cutoff, dry_run,
-		    &st->removed, mirror_why, sizeof mirror_why);
+		r = mirror_remove(sides.dst.s, account, fc->sf->utf8, fc->dpath.s, &dm,
+		    mirror_cutoff, dry_run, &st->removed, fc->mirror_why, sizeof fc->mirror_why);
 		if (r == -1)
 			st->failed++;
 		else if (r != MAILIMAP_NO_ERROR)
 			goto broke;
 	} else if (mirror_cutoff)
-		snprintf(mirror_why, sizeof mirror_why,
+		snprintf(fc->mirror_why, sizeof fc->mirror_why,
 		    "not mirrored: other source folders go to this folder too");
 	if (dry_run)
 		st->copied = sm.n - st->already;
-	else if (copy_split(sf, wire.s, &sm, st))
+	else if (copy_split(fc->sf, fc->wire.s, &sm, st, &fc->last, &fc->pre))
 		goto broke;
-done: {
-		char c[8][24];
-		struct strbuf nb = { 0 };
-		if (*fail_why)
-			sb_adds(&nb, fail_why);
-		if (*mirror_why)
-			sb_printf(&nb, "%s%s", nb.len ? "; " : "", mirror_why);
-		if (note)
-			sb_printf(&nb, "%s%s", nb.len ? "; " : "", note);
-		if (kn.renamed.s) {
-			sb_printf(&nb, "%skeywords renamed: %s", nb.len ? "; " : "", kn.renamed.s);
-		}
-		if (kn.dropped.s)
-			sb_printf(&nb, "%skeywords dropped: %s", nb.len ? "; " : "", kn.dropped.s);
-		snprintf(c[0], 24, "%lu", st->count);
-		snprintf(c[1], 24, "%lu", st->copied);
-		snprintf(c[2], 24, "%lu", st->already);
-		snprintf(c[3], 24, "%lu", st->failed);
-		snprintf(c[4], 24, "%lu", st->skipped);
-		snprintf(c[5], 24, "%lu", st->bytes);
-		snprintf(c[6], 24, "%lu", st->flagged);
-		snprintf(c[7], 24, "%lu", st->removed);
-		report(dry_run ? "plan" : st->failed ? "failed" : "ok", account,
-		    sf->utf8, dpath, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-		    nb.s ? nb.s : "", NULL);
-		sb_free(&nb);
-	}
+done:
+	if (fc->last.pending)
+		fc->pending = 1;
+	else
+		folder_done(fc);
 	ret = 0;
 broke:
+	prefetch_free(&fc->pre);
 	msgs_free(&sm);
 	msgs_free(&dm);
-	sb_free(&wire);
-	kwnote_free(&kn);
 	return ret;
+}
+
+/* Copy fc's folder (prev: as for copy_folder) until it is done: a
+ * connection that breaks is opened again and the folder started over,
+ * prev's first when its last answer was lost; what was copied is found
+ * there. fc NULL: only prev's answer. */
+static void
+run_folder(struct fcopy *fc, struct fcopy *prev, struct folders *dfs)
+{
+	char err[512];
+	const char *why;
+
+	for (int attempt = 1;; attempt++) {
+		int r;
+		if (fc)
+			r = copy_folder(fc, prev, dfs);
+		else {
+			r = prev_settle(prev) != MAILIMAP_NO_ERROR;
+			prev_report(prev);
+		}
+		if (!r)
+			return;
+		why = "the connection broke again and again";
+		if (attempt > RETRIES)
+			break;
+		sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
+		if (sides_open(&sides, err, sizeof err) < 0) {
+			why = err;
+			break;
+		}
+		/* the new session must know which folders exist now */
+		folders_list(sides.dst.s, dfs);
+		if (prev && prev->broke) {
+			prev->broke = 0;
+			run_folder(prev, NULL, dfs);	/* it may be pending again */
+		}
+	}
+	if (prev && prev->broke) {
+		prev->broke = 0;
+		folder_failed(prev, why);
+	}
+	if (fc) {
+		if (fc->last.res)
+			mailimap_fetch_list_free(fc->last.res);
+		fc->last.res = NULL;
+		fc->pending = 0;
+		folder_failed(fc, why);
+	}
 }
 
 /* ---- one account ---- */
@@ -647,10 +412,13 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	struct folders sfs = { 0 }, dfs = { 0 };
 	struct strbuf dpath = { 0 }, prefix = { 0 };
 	struct strmap targets = { 0 };	/* Destination path -> Source folders going there */
-	int bad = 0;
+	struct fcopy fc[2], *prev = NULL;
+	size_t k = 0;
 
+	memset(fc, 0, sizeof fc);
 	me = slot;
 	account = slogin;
+	account_failed = 0;
 	sides.src.login = slogin;
 	sides.dst.login = dlogin;
 	snprintf(me->account, sizeof me->account, "%s", slogin);
@@ -667,7 +435,7 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 		if (attempt >= RETRIES || sides_open(&sides, err, sizeof err) < 0) {
 			report("failed", slogin, "-", "-", "", "", "", "", "", "", "", "",
 			    "cannot list the folders", NULL);
-			bad = 1;
+			account_failed = 1;
 			goto out;
 		}
 	}
@@ -685,65 +453,47 @@ copy_account(void *ctx, size_t job, struct pool_slot *slot)
 	}
 	for (size_t i = 0; i < sfs.n; i++) {
 		const struct folder *sf = &sfs.f[i];
-		const char *note;
-		struct fstats st;
-		if (sf->noselect)
+		struct fcopy *cur = &fc[k++ % 2];
+		if (sf->noselect || !folder_map(&fmap, sf->utf8, sf->sep, sf->su, &dpath, &cur->note)) {
+			k--;
 			continue;
-		if (!folder_map(&fmap, sf->utf8, sf->sep, sf->su, &dpath, &note))
-			continue;
-		int attempt = 0;
-		struct strmap_ent *e = strmap_get(&targets, dpath.s, dpath.len);
-		int shared = e && e->aux > 1;
-		while (copy_folder(sf, dpath.s, &dfs, note, shared, &st)) {
-			/* a connection broke: open both again and start the
-			 * folder over; what was copied is found there */
-			if (++attempt > RETRIES) {
-				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "", "",
-				    "the connection broke again and again", NULL);
-				st.failed++;
-				break;
-			}
-			sleep(1u << (attempt - 1) > 16 ? 16 : 1u << (attempt - 1));
-			if (sides_open(&sides, err, sizeof err) < 0) {
-				report("failed", slogin, sf->utf8, dpath.s, "", "", "", "", "", "", "", "",
-				    err, NULL);
-				st.failed++;
-				break;
-			}
-			/* the new session must know which folders exist now */
-			folders_list(sides.dst.s, &dfs);
 		}
-		if (st.failed)
-			bad = 1;
-		me->count[C_COPIED] += st.copied;
-		me->count[C_ALREADY] += st.already;
-		me->count[C_FAILED] += st.failed;
-		me->count[C_SKIPPED] += st.skipped;
-		me->count[C_FLAGGED] += st.flagged;
-		me->count[C_REMOVED] += st.removed;
+		struct strmap_ent *e = strmap_get(&targets, dpath.s, dpath.len);
+		cur->sf = sf;
+		cur->shared = e && e->aux > 1;
+		sb_reset(&cur->dpath);
+		sb_adds(&cur->dpath, dpath.s);
+		run_folder(cur, prev, &dfs);
+		prev = cur;
 	}
+	run_folder(NULL, prev, &dfs);
 	if (mirror_cutoff)
 		extra_folders(sides.dst.s, account, &dfs, &targets);
 out:
 	side_close(&sides.src);
 	side_close(&sides.dst);
+	for (int i = 0; i < 2; i++) {
+		sb_free(&fc[i].dpath);
+		sb_free(&fc[i].wire);
+		kwnote_free(&fc[i].kn);
+	}
 	strmap_free(&targets);
 	folders_free(&sfs);
 	folders_free(&dfs);
 	sb_free(&dpath);
 	sb_free(&prefix);
 	fmap.prefix = NULL;
-	return bad;
+	return account_failed;
 }
 
 /* ---- options ---- */
 
-int
-main(int argc, char **argv)
+/* The options, checked (a problem is a usage error, exit 2); the
+ * account operands left in argv from *first on. */
+static void
+read_options(int argc, char **argv, int *first)
 {
-	struct accounts acc = { 0 };
-	struct pool pool;
-	int ch, status;
+	int ch;
 	static const struct option longopts[] = {
 		IMAPSIDE_LONGOPTS,
 		{ "keep-dest-flags", no_argument, NULL, 'k' },
@@ -751,8 +501,6 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 
-	diag_init(argv[0]);
-	out_init();
 	sides_init(&sides);
 	while ((ch = getopt_long(argc, argv, IMAPSIDE_OPTS FOLDERMAP_OPTS "J:nv",
 	    longopts, NULL)) != -1) {
@@ -776,8 +524,7 @@ main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	*first = optind;
 	if (getenv("IMAP_COPY_CRASH_AFTER"))
 		crash_after = atol(getenv("IMAP_COPY_CRASH_AFTER"));
 	if (!sides.srcurl || !sides.dsturl)
@@ -789,21 +536,41 @@ main(int argc, char **argv)
 		warnmsg("--mirror-before %s: destination messages older than that which the source "
 		    "no longer has are REMOVED%s", when, dry_run ? " (dry run: listed only)" : "");
 	}
-	status = accounts_read(&acc, argc, argv, sides.listfile);
+}
 
+/* The run's totals on standard error (a terminal, or -v). */
+static void
+summary(const struct pool *pool, size_t accounts)
+{
+	double secs = difftime(time(NULL), pool->t0);
+	unsigned long copied = pool->count[C_COPIED];
+
+	if (!pool->tty && !verbose)
+		return;
+	fprintf(stderr, "imap-copy: %zu accounts: %lu messages %s, %lu already there, "
+	    "%lu with flags %s, %lu %s, %lu skipped, %lu failed, %.1f MB in %.0f s "
+	    "(%.0f messages/s)\n",
+	    accounts, copied, dry_run ? "to copy" : "copied", pool->count[C_ALREADY],
+	    pool->count[C_FLAGGED], dry_run ? "to update" : "updated",
+	    pool->count[C_REMOVED], dry_run ? "to remove" : "removed",
+	    pool->count[C_SKIPPED], pool->count[C_FAILED], (double)pool->bytes / 1e6, secs,
+	    secs > 0 ? (double)copied / secs : (double)copied);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct accounts acc = { 0 };
+	struct pool pool;
+	int first, status;
+
+	diag_init(argv[0]);
+	out_init();
+	read_options(argc, argv, &first);
+	status = accounts_read(&acc, argc - first, argv + first, sides.listfile);
 	if (pool_run(&pool, sides.jobs, acc.n, copy_account, NULL, &acc))
 		status = 1;
-	double secs = difftime(time(NULL), pool.t0);
-	unsigned long copied = pool.count[C_COPIED];
-	if (pool.tty || verbose)
-		fprintf(stderr, "imap-copy: %zu accounts: %lu messages %s, %lu already there, "
-		    "%lu with flags %s, %lu %s, %lu skipped, %lu failed, %.1f MB in %.0f s "
-		    "(%.0f messages/s)\n",
-		    acc.n, copied, dry_run ? "to copy" : "copied", pool.count[C_ALREADY],
-		    pool.count[C_FLAGGED], dry_run ? "to update" : "updated",
-		    pool.count[C_REMOVED], dry_run ? "to remove" : "removed",
-		    pool.count[C_SKIPPED], pool.count[C_FAILED], (double)pool.bytes / 1e6, secs,
-		    secs > 0 ? (double)copied / secs : (double)copied);
+	summary(&pool, acc.n);
 	accounts_free(&acc);
 	sides_free(&sides);
 	out_close_stdout();
