@@ -76,8 +76,8 @@ AllowTcpForwarding no
 AllowAgentForwarding no
 PermitTTY no
 # a home of its own: the sessions' shell reads no startup file of the
-# machine's user
-SetEnv HOME=$1/home
+# machine's user; a TMPDIR of its own: what the jobs leave is the host's
+SetEnv HOME=$1/home TMPDIR=$1/tmp
 # GNU parallel opens many sessions at once
 MaxStartups 200
 MaxSessions 200
@@ -107,7 +107,7 @@ sshd_start() {	# DIR NAME
 		    return 1
 	fi
 	cp "$SSH_CLIENT_DIR/id.pub" "$_sd_d/authorized_keys"
-	mkdir -p "$_sd_d/home"
+	mkdir -p "$_sd_d/home" "$_sd_d/tmp"
 	_sd_tries=0
 	while [ $_sd_tries -lt 20 ]; do
 		_sd_tries=$((_sd_tries + 1))
