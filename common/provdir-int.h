@@ -75,6 +75,7 @@ struct cmd {
 	int virt;		/* dry run: the target is one created earlier */
 	int has_mail, has_alias;	/* aaa: the target has the alias already */
 	int fresh;		/* the target was made by this run: nothing to compare */
+	int careful;		/* retry_fresh: the target is read, never trusted */
 	int nanc, anc;		/* domain ancestors to create, the next one */
 	int pw_clear;		/* verify: a clear-text password not compared */
 	struct cmdkey *key;	/* the objects it touches (cmd_keys) */

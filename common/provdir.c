@@ -348,7 +348,7 @@ restart(struct cmd *c)
 	sb_reset(&c->detail);
 	c->state = 0;
 	c->msgid = -1;
-	c->fresh = c->changed = c->has_mail = c->has_alias = c->pw_clear = 0;
+	c->fresh = c->careful = c->changed = c->has_mail = c->has_alias = c->pw_clear = 0;
 	pd_step(c, LDAP_SUCCESS, NULL, NULL);
 }
 

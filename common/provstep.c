@@ -18,6 +18,9 @@ retry_fresh(struct cmd *c, int rc)
 {
 	if (!c->fresh || (rc != LDAP_TYPE_OR_VALUE_EXISTS && rc != LDAP_NO_SUCH_ATTRIBUTE))
 		return 0;
+	/* for good: S_START asks for the run's own knowledge again otherwise,
+	 * and the same answer comes round without end */
+	c->careful = 1;
 	c->fresh = 0;
 	c->state = S_START;
 	sb_reset(&c->detail);
@@ -191,7 +194,7 @@ step_modify(struct cmd *c, int rc, const char *err)
 				pd_op_search(c, c->dn, LDAP_SCOPE_BASE,
 				    "(objectClass=zimbraDomain)", names);
 		} else {
-			c->fresh = 1;
+			c->fresh = !c->careful;
 			pd_resolve(c, name, c->vi->v == V_MDL ? "zimbraDistributionList" :
 			    c->vi->v == V_MCR ? "zimbraCalendarResource" : "zimbraAccount",
 			    names);
@@ -530,7 +533,7 @@ step_create(struct cmd *c, int rc, const char *err, const char *matched)
 		if (v == V_CSIG || v == V_CID) {
 			names = pd_names_of(&c->la, "zimbraId", NULL);
 			c->state = S_PARENT;
-			c->fresh = 1;
+			c->fresh = !c->careful;
 			pd_resolve(c, name, "zimbraAccount", names);
 			free(names);
 			return;
@@ -600,7 +603,7 @@ step_alias(struct cmd *c, int rc, const char *err)
 	switch (c->state) {
 	case S_START:
 		c->state = S_TARGET;
-		c->fresh = 1;
+		c->fresh = !c->careful;
 		pd_resolve(c, target, list ? "zimbraDistributionList" : "zimbraAccount", names);
 		return;
 	case S_TARGET: {
@@ -703,7 +706,7 @@ step_members(struct cmd *c, int rc, const char *err)
 	switch (c->state) {
 	case S_START:
 		c->state = S_TARGET;
-		c->fresh = 1;
+		c->fresh = !c->careful;
 		pd_resolve(c, list, "zimbraDistributionList", names);
 		return;
 	case S_TARGET: {
