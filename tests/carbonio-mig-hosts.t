@@ -174,14 +174,21 @@ n=0 got= v=
 while [ $n -lt 600 ] && [ -z "$got" ] && kill -0 $drvpid 2>/dev/null; do
 	n=$((n + 1))
 	set -- $(copying)
-	[ $# = 2 ] && got=$1 v=$2
+	[ $# = 2 ] && got=$1 v=$2 got_start=$(cut -d' ' -f22 "/proc/$1/stat" 2>/dev/null)
 	[ -n "$got" ] || sleep 0.1
 done
 [ -n "$v" ] && sshd_kill "$T/$v"
 source_freeze CONT
 wait $drvpid
 status=$?
-is "a host killed while it copied" "${got:+yes}:$(kill -0 "$got" 2>/dev/null || echo gone)" "yes:gone"
+# gone: no such process, a zombie (killed, its parent killed too, and not
+# yet reaped by whatever init this machine has), or its pid taken since by
+# another process (pids wrap at 32768 here)
+gone() {
+	[ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null ||
+	    [ "$(cut -d' ' -f22 "/proc/$1/stat" 2>/dev/null)" != "$got_start" ]
+}
+is "a host killed while it copied" "${got:+yes}:$(gone "$got" && echo gone)" "yes:gone"
 v=${v:-h2}
 is "... the mail phase: exit 0, every job done by the other hosts" "$status" 0
 has "... the log says the host cannot be reached, and why" "$(last killed)/mail/log" \
