@@ -622,6 +622,7 @@ step_alias(struct cmd *c, int rc, const char *err)
 			pd_finish(c, RES_FAILED, "not an address: %s", alias);
 			return;
 		}
+		free(c->dn2);	/* a command sent back (retry_fresh) had one */
 		c->dn2 = pd_addr_dn(alias);
 		pd_add_oc(&e, "zimbraAlias");
 		pd_attrs_set(&e, "uid", local);
