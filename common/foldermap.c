@@ -254,6 +254,17 @@ convert(const char *from, const char *to, const char *in, struct strbuf *out)
 	return 0;
 }
 
+void
+mutf7_preload(void)
+{
+	static iconv_t keep[2];
+
+	if (!keep[0]) {
+		keep[0] = iconv_open("UTF-8", "UTF-7-IMAP");
+		keep[1] = iconv_open("UTF-7-IMAP", "UTF-8");
+	}
+}
+
 int
 mutf7_decode(const char *in, struct strbuf *out)
 {

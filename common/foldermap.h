@@ -44,6 +44,10 @@ int folder_map(const struct foldermap *fm, const char *name, char sep,
 /* The Source path that patterns and -M rules see: components joined by '/'. */
 void folder_path(const char *name, char sep, struct strbuf *out);
 
+/* The converters loaded now and kept, so that the workers a process forks
+ * later do not each load them again. */
+void mutf7_preload(void);
+
 /* Modified UTF-7 (RFC 3501) <-> UTF-8. Return 0, or -1 when the input is not
  * valid (out then holds the input unchanged). */
 int mutf7_decode(const char *in, struct strbuf *out);

@@ -80,6 +80,7 @@ imap_parse_url(const char *url, struct imap_endpoint *ep, const char **why)
 struct tls_low {
 	gnutls_session_t session;
 	gnutls_certificate_credentials_t cred;
+	int own_cred;		/* cred is this session's, not the endpoint's */
 	int fd;
 	int timeout;		/* seconds */
 };
@@ -157,7 +158,8 @@ tls_free(mailstream_low *l)
 	if (t->fd >= 0)
 		close(t->fd);
 	gnutls_deinit(t->session);
-	gnutls_certificate_free_credentials(t->cred);
+	if (t->own_cred)
+		gnutls_certificate_free_credentials(t->cred);
 	free(t);
 	free(l);
 }
@@ -195,6 +197,51 @@ is_ip(const char *h)
 	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
 }
 
+/* The CA certificates for ep: *cred, or NULL with the reason in err. */
+static gnutls_certificate_credentials_t
+cred_load(const struct imap_endpoint *ep, char *err, size_t errlen)
+{
+	gnutls_certificate_credentials_t cred;
+	int r;
+
+	if (gnutls_certificate_allocate_credentials(&cred) < 0) {
+		snprintf(err, errlen, "cannot set up TLS");
+		return NULL;
+	}
+	if (ep->cafile)
+		r = gnutls_certificate_set_x509_trust_file(cred, ep->cafile,
+		    GNUTLS_X509_FMT_PEM);
+	else
+		r = gnutls_certificate_set_x509_system_trust(cred);
+	if (r <= 0 && !ep->insecure) {
+		snprintf(err, errlen, "%s: no CA certificate could be read%s%s",
+		    ep->cafile ? ep->cafile : "the system's CA store",
+		    r < 0 ? ": " : "", r < 0 ? gnutls_strerror(r) : "");
+		gnutls_certificate_free_credentials(cred);
+		return NULL;
+	}
+	return cred;
+}
+
+int
+imap_endpoint_tls(struct imap_endpoint *ep)
+{
+	char err[256];
+
+	if (ep->plaintext || ep->cred)
+		return 0;
+	ep->cred = cred_load(ep, err, sizeof err);
+	return ep->cred ? 0 : -1;
+}
+
+void
+imap_endpoint_free(struct imap_endpoint *ep)
+{
+	if (ep->cred)
+		gnutls_certificate_free_credentials(ep->cred);
+	ep->cred = NULL;
+}
+
 /* TLS on fd; returns the stream driver, or NULL with the reason. */
 static mailstream_low *
 tls_start(int fd, const struct imap_endpoint *ep, char *err, size_t errlen)
@@ -208,20 +255,13 @@ tls_start(int fd, const struct imap_endpoint *ep, char *err, size_t errlen)
 	}
 	t->fd = fd;
 	t->timeout = ep->timeout;
-	if (gnutls_certificate_allocate_credentials(&t->cred) < 0)
-		goto fail_init;
-	if (ep->cafile)
-		r = gnutls_certificate_set_x509_trust_file(t->cred, ep->cafile,
-		    GNUTLS_X509_FMT_PEM);
-	else
-		r = gnutls_certificate_set_x509_system_trust(t->cred);
-	if (r <= 0 && !ep->insecure) {
-		snprintf(err, errlen, "%s: no CA certificate could be read%s%s",
-		    ep->cafile ? ep->cafile : "the system's CA store",
-		    r < 0 ? ": " : "", r < 0 ? gnutls_strerror(r) : "");
-		gnutls_certificate_free_credentials(t->cred);
-		free(t);
-		return NULL;
+	/* the endpoint's certificates when read once for all, else its own */
+	if ((t->cred = ep->cred) == NULL) {
+		if ((t->cred = cred_load(ep, err, errlen)) == NULL) {
+			free(t);
+			return NULL;
+		}
+		t->own_cred = 1;
 	}
 	if (gnutls_init(&t->session, GNUTLS_CLIENT) < 0)
 		goto fail_cred;
@@ -251,14 +291,15 @@ tls_start(int fd, const struct imap_endpoint *ep, char *err, size_t errlen)
 		} else
 			snprintf(err, errlen, "TLS handshake: %s", gnutls_strerror(r));
 		gnutls_deinit(t->session);
-		gnutls_certificate_free_credentials(t->cred);
+		if (t->own_cred)
+			gnutls_certificate_free_credentials(t->cred);
 		free(t);
 		return NULL;
 	}
 	return mailstream_low_new(t, &tls_driver);
 fail_cred:
-	gnutls_certificate_free_credentials(t->cred);
-fail_init:
+	if (t->own_cred)
+		gnutls_certificate_free_credentials(t->cred);
 	free(t);
 	snprintf(err, errlen, "cannot set up TLS");
 	return NULL;
@@ -358,13 +399,91 @@ imap_open(const struct imap_endpoint *ep, char *err, size_t errlen)
 		mailstream_low_free(plain);	/* frees, does not close fd */
 		mailstream_set_low(s->imap_stream, tls);
 	}
-	/* what was said before TLS does not count, and what counts comes
-	 * with the login (imap_login): no round trip for it here */
-	forget_caps(s);
+	/* what was said before TLS counts for nothing but a hint: imap_login
+	 * takes SASL-IR from it (a server that does not take it after all
+	 * says BAD, and is asked again), then forgets it; what counts comes
+	 * with the login: no round trip for it here */
 	return s;
 fail:
 	mailimap_free(s);
 	return NULL;
+}
+
+/* The answer to the command just sent: MAILIMAP_NO_ERROR when OK,
+ * MAILIMAP_ERROR_LOGIN when NO, MAILIMAP_ERROR_PROTOCOL when BAD, or the
+ * error that broke the connection. */
+static int
+tagged_answer(mailimap *s)
+{
+	struct mailimap_response *resp = NULL;
+	int r;
+
+	if (!mailimap_read_line(s))
+		return MAILIMAP_ERROR_STREAM;
+	if ((r = mailimap_parse_response(s, &resp)) != MAILIMAP_NO_ERROR)
+		return r;
+	r = resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
+	    MAILIMAP_RESP_COND_STATE_OK ? MAILIMAP_NO_ERROR : MAILIMAP_ERROR_LOGIN;
+	mailimap_response_free(resp);
+	return r;
+}
+
+static int
+send_str(mailimap *s, const char *p, size_t n)
+{
+	return mailstream_write(s->imap_stream, p, n) < 0 ? MAILIMAP_ERROR_STREAM : MAILIMAP_NO_ERROR;
+}
+
+/* AUTHENTICATE PLAIN (RFC 4616) as admin for user: "user NUL admin NUL
+ * password" in base64, with the command when ir (SASL-IR, RFC 4959: one
+ * round trip), else after the server's "+". Nothing of it is kept. */
+static int
+auth_plain(mailimap *s, const char *user, const char *admin, const char *password, int ir)
+{
+	size_t lu = strlen(user), la = strlen(admin), lp = strlen(password), n = lu + la + lp + 2;
+	unsigned char *raw = malloc(n);
+	gnutls_datum_t in = { raw, (unsigned)n }, b64 = { NULL, 0 };
+	int r;
+
+	if (!raw)
+		return MAILIMAP_ERROR_MEMORY;
+	memcpy(raw, user, lu + 1);
+	memcpy(raw + lu + 1, admin, la + 1);
+	memcpy(raw + lu + la + 2, password, lp);
+	r = gnutls_base64_encode2(&in, &b64);
+	explicit_bzero(raw, n);
+	free(raw);
+	if (r < 0)
+		return MAILIMAP_ERROR_MEMORY;
+	if ((r = mailimap_send_current_tag(s)) != MAILIMAP_NO_ERROR ||
+	    (r = send_str(s, "AUTHENTICATE PLAIN", 18)) != MAILIMAP_NO_ERROR)
+		goto out;
+	if (!ir) {
+		const char *line;
+		if ((r = send_str(s, "\r\n", 2)) != MAILIMAP_NO_ERROR)
+			goto out;
+		if (mailstream_flush(s->imap_stream) < 0 || !(line = mailimap_read_line(s))) {
+			r = MAILIMAP_ERROR_STREAM;
+			goto out;
+		}
+		if (*line != '+') {	/* refused at once: its answer is read */
+			struct mailimap_response *resp = NULL;
+			if ((r = mailimap_parse_response(s, &resp)) == MAILIMAP_NO_ERROR) {
+				mailimap_response_free(resp);
+				r = MAILIMAP_ERROR_LOGIN;
+			}
+			goto out;
+		}
+	} else if ((r = send_str(s, " ", 1)) != MAILIMAP_NO_ERROR)
+		goto out;
+	if ((r = send_str(s, (const char *)b64.data, b64.size)) != MAILIMAP_NO_ERROR ||
+	    (r = send_str(s, "\r\n", 2)) != MAILIMAP_NO_ERROR)
+		goto out;
+	r = mailstream_flush(s->imap_stream) < 0 ? MAILIMAP_ERROR_STREAM : tagged_answer(s);
+out:
+	explicit_bzero(b64.data, b64.size);
+	gnutls_free(b64.data);
+	return r;
 }
 
 int
@@ -373,18 +492,26 @@ imap_login(mailimap *s, const char *user, const char *admin,
 {
 	int r;
 
-	forget_caps(s);
-	if (admin)
-		r = mailimap_authenticate(s, "PLAIN", NULL, NULL, NULL, user, admin,
-		    password, NULL);
-	else
+	if (admin) {
+		/* SASL-IR as the greeting said (a hint only: BAD, and the
+		 * server is asked the long way) */
+		int ir = imap_has_cap(s, "SASL-IR");
+		forget_caps(s);
+		r = auth_plain(s, user, admin, password, ir);
+		if (r == MAILIMAP_ERROR_PROTOCOL && ir)
+			r = auth_plain(s, user, admin, password, 0);
+	} else {
+		forget_caps(s);
 		r = mailimap_login(s, user, password);
+	}
 	if (r != MAILIMAP_NO_ERROR) {
 		snprintf(err, errlen, "login as %s%s%s refused: %s", user,
 		    admin ? " by " : "", admin ? admin : "",
 		    s->imap_response ? s->imap_response : "no answer");
 		return -1;
 	}
+	if (admin)
+		s->imap_state = MAILIMAP_STATE_AUTHENTICATED;
 	/* the capabilities change once logged in: most servers say them in
 	 * the login's answer (libetpan keeps them); else ask */
 	if (!s->imap_connection_info || !s->imap_connection_info->imap_capability) {

@@ -18,11 +18,19 @@ struct imap_endpoint {
 	int insecure;		/* do not verify the certificate */
 	int plaintext;		/* imap:// without STARTTLS: no TLS at all */
 	int timeout;		/* seconds a read or write may wait */
+	void *cred;		/* the CA certificates, read once (imap_endpoint_tls) */
 };
 
 /* Parse imap://host[:port] or imaps://host[:port] ([v6] hosts too).
  * Returns 0, or -1 with the reason in *why. */
 int imap_parse_url(const char *url, struct imap_endpoint *ep, const char **why);
+
+/* Read the endpoint's CA certificates now, once for every session opened
+ * later (by this process and the processes it forks): else each session
+ * reads them anew. Returns 0, or -1 when they cannot be read (each session
+ * then says why). Nothing to do for a plaintext endpoint. */
+int imap_endpoint_tls(struct imap_endpoint *ep);
+void imap_endpoint_free(struct imap_endpoint *ep);
 
 /* Connect, secure and greet. Returns the session, or NULL with the reason
  * in err (a certificate that does not verify says why). */

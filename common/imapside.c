@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "foldermap.h"
 #include "imapside.h"
 #include "num.h"
 #include "secret.h"
@@ -115,6 +116,11 @@ sides_finish(struct imap_sides *o, const char *srcenv, const char *dstenv)
 		die("the destination needs -A admin (with -Y) or -P passwords");
 	/* a server that stops answering is given up after two minutes */
 	mailstream_network_delay.tv_sec = 120;
+	/* the CA certificates read once, before the workers fork, not once
+	 * for each connection (a failure is said by each) */
+	imap_endpoint_tls(&o->src.ep);
+	imap_endpoint_tls(&o->dst.ep);
+	mutf7_preload();	/* the folder names' converters too */
 }
 
 void
@@ -127,6 +133,8 @@ sides_free(struct imap_sides *o)
 	strmap_free(&o->src.pwmap);
 	strmap_free(&o->dst.pwmap);
 	o->src.admin_pw = o->dst.admin_pw = NULL;
+	imap_endpoint_free(&o->src.ep);
+	imap_endpoint_free(&o->dst.ep);
 }
 
 void

@@ -150,6 +150,26 @@ has "tls: ... and warns" "$T/err" "NOT verified"
 run imap-copy -S "$SRC_IMAPS" -D "$DST_IMAPS" -C "$T/cas.pem" -a admin -y "$SRC_ADMIN_PW" \
     -A admin -Y "$DST_ADMIN_PW" -i INBOX alice@example.com
 is "tls: imaps with the right CA" "$status" 0
+# ---- logins ----
+(umask 077; echo not-the-password >"$T/wrong.pw")
+run imap-copy -S "$SRC_URL" -D "$DST_URL" -C "$T/cas.pem" -a admin -y "$T/wrong.pw" \
+    -A admin -Y "$DST_ADMIN_PW" -i INBOX alice@example.com
+is "login: a wrong admin password: exit 1" "$status" 1
+has "login: ... the account fails in the server's words" "$T/out" \
+    "login as alice@example.com by admin refused: Authentication failed."
+hasnt "login: ... the password never shown" "$T/out$T/err" not-the-password
+hasnt "login: ... nor in the errors" "$T/err" not-the-password
+# a server that does not announce SASL-IR: AUTHENTICATE the long way
+CUTPROXY_STRIP=SASL-IR cutproxy "${SRC_URL##*:}" 0 0
+perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new("127.0.0.1:$ARGV[0]") or die; print scalar <$s>' \
+    "$PROXY_PORT" >"$T/greeting"
+has "login: the proxy's greeting still lists AUTH=PLAIN" "$T/greeting" "AUTH=PLAIN"
+hasnt "login: ... but not SASL-IR" "$T/greeting" "SASL-IR"
+run imap-copy -S "imap://127.0.0.1:$PROXY_PORT" -D "$DST_URL" -C "$T/cas.pem" -a admin \
+    -y "$SRC_ADMIN_PW" -A admin -Y "$DST_ADMIN_PW" -i INBOX alice@example.com
+is "login: a server without SASL-IR: exit 0" "$status" 0
+has "login: ... its INBOX listed" "$T/out" "ok	alice@example.com	INBOX	INBOX	"
+kill $proxy 2>/dev/null
 chmod 644 "$SRC_ADMIN_PW"
 run ic alice@example.com
 is "password: a file others can read is refused (exit 2)" "$status" 2
