@@ -10,7 +10,6 @@
 #include "diag.h"
 #include "imapside.h"
 #include "mailbox.h"
-#include "strmap.h"
 
 #define LIST_CHUNK 1000		/* messages listed per FETCH */
 
@@ -58,114 +57,12 @@ folder_attrs(struct folder *f, const struct mailimap_mbx_list_flags *fl)
 	}
 }
 
-/* An IMAP astring at *p (before end): an atom, a quoted string or a
- * literal, into out. Returns 0 and moves *p past it, or -1. */
-static int
-astring_at(const char **p, const char *end, struct strbuf *out)
-{
-	const char *q = *p;
-
-	sb_reset(out);
-	if (q < end && *q == '"') {
-		for (q++; q < end && *q != '"'; q++) {
-			if (*q == '\\' && q + 1 < end)
-				q++;
-			sb_addc(out, *q);
-		}
-		if (q >= end)
-			return -1;
-		*p = q + 1;
-	} else if (q < end && *q == '{') {
-		unsigned long n = 0;
-		for (q++; q < end && *q >= '0' && *q <= '9' && n < 1000000; q++)
-			n = n * 10 + (unsigned long)(*q - '0');
-		if (q < end && *q == '+')
-			q++;
-		if (end - q < 3 || memcmp(q, "}\r\n", 3) != 0 || (unsigned long)(end - q - 3) < n)
-			return -1;
-		sb_add(out, q + 3, n);
-		*p = q + 3 + n;
-	} else {
-		while (q < end && *q != ' ' && *q != '(' && *q != '\r')
-			sb_addc(out, *q++);
-		if (q == *p)
-			return -1;
-		*p = q;
-	}
-	if (!out->s)
-		sb_adds(out, "");
-	return 0;
-}
-
-/* The MESSAGES of each "* STATUS" line of the raw response [p, end) given
- * to the listed folders (by wire name in names). Lines are walked whole:
- * a literal, whatever it holds, is never taken for a line. */
-static void
-status_counts(const char *p, const char *end, struct folders *fs, struct strmap *names)
-{
-	struct strbuf mb = { 0 };
-
-	while (p < end) {
-		const char *line = p;
-		/* the end of this response line, past any literal in it */
-		for (;;) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			if (!nl) {
-				p = end;
-				break;
-			}
-			const char *b = nl - 1;
-			p = nl + 1;
-			if (b > line && *b == '\r' && b[-1] == '}') {
-				const char *o = b - 1;
-				unsigned long n = 0, mul = 1;
-				while (o > line && o[-1] >= '0' && o[-1] <= '9' && mul < 10000000) {
-					n += (unsigned long)(o[-1] - '0') * mul;
-					mul *= 10;
-					o--;
-				}
-				if (o > line && (o[-1] == '{' || (o[-1] == '+' && o - 1 > line && o[-2] == '{'))) {
-					p = (unsigned long)(end - p) < n ? end : p + n;
-					continue;
-				}
-			}
-			break;
-		}
-		if (p - line < 9 || memcmp(line, "* STATUS ", 9) != 0)
-			continue;
-		const char *q = line + 9;
-		if (astring_at(&q, p, &mb) < 0 || q + 2 > p || memcmp(q, " (", 2) != 0)
-			continue;
-		struct strmap_ent *e = strmap_get(names, mb.s, mb.len);
-		if (!e)
-			continue;
-		for (q += 2; q < p && *q != ')';) {
-			const char *k = q;
-			while (q < p && *q != ' ' && *q != ')')
-				q++;
-			size_t kl = (size_t)(q - k);
-			if (q < p && *q == ' ')
-				q++;
-			char *num_end;
-			long v = strtol(q, &num_end, 10);
-			if (num_end == q || num_end > p)
-				break;
-			if (kl == 8 && strncasecmp(k, "MESSAGES", 8) == 0 && v >= 0)
-				fs->f[e->aux].messages = v;
-			q = num_end;
-			if (q < p && *q == ' ')
-				q++;
-		}
-	}
-	sb_free(&mb);
-}
-
-/* LIST "" "*" RETURN (SUBSCRIBED STATUS (MESSAGES)): what LIST and LSUB
- * say, and the counts, in one round trip. */
+/* LIST "" "*" RETURN (SUBSCRIBED): what LIST and LSUB say, in one round
+ * trip. */
 static int
 list_extended(mailimap *s, clist **l)
 {
-	static const char cmd[] = "LIST \"\" \"*\" RETURN (SUBSCRIBED STATUS (MESSAGES))\r\n";
+	static const char cmd[] = "LIST \"\" \"*\" RETURN (SUBSCRIBED)\r\n";
 	struct mailimap_response *resp = NULL;
 	int r;
 
@@ -189,7 +86,7 @@ int
 folders_list(mailimap *s, struct folders *fs)
 {
 	clist *l = NULL, *sub = NULL;
-	int r, ext = imap_has_cap(s, "LIST-EXTENDED") && imap_has_cap(s, "LIST-STATUS");
+	int r, ext = imap_has_cap(s, "LIST-EXTENDED");
 	struct strbuf u = { 0 };
 
 	folders_free(fs);
@@ -208,7 +105,6 @@ folders_list(mailimap *s, struct folders *fs)
 		}
 		f.name = xstrdup(mb->mb_name);
 		f.sep = mb->mb_delimiter;
-		f.messages = -1;
 		if (f.sep)
 			fs->sep = f.sep;
 		mutf7_decode(mb->mb_name, &u);
@@ -217,18 +113,7 @@ folders_list(mailimap *s, struct folders *fs)
 		fs->f[fs->n++] = f;
 	}
 	mailimap_list_result_free(l);
-	if (ext) {
-		/* libetpan keeps one STATUS: the counts are read from the
-		 * response itself, still in the session's buffer */
-		struct strmap names = { 0 };
-		for (size_t i = 0; i < fs->n; i++) {
-			int isnew;
-			strmap_put(&names, fs->f[i].name, strlen(fs->f[i].name), &isnew)->aux = i;
-		}
-		MMAPString *raw = s->imap_stream_buffer;
-		status_counts(raw->str, raw->str + raw->len, fs, &names);
-		strmap_free(&names);
-	} else if (mailimap_lsub(s, "", "*", &sub) == MAILIMAP_NO_ERROR) {
+	if (!ext && mailimap_lsub(s, "", "*", &sub) == MAILIMAP_NO_ERROR) {
 		for (clistiter *it = clist_begin(sub); it; it = clist_next(it)) {
 			struct mailimap_mailbox_list *mb = clist_content(it);
 			for (size_t i = 0; i < fs->n; i++)
@@ -722,16 +607,8 @@ folder_pair_list_after(int (*first)(void *), void *arg, mailimap *src, const cha
 	    first, arg, MAILIMAP_NO_ERROR };
 
 	sm->n = dm->n = 0;
-	if (how & PAIR_SRC_EMPTY) {
-		/* nothing to open on the Source, nor to match on the
-		 * Destination: only what is to be removed there */
-		sj.opened = 1;
-		if (!(how & PAIR_DST_ALWAYS))
-			dj.l.wire = dwire = NULL;
-		if (dwire || first)
-			dst_side(&dj);
-	} else if (dwire || first)
-		/* both sides listed at once: each server works while the other does */
+	/* both sides listed at once: each server works while the other does */
+	if (dwire || first)
 		run_both(dst_side, &dj, list_side, &sj);
 	else
 		list_side(&sj);

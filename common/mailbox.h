@@ -25,7 +25,6 @@ struct folder {
 	char sep;
 	int noselect, subscribed;
 	enum special su;
-	long messages;		/* how many, from LIST-STATUS; -1 unknown */
 };
 
 struct folders {
@@ -34,10 +33,9 @@ struct folders {
 	char sep;		/* the side's hierarchy separator (0: flat) */
 };
 
-/* LIST (and LSUB) "" "*", sorted by UTF-8 name: in one round trip with
- * each folder's message count where the server has LIST-EXTENDED and
- * LIST-STATUS (RFC 5258, 5819), else LIST then LSUB. Returns 0, or the
- * libetpan error. */
+/* Every folder, sorted by UTF-8 name, with its subscription: one LIST
+ * RETURN (SUBSCRIBED) where the server has LIST-EXTENDED (RFC 5258), else
+ * LIST and LSUB "" "*". Returns 0, or the libetpan error. */
 int folders_list(mailimap *s, struct folders *fs);
 /* Both sides' at once: 0, or the first libetpan error. */
 int folders_list_both(mailimap *src, struct folders *sfs, mailimap *dst,
@@ -144,12 +142,9 @@ void msg_iso_date(char *out, size_t n, int64_t t);
  * folder has messages, unless PAIR_DST_ALWAYS. With
  * PAIR_FLAGS, both listings carry the flags; kn notes the Source's
  * keywords. PAIR_SRC_BARE with dwire NULL: the Source listed MSGS_BARE.
- * PAIR_SRC_EMPTY: the Source folder is known to be empty (LIST-STATUS):
- * it is not opened, nor is the Destination's unless PAIR_DST_ALWAYS.
  * Returns MAILIMAP_NO_ERROR, a libetpan error when a connection broke, or
  * -1 when the Source folder cannot be opened (the server's words in err). */
-enum { PAIR_DST_ALWAYS = 1, PAIR_FLAGS = 2, PAIR_DST_WRITE = 4, PAIR_SRC_BARE = 8,
-	PAIR_SRC_EMPTY = 16 };
+enum { PAIR_DST_ALWAYS = 1, PAIR_FLAGS = 2, PAIR_DST_WRITE = 4, PAIR_SRC_BARE = 8 };
 int folder_pair_list(mailimap *src, const char *swire, mailimap *dst, const char *dwire,
     unsigned how, struct msgs *sm, struct msgs *dm, struct kwnote *kn,
     char *err, size_t errlen);

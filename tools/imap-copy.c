@@ -250,9 +250,7 @@ list_pair(struct fcopy *fc, struct fcopy *prev, const struct folder *df, unsigne
 {
 	const struct folder *sf = fc->sf;
 	const char *wire = fc->wire.s;
-	/* a Destination folder known to be empty (LIST-STATUS) is not opened:
-	 * nothing there to match, update or remove */
-	int r, list_there = df != NULL && df->messages != 0;
+	int r, list_there = df != NULL;
 	struct make_job mj = { sides.dst.s, wire,
 	    sf->subscribed && !dry_run && !(df && df->subscribed), MAILIMAP_NO_ERROR, prev };
 
@@ -310,13 +308,7 @@ copy_folder(struct fcopy *fc, struct fcopy *prev, struct folders *dfs)
 	kwnote_free(&fc->kn);
 	folders_dest_name(fc->dpath.s, dfs->sep, &fc->wire);
 	progress(fc->sf->utf8, 0, 0);
-	struct folder *df = (struct folder *)folders_find(dfs, fc->wire.s);
-	r = list_pair(fc, prev, df, pair_how(mirror) | (fc->sf->messages == 0 ? PAIR_SRC_EMPTY : 0),
-	    &sm, &dm);
-	/* its count is no longer known once this run stores there (another
-	 * Source folder may go to the same one) */
-	if (df)
-		df->messages = -1;
+	r = list_pair(fc, prev, folders_find(dfs, fc->wire.s), pair_how(mirror), &sm, &dm);
 	if (r == -1) {
 		st->failed++;
 		goto done;
