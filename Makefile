@@ -23,8 +23,8 @@ COMMON = common/diag.o common/out.o common/lineio.o common/report.o \
 	common/foldermap.o common/fold.o common/sha256.o common/atomicfile.o \
 	common/hash.o common/size.o common/addr.o common/utf8.o \
 	common/num.o
-IMAP = common/imapconn.o common/imapside.o common/mailbox.o common/acctlist.o \
-	common/pool.o
+IMAP = common/imapconn.o common/imapside.o common/mailbox.o common/folders.o \
+	common/msgflags.o common/acctlist.o common/pool.o
 # prov-apply's engine, for mig-check too: needs LDAP_LIBS and TLS_LIBS
 PROVDIR = common/provdir.o common/provcmd.o common/proventry.o common/provop.o \
 	common/provstep.o common/ldapconn.o

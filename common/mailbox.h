@@ -5,7 +5,8 @@
  * identifies a message (Message-ID or a digest of its headers, internal date
  * and size), the matching of the Source's messages with the Destination's
  * (a multiset: two identical messages need two copies), and the flags as
- * Carbonio stores them. */
+ * Carbonio stores them. The folders are in folders.c, the flags in
+ * msgflags.c, the messages and their matching in mailbox.c. */
 #ifndef MAILBOX_H
 #define MAILBOX_H
 
