@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/diag.h"
 #include "../common/out.h"
@@ -37,6 +38,31 @@ mig_check_usage(void)
 	    "       mig-check preflight files [-v] [-n count] [-s size] [-4] [-D dmy|mdy]\n"
 	    "                 [-e encoding] [-F delim] [-m mapping] file|directory ...\n");
 	exit(2);
+}
+
+const char *
+files_check_options(int argc, char **argv, const char *tool_opts,
+    int (*opt)(void *ctx, int ch, const char *arg), void *ctx, const char *what)
+{
+	const char *list = NULL;
+	char optstring[64];
+	int ch;
+
+	snprintf(optstring, sizeof optstring, "%sp:", tool_opts);
+	optind = 1;
+	while ((ch = getopt(argc, argv, optstring)) != -1) {
+		int r = opt(ctx, ch, optarg);
+		if (r < 0)
+			exit(ST_FAIL);
+		if (r)
+			continue;
+		if (ch != 'p')
+			mig_check_usage();
+		list = optarg;
+	}
+	if (!list || optind >= argc)
+		die("%s", what);
+	return list;
 }
 
 int

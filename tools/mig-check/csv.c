@@ -145,34 +145,26 @@ read_cards(const char *path, unsigned long *extra, int *bad)
 	return found;
 }
 
+static int
+conv_opt(void *o, int ch, const char *arg)
+{
+	return conv_option(o, ch, arg);
+}
+
 int
 verify_csv(int argc, char **argv)
 {
-	const char *list = NULL;
 	struct lineio lr;
 	unsigned long extra = 0, found = 0, missing = 0, nfiles = 0;
-	int ch, bad = 0;
+	int bad = 0;
 	size_t len;
 	char *path;
 
-	optind = 1;
-	while ((ch = getopt(argc, argv, CONV_GETOPT "p:")) != -1) {
-		int r = conv_option(&conv, ch, optarg);
-		if (r < 0)
-			exit(ST_FAIL);
-		if (r)
-			continue;
-		switch (ch) {
-		case 'p': list = optarg; break;
-		default:
-			mig_check_usage();
-		}
-	}
+	const char *list = files_check_options(argc, argv, CONV_GETOPT, conv_opt, &conv,
+	    "verify csv: -p names the list of the files csv2vcard wrote, "
+	    "and the operands the CSV files");
 	argc -= optind;
 	argv += optind;
-	if (!list || !argc)
-		die("verify csv: -p names the list of the files csv2vcard wrote, "
-		    "and the operands the CSV files");
 	conv_finish(&conv);
 
 	/* what the rows make */

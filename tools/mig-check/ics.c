@@ -262,35 +262,26 @@ say_missing(struct file_state *fs)
 	return missing;
 }
 
+static int
+ics_opt_of(void *o, int ch, const char *arg)
+{
+	return ics_option(o, ch, arg);
+}
+
 int
 verify_ics(int argc, char **argv)
 {
-	const char *list = NULL;
 	struct lineio lr;
 	unsigned long extra = 0, missing = 0, npieces = 0, bad = 0;
-	int ch, failed = 0, i;
+	int failed = 0, i;
 	size_t len;
 	char *path;
 
-	optind = 1;
-	while ((ch = getopt(argc, argv, ICS_LIMITS_GETOPT "p:")) != -1) {
-		int r = ics_option(&ics_opt, ch, optarg);
-
-		if (r < 0)
-			exit(ST_FAIL);
-		if (r)
-			continue;
-		switch (ch) {
-		case 'p': list = optarg; break;
-		default:
-			mig_check_usage();
-		}
-	}
+	const char *list = files_check_options(argc, argv, ICS_LIMITS_GETOPT, ics_opt_of, &ics_opt,
+	    "verify ics: -p names the list of the pieces ics-split wrote, "
+	    "and the operands the calendar exports");
 	argc -= optind;
 	argv += optind;
-	if (!list || !argc)
-		die("verify ics: -p names the list of the pieces ics-split wrote, "
-		    "and the operands the calendar exports");
 
 	/* what ics-split writes of each export */
 	struct file_state *fs = xcalloc((size_t)argc, sizeof *fs);

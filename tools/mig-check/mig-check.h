@@ -13,6 +13,14 @@ enum { ST_OK = 0, ST_DIFF = 1, ST_FAIL = 2 };
 /* Every check's usage on standard error, exit 2: for a bad option. */
 void mig_check_usage(void) __attribute__((noreturn));
 
+/* The options of a check of the files a tool wrote (verify csv, verify
+ * ics): the tool's own, read by opt (1 taken, 0 not its own, -1 bad: exit
+ * 2), and -p LIST, the list of the files it wrote; both -p and an operand
+ * are needed (else what says so, exit 2). Returns LIST; the operands are
+ * then from argv[optind]. */
+const char *files_check_options(int argc, char **argv, const char *tool_opts,
+    int (*opt)(void *ctx, int ch, const char *arg), void *ctx, const char *what);
+
 int verify_mail(int argc, char **argv);
 int verify_prov(int argc, char **argv);
 int verify_csv(int argc, char **argv);
