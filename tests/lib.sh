@@ -89,7 +89,10 @@ has() {
 
 # hasnt DESCRIPTION FILE PATTERN
 hasnt() {
-	if grep -qF -- "$3" "$2"; then
+	if [ ! -r "$2" ]; then	# no file is no proof of absence
+		_tap 1 "$1"
+		echo "#   no file $2"
+	elif grep -qF -- "$3" "$2"; then
 		_tap 1 "$1"
 		grep -F -- "$3" "$2" | sed 's/^/#   | /' | head -5
 	else
