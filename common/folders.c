@@ -58,23 +58,15 @@ static int
 list_extended(mailimap *s, clist **l)
 {
 	static const char cmd[] = "LIST \"\" \"*\" RETURN (SUBSCRIBED)\r\n";
-	struct mailimap_response *resp = NULL;
 	int r;
 
 	*l = NULL;
-	if ((r = mailimap_send_current_tag(s)) != MAILIMAP_NO_ERROR)
-		return r;
-	if (mailstream_write(s->imap_stream, cmd, sizeof cmd - 1) < 0 ||
-	    mailstream_flush(s->imap_stream) < 0 || !mailimap_read_line(s))
-		return MAILIMAP_ERROR_STREAM;
-	if ((r = mailimap_parse_response(s, &resp)) != MAILIMAP_NO_ERROR)
+	if ((r = imap_command(s, cmd, sizeof cmd - 1)) != MAILIMAP_NO_ERROR ||
+	    ((r = imap_answer(s, 0)) != MAILIMAP_NO_ERROR && r != IMAP_NO))
 		return r;
 	*l = s->imap_response_info->rsp_mailbox_list;
 	s->imap_response_info->rsp_mailbox_list = NULL;
-	r = resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
-	    MAILIMAP_RESP_COND_STATE_OK ? MAILIMAP_NO_ERROR : MAILIMAP_ERROR_LIST;
-	mailimap_response_free(resp);
-	return r;
+	return r == IMAP_NO ? MAILIMAP_ERROR_LIST : MAILIMAP_NO_ERROR;
 }
 
 int

@@ -409,23 +409,47 @@ fail:
 	return NULL;
 }
 
-/* The answer to the command just sent: MAILIMAP_NO_ERROR when OK,
- * MAILIMAP_ERROR_LOGIN when NO, MAILIMAP_ERROR_PROTOCOL when BAD, or the
- * error that broke the connection. */
-static int
-tagged_answer(mailimap *s)
+int
+imap_command(mailimap *s, const char *text, size_t len)
 {
-	struct mailimap_response *resp = NULL;
 	int r;
 
-	if (!mailimap_read_line(s))
-		return MAILIMAP_ERROR_STREAM;
-	if ((r = mailimap_parse_response(s, &resp)) != MAILIMAP_NO_ERROR)
+	if ((r = mailimap_send_current_tag(s)) != MAILIMAP_NO_ERROR)
 		return r;
-	r = resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
-	    MAILIMAP_RESP_COND_STATE_OK ? MAILIMAP_NO_ERROR : MAILIMAP_ERROR_LOGIN;
+	if (mailstream_write(s->imap_stream, text, len) < 0 ||
+	    mailstream_flush(s->imap_stream) < 0)
+		return MAILIMAP_ERROR_STREAM;
+	return MAILIMAP_NO_ERROR;
+}
+
+/* imap_answer once its first line is read. */
+static int
+answer_parse(mailimap *s, int tag)
+{
+	struct mailimap_response *resp = NULL;
+	int r, now = s->imap_tag;
+
+	/* libetpan expects the answer to the last tag it sent; with two
+	 * commands in flight, this one may answer the earlier */
+	if (tag)
+		s->imap_tag = tag;
+	r = mailimap_parse_response(s, &resp);
+	s->imap_tag = now;
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+	r = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
+	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
+	    MAILIMAP_RESP_COND_STATE_OK ? MAILIMAP_NO_ERROR : IMAP_NO;
 	mailimap_response_free(resp);
 	return r;
+}
+
+int
+imap_answer(mailimap *s, int tag)
+{
+	if (!mailimap_read_line(s))
+		return MAILIMAP_ERROR_STREAM;
+	return answer_parse(s, tag);
 }
 
 static int
@@ -467,11 +491,8 @@ auth_plain(mailimap *s, const char *user, const char *admin, const char *passwor
 			goto out;
 		}
 		if (*line != '+') {	/* refused at once: its answer is read */
-			struct mailimap_response *resp = NULL;
-			if ((r = mailimap_parse_response(s, &resp)) == MAILIMAP_NO_ERROR) {
-				mailimap_response_free(resp);
+			if ((r = answer_parse(s, 0)) == IMAP_NO)
 				r = MAILIMAP_ERROR_LOGIN;
-			}
 			goto out;
 		}
 	} else if ((r = send_str(s, " ", 1)) != MAILIMAP_NO_ERROR)
@@ -479,7 +500,10 @@ auth_plain(mailimap *s, const char *user, const char *admin, const char *passwor
 	if ((r = send_str(s, (const char *)b64.data, b64.size)) != MAILIMAP_NO_ERROR ||
 	    (r = send_str(s, "\r\n", 2)) != MAILIMAP_NO_ERROR)
 		goto out;
-	r = mailstream_flush(s->imap_stream) < 0 ? MAILIMAP_ERROR_STREAM : tagged_answer(s);
+	if (mailstream_flush(s->imap_stream) < 0)
+		r = MAILIMAP_ERROR_STREAM;
+	else if ((r = imap_answer(s, 0)) == IMAP_NO)
+		r = MAILIMAP_ERROR_LOGIN;
 out:
 	explicit_bzero(b64.data, b64.size);
 	gnutls_free(b64.data);

@@ -41,6 +41,19 @@ mailimap *imap_open(const struct imap_endpoint *ep, char *err, size_t errlen);
 int imap_login(mailimap *s, const char *user, const char *admin,
     const char *password, char *err, size_t errlen);
 
+/* A command of our own, sent while libetpan's are not enough (several in
+ * flight, extensions it does not have): its tag, text (with its CRLF),
+ * flushed. Returns MAILIMAP_NO_ERROR or the error that broke the stream. */
+int imap_command(mailimap *s, const char *text, size_t len);
+
+/* The tagged answer to the command tagged tag (0: the last one sent), read
+ * whole; what its untagged responses said is left in s->imap_response_info
+ * (the FETCH list, the LIST list) for the caller to take. Returns
+ * MAILIMAP_NO_ERROR when OK, IMAP_NO when NO, MAILIMAP_ERROR_PROTOCOL when
+ * BAD, else the libetpan error that broke the connection. */
+enum { IMAP_NO = -1 };
+int imap_answer(mailimap *s, int tag);
+
 /* The server's last response text, for reports ("" when none). */
 const char *imap_last_text(mailimap *s);
 

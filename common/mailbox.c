@@ -579,16 +579,13 @@ msg_iso_date(char *out, size_t n, int64_t t)
 int
 uid_fetch_send(mailimap *s, const char *set, const char *items)
 {
-	mailstream *st = s->imap_stream;
 	struct strbuf b = { 0 };
 	int r;
 
-	if (mailimap_send_current_tag(s) != MAILIMAP_NO_ERROR)
-		return MAILIMAP_ERROR_STREAM;
 	sb_printf(&b, "UID FETCH %s (%s)\r\n", set, items);
-	r = mailstream_write(st, b.s, b.len) < 0 || mailstream_flush(st) < 0;
+	r = imap_command(s, b.s, b.len);
 	sb_free(&b);
-	return r ? MAILIMAP_ERROR_STREAM : MAILIMAP_NO_ERROR;
+	return r;
 }
 
 int
@@ -600,27 +597,14 @@ uid_fetch_recv(mailimap *s, clist **res)
 int
 uid_fetch_recv_tag(mailimap *s, int tag, clist **res)
 {
-	struct mailimap_response *resp = NULL;
-	int r, ok, now = s->imap_tag;
+	int r = imap_answer(s, tag);
 
 	*res = NULL;
-	if (!mailimap_read_line(s))
-		return MAILIMAP_ERROR_STREAM;
-	/* libetpan expects the answer to the last tag it sent; with two
-	 * commands in flight, this one answers the earlier */
-	if (tag)
-		s->imap_tag = tag;
-	r = mailimap_parse_response(s, &resp);
-	s->imap_tag = now;
-	if (r != MAILIMAP_NO_ERROR)
+	if (r != MAILIMAP_NO_ERROR && r != IMAP_NO)
 		return r;
 	*res = s->imap_response_info->rsp_fetch_list;
 	s->imap_response_info->rsp_fetch_list = NULL;
-	ok = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
-	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
-	    MAILIMAP_RESP_COND_STATE_OK;
-	mailimap_response_free(resp);
-	if (!ok || !*res) {
+	if (r == IMAP_NO || !*res) {
 		if (*res)
 			mailimap_fetch_list_free(*res);
 		*res = NULL;

@@ -107,25 +107,9 @@ append_send(const char *mailbox, struct msg_parts *v, size_t n)
 static int
 append_recv(int tag)
 {
-	struct mailimap_response *resp = NULL;
-	int r, now = sides.dst.s->imap_tag;
+	int r = imap_answer(sides.dst.s, tag);
 
-	/* libetpan expects the answer to the last tag it sent; this one
-	 * answers an earlier command */
-	sides.dst.s->imap_tag = tag;
-	r = !mailimap_read_line(sides.dst.s) ||
-	    mailimap_parse_response(sides.dst.s, &resp) != MAILIMAP_NO_ERROR;
-	sides.dst.s->imap_tag = now;
-	if (r) {
-		if (resp)
-			mailimap_response_free(resp);
-		return -2;
-	}
-	r = resp->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
-	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
-	    MAILIMAP_RESP_COND_STATE_OK ? 0 : -1;
-	mailimap_response_free(resp);
-	return r;
+	return r == MAILIMAP_NO_ERROR ? 0 : r == IMAP_NO ? -1 : -2;
 }
 
 /* The next batch of missing messages, from *i on: at most COPY_MSGS and
