@@ -359,38 +359,30 @@ awk -F'\t' 'NF >= 12 { print $3 }' "$T/resume" | sort >"$T/dave.folders"
 # How much the Destination says in a whole copy of dave (it changes with
 # what imap-copy asks): the cuts fall in its last part, folder after folder.
 fresh_dave
-rm -f "$T/dproxyport"
-CUTPROXY_COUNT=1 "$TOP/tests/cutproxy" "$T/dproxyport" 127.0.0.1 "${DST_URL##*:}" 0 0 2>"$T/dproxy.err" &
-dproxy=$!
-n=0
-while [ ! -s "$T/dproxyport" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
-imap-copy -S "$SRC_URL" -D "imap://127.0.0.1:$(cat "$T/dproxyport")" -C "$T/cas.pem" -a admin \
+CUTPROXY_COUNT=1 cutproxy "${DST_URL##*:}" 0 0
+imap-copy -S "$SRC_URL" -D "imap://127.0.0.1:$PROXY_PORT" -C "$T/cas.pem" -a admin \
     -y "$SRC_ADMIN_PW" -A admin -Y "$DST_ADMIN_PW" -J 1 dave@example.com >/dev/null 2>&1
 n=0	# the server's end of the connection reaches the proxy a little later
-while ! grep -q 'ended after' "$T/dproxy.err" && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
-kill $dproxy 2>/dev/null
-wait $dproxy 2>/dev/null
-dtotal=$(sed -n 's/.*ended after \([0-9]*\) bytes$/\1/p' "$T/dproxy.err" | sort -n | tail -1)
+while ! grep -q 'ended after' "$T/proxy.err" && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+kill $proxy 2>/dev/null
+wait $proxy 2>/dev/null
+dtotal=$(sed -n 's/.*ended after \([0-9]*\) bytes$/\1/p' "$T/proxy.err" | sort -n | tail -1)
 echo "# the Destination says ${dtotal:-?} bytes to a whole copy of dave"
 for pc in 55 59 63 67 71 75; do
 	cb=$((${dtotal:-8000} * pc / 100))
 	fresh_dave
-	rm -f "$T/dproxyport"
-	"$TOP/tests/cutproxy" "$T/dproxyport" 127.0.0.1 "${DST_URL##*:}" $cb 2 2>"$T/dproxy.err" &
-	dproxy=$!
-	n=0
-	while [ ! -s "$T/dproxyport" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-	imap-copy -S "$SRC_URL" -D "imap://127.0.0.1:$(cat "$T/dproxyport")" -C "$T/cas.pem" -a admin \
+	cutproxy "${DST_URL##*:}" $cb 2
+	imap-copy -S "$SRC_URL" -D "imap://127.0.0.1:$PROXY_PORT" -C "$T/cas.pem" -a admin \
 	    -y "$SRC_ADMIN_PW" -A admin -Y "$DST_ADMIN_PW" -J 1 dave@example.com >"$T/dcut" 2>&1
 	st1=$?
-	kill $dproxy 2>/dev/null
-	wait $dproxy 2>/dev/null
+	kill $proxy 2>/dev/null
+	wait $proxy 2>/dev/null
 	bad=$(compare dave@example.com 2>/dev/null)
 	awk -F'\t' 'NF >= 12 { print $3 }' "$T/dcut" | sort | cmp -s - "$T/dave.folders" ||
 	    bad="$bad (not one report line per folder)"
-	if [ "$st1" -ne 1 ] || [ "$(grep -c . "$T/dproxy.err")" -lt 1 ] || [ -n "$bad" ]; then
+	if [ "$st1" -ne 1 ] || [ "$(grep -c . "$T/proxy.err")" -lt 1 ] || [ -n "$bad" ]; then
 		_tap 1 "cut: the Destination cut after $cb bytes: every folder exact, nothing twice, each reported"
-		echo "#   exit $st1; cuts $(grep -c . "$T/dproxy.err"); differ: $bad"
+		echo "#   exit $st1; cuts $(grep -c . "$T/proxy.err"); differ: $bad"
 	else
 		_tap 0 "cut: the Destination cut after $cb bytes: every folder exact, nothing twice, each reported"
 	fi
